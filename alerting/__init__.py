@@ -1,0 +1,1 @@
+"""Дозор alerting: event-time detection of stories, alert cards, the risk workflow."""

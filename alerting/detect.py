@@ -1,0 +1,175 @@
+"""Event-time detection: instant alerts for single high-risk posts, bursts that form stories.
+
+Everything is computed from posts' published_at, never the wall clock, so a replay of last week gives the
+alerts last week would have given. The Detector holds only bounded state (a window of pending signals per
+topic, the open stories) and returns frozen Alert snapshots for every alert it creates or updates.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pipeline.records import OTHER_TOPIC, Alert, EnrichedPost
+from pipeline.settings import LEVELS, Detection
+from pipeline.topics import Topic
+
+SNIPPET_CHARS = 280
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A post reduced to what detection needs."""
+
+    uid: str
+    topic: str
+    settlement: str | None
+    author: str
+    source: str
+    at: datetime
+    risk: float
+    negative: float
+    text: str
+    url: str | None
+    parent_uid: str | None
+
+
+@dataclass
+class _Story:
+    alert_id: str
+    kind: str
+    topic: str
+    created_at: datetime
+    signals: list[Signal] = field(default_factory=list)
+
+    @property
+    def last_at(self) -> datetime:
+        return self.signals[-1].at
+
+    @property
+    def settlement(self) -> str | None:
+        known = Counter(s.settlement for s in self.signals if s.settlement)
+        return known.most_common(1)[0][0] if known else None
+
+    @property
+    def uids(self) -> set[str]:
+        return {s.uid for s in self.signals}
+
+
+def alert_id_for(first_uid: str) -> str:
+    """Stable across runs and runners: the same first post always names the same alert."""
+    return "A-" + hashlib.sha1(first_uid.encode()).hexdigest()[:10]
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+class Detector:
+    def __init__(self, config: Detection, topics: dict[str, Topic]):
+        self.config = config
+        self.topics = topics
+        self.pending: dict[str, deque[Signal]] = {}
+        self.stories: dict[str, _Story] = {}
+        self.now: datetime | None = None
+
+    def to_signal(self, e: EnrichedPost) -> Signal | None:
+        """The post as a risk signal, or None when it says nothing about a risk."""
+        if e.topic == OTHER_TOPIC or e.topic_score < self.config.topic_threshold or e.sentiment == "positive":
+            return None
+        crit = self.topics[e.topic].criticality if e.topic in self.topics else 0.5
+        p = e.post
+        return Signal(uid=p.uid, topic=e.topic, settlement=e.settlement, author=p.author or p.uid,
+                      source=p.source, at=p.published_at, risk=e.topic_score * crit * (0.5 + 0.5 * e.negative),
+                      negative=e.negative, text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid)
+
+    def process(self, e: EnrichedPost) -> list[Alert]:
+        at = e.post.published_at
+        self.now = at if self.now is None or at > self.now else self.now
+        self._expire()
+        signal = self.to_signal(e)
+        if signal is None:
+            return self._join_reply(e)
+        story = self._open_story_for(signal)
+        if story is not None:
+            story.signals.append(signal)
+            return [self.snapshot(story, signal.at)]
+        if signal.topic in self.config.instant_topics and signal.risk >= self.config.instant_threshold:
+            return [self._start(signal.topic, [signal], "instant", signal.at)]
+        return self._burst(signal)
+
+    def _join_reply(self, e: EnrichedPost) -> list[Alert]:
+        """A negative reply under a story's post joins it even when its own text names no topic."""
+        p = e.post
+        if not p.parent_uid or e.negative < 0.5 or e.sentiment == "positive":
+            return []
+        for story in self.stories.values():
+            if p.parent_uid in story.uids:
+                story.signals.append(Signal(p.uid, story.topic, e.settlement, p.author or p.uid, p.source,
+                                            p.published_at, 0.0, e.negative, p.text[:SNIPPET_CHARS], p.url,
+                                            p.parent_uid))
+                return [self.snapshot(story, p.published_at)]
+        return []
+
+    def _open_story_for(self, s: Signal) -> _Story | None:
+        candidates = [st for st in self.stories.values()
+                      if st.topic == s.topic and _compatible(st.settlement, s.settlement)]
+        candidates.sort(key=lambda st: (st.settlement != s.settlement, -st.last_at.timestamp()))
+        return candidates[0] if candidates else None
+
+    def _burst(self, s: Signal) -> list[Alert]:
+        window = self.pending.setdefault(s.topic, deque())
+        window.append(s)
+        place = s.settlement or _most_common_place(window)
+        group = [w for w in window if _compatible(w.settlement, place)]
+        authors = {w.author for w in group}
+        if len(group) < self.config.min_posts or len(authors) < self.config.min_authors:
+            return []
+        taken = {w.uid for w in group}
+        self.pending[s.topic] = deque(w for w in window if w.uid not in taken)
+        return [self._start(s.topic, group, "story", s.at)]
+
+    def _start(self, topic: str, signals: list[Signal], kind: str, at: datetime) -> Alert:
+        story = _Story(alert_id_for(signals[0].uid), kind, topic, at, list(signals))
+        self.stories[story.alert_id] = story
+        return self.snapshot(story, at)
+
+    def _expire(self) -> None:
+        window = timedelta(seconds=self.config.window_s)
+        idle = timedelta(seconds=self.config.story_idle_s)
+        for topic, q in self.pending.items():
+            while q and self.now - q[0].at > window:
+                q.popleft()
+        for alert_id in [a for a, st in self.stories.items() if self.now - st.last_at > idle]:
+            del self.stories[alert_id]
+
+    def score(self, story: _Story) -> float:
+        crit = self.topics[story.topic].criticality if story.topic in self.topics else 0.5
+        n = len(story.signals)
+        negative_share = sum(s.negative >= 0.5 for s in story.signals) / n
+        sources = len({s.source for s in story.signals})
+        return crit * math.log2(1 + n) * (0.5 + negative_share) * (1 + 0.25 * (sources - 1))
+
+    def level(self, story: _Story, score: float) -> str:
+        rank = sum(score >= t for t in self.config.level_thresholds)
+        if story.topic in self.config.instant_topics:
+            rank = max(rank, 2)
+        return LEVELS[rank]
+
+    def snapshot(self, story: _Story, at: datetime) -> Alert:
+        score = self.score(story)
+        signals = story.signals
+        best = sorted(signals, key=lambda s: (-s.risk, s.at))[: self.config.snippets]
+        return Alert(alert_id=story.alert_id, kind=story.kind, topic=story.topic, settlement=story.settlement,
+                     level=self.level(story, score), score=round(score, 3), created_at=story.created_at,
+                     updated_at=at, first_at=signals[0].at, last_at=max(s.at for s in signals),
+                     post_uids=tuple(s.uid for s in signals), sources=tuple(sorted({s.source for s in signals})),
+                     negative_share=round(sum(s.negative >= 0.5 for s in signals) / len(signals), 3),
+                     snippets=tuple((s.text, s.url) for s in sorted(best, key=lambda s: s.at)))
+
+
+def _most_common_place(window: deque[Signal]) -> str | None:
+    known = Counter(w.settlement for w in window if w.settlement)
+    return known.most_common(1)[0][0] if known else None

@@ -1,0 +1,1 @@
+"""Дозор classifiers: topic, sentiment and toxicity models over our own lemmas, and their safe artifacts."""

@@ -1,0 +1,1 @@
+"""Дозор pipeline: records, settings, text processing, enrichment and the runners that compose them."""

@@ -1,0 +1,142 @@
+"""`dozor` — the command line. The composition root: it builds settings, the store, the kit and the runner.
+
+    dozor demo                      replay the bundled demo week into the configured database
+    dozor replay FILE...            replay JSONL / Telegram exports / CSV in event time
+    dozor alerts --format jsonl     export alerts, one story per line
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline.settings import Settings
+
+
+def _store(settings: Settings, dsn: str | None):
+    from storage.clickhouse import ClickHouseStore
+    store = ClickHouseStore.connect(dsn or settings.clickhouse_dsn)
+    store.migrate()
+    return store
+
+
+def _progress(total: int):
+    if not sys.stderr.isatty():
+        return None, (lambda n: None)
+    from tqdm import tqdm
+    bar = tqdm(total=total, unit=" сообщ.", desc="Обработка", file=sys.stderr, smoothing=0.1)
+    return bar, bar.update
+
+
+def replay_items(settings: Settings, items, store, dataset: str, print_new: bool):
+    """Shared by `replay` and `demo`: run the embedded pipeline over items; returns (summary, topics)."""
+    from alerting.detect import Detector
+    from alerting.render import card_text
+    from pipeline.embedded import run_embedded
+    from pipeline.kit import load_kit
+    from pipeline.topics import load_topics
+
+    topics = load_topics(settings.topics_file)
+    kit = load_kit(settings)
+    items = list(items)
+    tz = ZoneInfo(settings.timezone)
+
+    def on_alert(alert, is_new):
+        if is_new and print_new:
+            print(card_text(alert, topics, tz), end="\n\n", flush=True)
+
+    bar, progress = _progress(sum(1 for i in items if not hasattr(i, "reason")))
+    summary = run_embedded(items, kit, Detector(settings.detection, topics), store, dataset, on_alert, progress)
+    if bar is not None:
+        bar.close()
+    return summary, topics
+
+
+def cmd_replay(args, settings: Settings) -> int:
+    from collectors.files import FileOptions, read_files
+    from pipeline.summary import summary_text
+
+    opts = FileOptions(text_col=args.text_col, time_col=args.time_col, id_col=args.id_col,
+                       timezone=ZoneInfo(args.tz or settings.timezone), max_chars=settings.max_text_chars)
+    store = _store(settings, args.db)
+    summary, topics = replay_items(settings, read_files(args.files, opts), store, args.dataset,
+                                   print_new=not args.quiet)
+    print(summary_text(summary, store, topics, ZoneInfo(settings.timezone)))
+    return 0 if summary.read else 1
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    from pipeline.demo import run_demo
+    return run_demo(settings, args.db)
+
+
+def cmd_alerts(args, settings: Settings) -> int:
+    from alerting.export import alert_json
+    from alerting.render import card_text
+    from pipeline.topics import load_topics
+    from storage.clickhouse import ClickHouseStore
+
+    store = ClickHouseStore.connect(args.db or settings.clickhouse_dsn)
+    store.migrate()
+    tz = ZoneInfo(settings.timezone)
+    rows = store.alerts(args.dataset)
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    if args.format == "jsonl":
+        for row in rows:
+            out.write(alert_json(row, tz) + "\n")
+    else:
+        from storage.rows import alert_from_row
+        topics = load_topics(settings.topics_file)
+        for row in rows:
+            out.write(card_text(alert_from_row(row), topics, tz) + "\n\n")
+    if args.out:
+        out.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dozor", description="Дозор: мониторинг информационных рисков для МЦУ")
+    p.add_argument("-v", "--verbose", action="store_true", help="log at INFO")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="replay the bundled demo week and print alerts and a summary")
+    demo.add_argument("--db", help="ClickHouse DSN (default: chdb://<DOZOR_DATA_DIR>/clickhouse)")
+    demo.set_defaults(func=cmd_demo)
+
+    replay = sub.add_parser("replay", help="replay JSONL, Telegram Desktop exports (.json) or CSV in event time")
+    replay.add_argument("files", nargs="+", type=Path)
+    replay.add_argument("--db", help="ClickHouse DSN")
+    replay.add_argument("--dataset", default="replay", help="label stored with every row (default: replay)")
+    replay.add_argument("--text-col", default="text", help="CSV: the text column")
+    replay.add_argument("--time-col", default="published_at", help="CSV: the time column")
+    replay.add_argument("--id-col", default=None, help="CSV: an id column (default: the row number)")
+    replay.add_argument("--tz", default=None, help="time zone for naive times (default: settings.timezone)")
+    replay.add_argument("-q", "--quiet", action="store_true", help="do not print alert cards as they are raised")
+    replay.set_defaults(func=cmd_replay)
+
+    alerts = sub.add_parser("alerts", help="export alerts")
+    alerts.add_argument("--format", choices=("jsonl", "text"), default="text")
+    alerts.add_argument("--db", help="ClickHouse DSN")
+    alerts.add_argument("--dataset", default=None, help="only alerts of this dataset label")
+    alerts.add_argument("--out", help="write to a file instead of stdout")
+    alerts.set_defaults(func=cmd_alerts)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from storage.clickhouse import StoreError
+    try:
+        settings = Settings()
+        return args.func(args, settings)
+    except StoreError as e:
+        print(f"Ошибка: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

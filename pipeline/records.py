@@ -1,0 +1,94 @@
+"""Frozen records shared by every package. Imports nothing local.
+
+A record is built once at a boundary (a collector, a parser) and never changed in place; derived
+records (EnrichedPost, Story) wrap or replace earlier ones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+PLATFORMS = ("vk", "telegram", "file")
+SENTIMENTS = ("negative", "neutral", "positive")
+OTHER_TOPIC = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Reactions:
+    likes: int = 0
+    reposts: int = 0
+    comments: int = 0
+    views: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    uid: str                      # "vk:-123_456": stable across re-collection, the dedup key
+    platform: str                 # "vk" | "telegram" | anything else a file names
+    source: str                   # "vk:-123", "tg:demyansk_chat"
+    published_at: datetime        # aware; event time
+    text: str
+    source_name: str | None = None
+    author: str | None = None
+    url: str | None = None
+    parent_uid: str | None = None  # a comment or reply: the post it answers
+    reactions: Reactions = Reactions()
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScore:
+    topic: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichedPost:
+    post: Post
+    lemmas: tuple[str, ...]
+    topics: tuple[TopicScore, ...]          # best first
+    sentiment: str                          # one of SENTIMENTS
+    sentiment_score: float                  # probability of the chosen sentiment
+    negative: float                         # probability of "negative"
+    toxic: bool
+    settlements: tuple[str, ...]            # canonical gazetteer names, in order of mention
+    model_version: str
+
+    @property
+    def topic(self) -> str:
+        return self.topics[0].topic if self.topics else OTHER_TOPIC
+
+    @property
+    def topic_score(self) -> float:
+        return self.topics[0].score if self.topics else 0.0
+
+    @property
+    def settlement(self) -> str | None:
+        return self.settlements[0] if self.settlements else None
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    origin: str                   # "file.jsonl:17", "tg-export:result.json#42"
+    raw: str                      # the input as received (truncated to a bound by the writer)
+    reason: str                   # in Russian: staff and operators read it
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One story (or one instant post) as staff see it; a story keeps its alert_id as it grows."""
+
+    alert_id: str
+    kind: str                     # "story" | "instant"
+    topic: str
+    settlement: str | None
+    level: str                    # низкий | средний | высокий | критический
+    score: float
+    created_at: datetime          # event time when first raised
+    updated_at: datetime          # event time of the latest change
+    first_at: datetime            # the first post's published_at
+    last_at: datetime
+    post_uids: tuple[str, ...]
+    sources: tuple[str, ...]
+    negative_share: float
+    snippets: tuple[tuple[str, str | None], ...] = field(default=())   # (text, url)

@@ -1,0 +1,74 @@
+"""Russian text processing, pure: normalization, razdel tokens, pymorphy3 lemmas (cached).
+
+    lemmatize("Нет воды в Лычкове 😡") -> ("нет", "вода", "в", "лычково", "😡")
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from razdel import tokenize as razdel_tokenize
+
+URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:ru|рф|com|org|net|me)(?:/\S*)?", re.IGNORECASE)
+MENTION_RE = re.compile(r"(?<!\w)@\w+|\[(?:id|club)\d+\|([^\]]*)\]")
+CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+WORD = re.compile(r"[\w-]*\w|\d+[.,]\d+", re.UNICODE)
+MIXED_WORD = re.compile(r"\w*(?:[a-z]\w*[а-я]|[а-я]\w*[a-z])\w*", re.IGNORECASE)
+# Latin letters that look like Cyrillic ones, used to write "вoда" with a Latin "o" (spam, typos, evasion).
+HOMOGLYPHS = str.maketrans("aceopxyKMHTBAECOPXY", "асеорхуКМНТВАЕСОРХУ")
+URL_TOKEN = "httplink"  # one token for any link; razdel keeps it whole
+NUM_TOKEN = "<num>"
+
+
+def normalize(text: str) -> str:
+    """NFC, ё→е, links to one token, VK mentions to their display text, whitespace folded."""
+    text = unicodedata.normalize("NFC", text).replace("ё", "е").replace("Ё", "Е")
+    text = MENTION_RE.sub(lambda m: m.group(1) or " ", text)
+    text = URL_RE.sub(f" {URL_TOKEN} ", text)
+    text = MIXED_WORD.sub(lambda m: _fix_script(m.group(0)), text)
+    return " ".join(text.split())
+
+
+def _fix_script(word: str) -> str:
+    """A word mixing scripts: Latin look-alikes become Cyrillic when the rest of the word is Cyrillic."""
+    fixed = word.translate(HOMOGLYPHS)
+    return fixed if not LATIN.search(fixed) else word
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Tokens in their original case: words, numbers, emoji and the link marker; no punctuation."""
+    out = []
+    for tok in razdel_tokenize(normalize(text)):
+        t = tok.text
+        if WORD.fullmatch(t):
+            out.append(t)
+        elif _is_emoji(t):
+            out.extend(ch for ch in t if _is_emoji(ch))
+    return tuple(out)
+
+
+def _is_emoji(s: str) -> bool:
+    return any(unicodedata.category(ch) == "So" for ch in s)
+
+
+@lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """One lowercased token to its dictionary form; numbers to <num>, non-Cyrillic words kept lowercased."""
+    w = word.lower()
+    if w[:1].isdigit() and not CYRILLIC.search(w):
+        return NUM_TOKEN
+    if len(w) == 1 or not CYRILLIC.search(w) or "_" in w:
+        return w
+    return _morph().parse(w)[0].normal_form.replace("ё", "е")
+
+
+def lemmatize(text: str) -> tuple[str, ...]:
+    return tuple(lemma(w) for w in words(text))

@@ -1,0 +1,136 @@
+"""The ClickHouse store: one adapter for embedded chdb:// and http(s):// servers, same SQL.
+
+    store = ClickHouseStore.connect("chdb:///var/lib/dozor/clickhouse")   # or "http://user:pw@host:8123/dozor"
+    store.migrate()
+    store.write_posts(enriched, dataset="live")
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from importlib import resources
+from urllib.parse import urlsplit
+
+import clickhouse_connect
+
+from pipeline.records import Alert, DeadLetter, EnrichedPost
+from storage import rows
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(Exception):
+    """The database cannot be reached or used; the message says where and why."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("storage").joinpath("migrations")
+    out = []
+    for f in sorted(folder.iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".sql"):
+            out.append((int(f.name.split("_", 1)[0]), f.name, f.read_text(encoding="utf-8")))
+    return out
+
+
+def split_statements(sql: str) -> list[str]:
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def safe_dsn(dsn: str) -> str:
+    """The DSN with any password masked, for logs and messages."""
+    parts = urlsplit(dsn)
+    if parts.password:
+        return dsn.replace(f":{parts.password}@", ":***@")
+    return dsn
+
+
+class ClickHouseStore:
+    def __init__(self, client, dsn: str):
+        self.client = client
+        self.dsn = dsn
+
+    @classmethod
+    def connect(cls, dsn: str) -> "ClickHouseStore":
+        try:
+            if dsn.startswith("chdb://"):
+                client = clickhouse_connect.get_client(dsn=dsn)
+            else:
+                parts = urlsplit(dsn)
+                database = parts.path.strip("/") or "default"
+                client = clickhouse_connect.get_client(
+                    host=parts.hostname, port=parts.port or (8443 if parts.scheme == "https" else 8123),
+                    username=parts.username or "default", password=parts.password or "",
+                    secure=parts.scheme == "https")
+                client.command(f"CREATE DATABASE IF NOT EXISTS `{database}`")
+                client.database = database
+        except Exception as e:  # the driver raises many kinds; the message is what matters
+            raise StoreError(f"Не удалось подключиться к ClickHouse {safe_dsn(dsn)}: {e}") from e
+        return cls(client, dsn)
+
+    def migrate(self) -> list[str]:
+        """Apply the numbered migrations not yet applied; returns their names."""
+        self.client.command("CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, "
+                            "applied_at DateTime64(3, 'UTC')) ENGINE = MergeTree ORDER BY version")
+        done = {r[0] for r in self.client.query("SELECT version FROM schema_migrations").result_rows}
+        applied = []
+        for version, name, sql in migrations():
+            if version in done:
+                continue
+            for statement in split_statements(sql):
+                self.client.command(statement)
+            self.client.insert("schema_migrations", [(version, name, datetime.now(timezone.utc))],
+                               column_names=("version", "name", "applied_at"))
+            applied.append(name)
+        return applied
+
+    def known_uids(self, uids: list[str]) -> set[str]:
+        if not uids:
+            return set()
+        result = self.client.query("SELECT uid FROM posts WHERE uid IN {uids:Array(String)}",
+                                   parameters={"uids": uids})
+        return {r[0] for r in result.result_rows}
+
+    def write_posts(self, enriched: list[EnrichedPost], dataset: str) -> int:
+        """Insert posts not stored yet; returns how many were new."""
+        fresh: dict[str, EnrichedPost] = {}
+        for e in enriched:
+            fresh.setdefault(e.post.uid, e)
+        for uid in self.known_uids(list(fresh)):
+            del fresh[uid]
+        if fresh:
+            now = datetime.now(timezone.utc)
+            self.client.insert("posts", [rows.post_row(e, dataset, now) for e in fresh.values()],
+                               column_names=rows.POST_COLUMNS)
+        return len(fresh)
+
+    def write_alerts(self, alerts: list[Alert], dataset: str) -> None:
+        if alerts:
+            self.client.insert("alerts", [rows.alert_row(a, dataset) for a in alerts],
+                               column_names=rows.ALERT_COLUMNS)
+
+    def write_dead_letters(self, letters: list[DeadLetter], dataset: str) -> None:
+        if letters:
+            self.client.insert("dead_letters", [rows.dead_letter_row(d, dataset) for d in letters],
+                               column_names=rows.DEAD_LETTER_COLUMNS)
+
+    def scalar(self, sql: str, **parameters):
+        return self.client.query(sql, parameters=parameters).result_rows[0][0]
+
+    def query_dicts(self, sql: str, **parameters) -> list[dict]:
+        result = self.client.query(sql, parameters=parameters)
+        return [dict(zip(result.column_names, row)) for row in result.result_rows]
+
+    def alerts(self, dataset: str | None = None) -> list[dict]:
+        where = "WHERE dataset = {dataset:String}" if dataset else ""
+        found = self.query_dicts(
+            "SELECT alert_id, kind, created_at, updated_at, level, topic, settlement, score, post_uids, sources, "
+            f"n_posts, negative_share, first_at, last_at, snippets FROM alerts FINAL {where} "
+            "ORDER BY created_at, alert_id", dataset=dataset)
+        for a in found:
+            for key in ("created_at", "updated_at", "first_at", "last_at"):
+                a[key] = a[key].replace(tzinfo=timezone.utc)
+        return found
+
+    def close(self) -> None:
+        self.client.close()

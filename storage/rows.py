@@ -1,0 +1,57 @@
+"""Records -> ClickHouse rows, pure. Column order matches the tuples below."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pipeline.records import Alert, DeadLetter, EnrichedPost
+
+RAW_LIMIT = 64_000   # bytes of a dead letter's raw input kept; the reason says when it was cut
+
+POST_COLUMNS = ("uid", "platform", "source", "source_name", "author", "published_at", "text", "url", "parent_uid",
+                "likes", "reposts", "comments", "views", "topic", "topic_score", "topics", "sentiment",
+                "sentiment_score", "negative", "toxic", "settlement", "settlements", "model_version", "dataset",
+                "ingested_at")
+ALERT_COLUMNS = ("alert_id", "kind", "topic", "settlement", "level", "score", "created_at", "updated_at",
+                 "first_at", "last_at", "post_uids", "sources", "n_posts", "negative_share", "snippets", "dataset")
+DEAD_LETTER_COLUMNS = ("received_at", "origin", "reason", "raw", "dataset")
+
+
+def utc(at: datetime) -> datetime:
+    return at.astimezone(timezone.utc)
+
+
+def post_row(e: EnrichedPost, dataset: str, ingested_at: datetime) -> tuple:
+    p, r = e.post, e.post.reactions
+    return (p.uid, p.platform, p.source, p.source_name or "", p.author or "", utc(p.published_at), p.text,
+            p.url or "", p.parent_uid or "", r.likes, r.reposts, r.comments, r.views, e.topic, e.topic_score,
+            {t.topic: t.score for t in e.topics}, e.sentiment, e.sentiment_score, e.negative, int(e.toxic),
+            e.settlement or "", list(e.settlements), e.model_version, dataset, utc(ingested_at))
+
+
+def alert_row(a: Alert, dataset: str) -> tuple:
+    return (a.alert_id, a.kind, a.topic, a.settlement or "", a.level, a.score, utc(a.created_at),
+            utc(a.updated_at), utc(a.first_at), utc(a.last_at), list(a.post_uids), list(a.sources),
+            len(a.post_uids), a.negative_share, [(t, u or "") for t, u in a.snippets], dataset)
+
+
+def dead_letter_row(d: DeadLetter, dataset: str) -> tuple:
+    raw = d.raw
+    if len(raw.encode("utf-8", "replace")) > RAW_LIMIT:
+        raw = raw.encode("utf-8", "replace")[:RAW_LIMIT].decode("utf-8", "ignore")
+    return (utc(d.received_at), d.origin, d.reason, raw, dataset)
+
+
+def alert_from_row(row: dict) -> Alert:
+    """A row of ClickHouseStore.alerts() back to the record (for rendering stored alerts)."""
+    return Alert(alert_id=row["alert_id"], kind=row["kind"], topic=row["topic"], settlement=row["settlement"] or None,
+                 level=row["level"], score=float(row["score"]), created_at=row["created_at"],
+                 updated_at=row["updated_at"], first_at=row["first_at"], last_at=row["last_at"],
+                 post_uids=tuple(row["post_uids"]), sources=tuple(row["sources"]),
+                 negative_share=float(row["negative_share"]),
+                 snippets=tuple(_snippet(s) for s in row["snippets"]))
+
+
+def _snippet(value) -> tuple[str, str | None]:
+    """A named Tuple comes back as a dict from some drivers and as a tuple from others."""
+    text, url = (value["text"], value["url"]) if isinstance(value, dict) else value
+    return text, url or None
