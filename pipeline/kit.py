@@ -48,6 +48,6 @@ def ensure_seed_models(models_dir: Path, topic_codes: tuple[str, ...]):
 
 def load_kit(settings: Settings) -> Kit:
     topics = load_topics(settings.topics_file)
-    return Kit(models=ensure_seed_models(settings.models_dir, tuple(topics)),
+    return Kit(models=ensure_seed_models(settings.model_root, tuple(topics)),
                gazetteer=geo.load_gazetteer(settings.gazetteer_file),
                max_text_chars=settings.max_text_chars)

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     detection: Detection = Detection()
     telegram: Telegram = Telegram()
     vk: VK = VK()
+    models_dir: Path | None = None      # default: <data_dir>/models
     topics_file: Path | None = None     # default: the bundled pipeline/data/topics.yaml
     gazetteer_file: Path | None = None  # default: the bundled pipeline/data/gazetteer.yaml
     max_text_chars: int = 20_000        # longer texts are cut for scoring and storage; the raw goes nowhere else
@@ -81,5 +82,5 @@ class Settings(BaseSettings):
         return self.clickhouse.dsn or f"chdb://{self.data_dir.resolve() / 'clickhouse'}"
 
     @property
-    def models_dir(self) -> Path:
-        return self.data_dir / "models"
+    def model_root(self) -> Path:
+        return self.models_dir or self.data_dir / "models"

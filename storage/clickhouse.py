@@ -1,6 +1,7 @@
 """The ClickHouse store: one adapter for embedded chdb:// and http(s):// servers, same SQL.
 
     store = ClickHouseStore.connect("chdb:///var/lib/dozor/clickhouse")   # or "http://user:pw@host:8123/dozor"
+    # chdb:///path?database=name picks a database inside the embedded engine (one engine path per process)
     store.migrate()
     store.write_posts(enriched, dataset="live")
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 from importlib import resources
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import clickhouse_connect
 
@@ -54,7 +55,12 @@ class ClickHouseStore:
     def connect(cls, dsn: str) -> "ClickHouseStore":
         try:
             if dsn.startswith("chdb://"):
-                client = clickhouse_connect.get_client(dsn=dsn)
+                parts = urlsplit(dsn)
+                database = parse_qs(parts.query).get("database", [None])[0]
+                client = clickhouse_connect.get_client(dsn=parts._replace(query="").geturl())
+                if database:
+                    client.command(f"CREATE DATABASE IF NOT EXISTS `{database}`")
+                    client.database = database
             else:
                 parts = urlsplit(dsn)
                 database = parts.path.strip("/") or "default"

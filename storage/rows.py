@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from pipeline.records import Alert, DeadLetter, EnrichedPost
 
-RAW_LIMIT = 64_000   # bytes of a dead letter's raw input kept; the reason says when it was cut
+RAW_LIMIT = 1_048_576   # bytes of a dead letter's raw input kept (a 1 MB text fits whole)
 
 POST_COLUMNS = ("uid", "platform", "source", "source_name", "author", "published_at", "text", "url", "parent_uid",
                 "likes", "reposts", "comments", "views", "topic", "topic_score", "topics", "sentiment",

@@ -1,0 +1,56 @@
+"""The ClickHouse store on an embedded chdb:// database: migrations, idempotent writes, alert versions."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+from alerting.detect import Detector
+from pipeline.records import DeadLetter
+from pipeline.settings import Detection
+from pipeline.topics import load_topics
+from storage.clickhouse import ClickHouseStore
+from storage.rows import alert_from_row
+from tests.conftest import make_enriched
+
+
+def test_migrations_apply_once(dsn):
+    store = ClickHouseStore.connect(dsn)
+    assert store.migrate() == ["0001_initial.sql"]
+    assert store.migrate() == []
+    assert {"posts", "alerts", "dead_letters", "schema_migrations"} <= {
+        r[0] for r in store.client.query("SHOW TABLES").result_rows}
+
+
+def test_a_post_is_stored_once_however_often_it_is_written(store):
+    posts = [make_enriched(f"p{i}", i, settlement="Лычково") for i in range(5)]
+    assert store.write_posts(posts, "test") == 5
+    assert store.write_posts(posts + posts[:2], "test") == 0
+    assert store.scalar("SELECT count() FROM posts") == 5
+    row = store.query_dicts("SELECT uid, topic, settlement, published_at, dataset FROM posts WHERE uid = 'p3'")[0]
+    assert row["topic"] == "water" and row["settlement"] == "Лычково" and row["dataset"] == "test"
+    assert row["published_at"] == datetime(2026, 3, 24, 5, 3)        # stored in UTC
+
+
+def test_alert_versions_collapse_to_the_latest(store):
+    detector = Detector(Detection(), load_topics())
+    events = []
+    for i in range(5):
+        events += detector.process(make_enriched(f"p{i}", i * 10))
+    for e in events:
+        store.write_alerts([e], "test")
+    (row,) = store.alerts()
+    assert row["alert_id"] == events[-1].alert_id
+    assert list(row["post_uids"]) == ["p0", "p1", "p2", "p3", "p4"]
+    restored = alert_from_row(row)
+    assert restored.post_uids == events[-1].post_uids and restored.snippets == events[-1].snippets
+    assert restored.created_at == events[-1].created_at
+
+
+def test_dead_letters_keep_raw_and_reason(store):
+    now = datetime.now(timezone.utc)
+    store.write_dead_letters([DeadLetter("f.jsonl:3", '{"bad": ', "некорректный JSON", now),
+                              DeadLetter("f.jsonl:4", "x" * 2_000_000, "слишком длинный текст", now)], "test")
+    rows = store.query_dicts("SELECT origin, reason, length(raw) AS n FROM dead_letters ORDER BY origin")
+    assert [(r["origin"], r["reason"]) for r in rows] == [("f.jsonl:3", "некорректный JSON"),
+                                                          ("f.jsonl:4", "слишком длинный текст")]
+    assert rows[0]["n"] == 8 and 0 < rows[1]["n"] <= 1_100_000

@@ -1,0 +1,110 @@
+"""Event-time detection: windows, stories, stable ids, instant alerts — on hand-made enriched posts."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from alerting.detect import Detector, alert_id_for
+from pipeline.settings import Detection
+from pipeline.topics import load_topics
+from tests.conftest import T0, make_enriched as post
+
+CONFIG = Detection(window_s=3 * 3600, min_posts=3, min_authors=2, story_idle_s=12 * 3600)
+
+
+def run(posts, config=CONFIG):
+    detector = Detector(config, load_topics())
+    events = []
+    for p in posts:
+        events.extend(detector.process(p))
+    return events
+
+
+def test_three_reports_inside_the_window_make_one_story_raised_at_the_third():
+    events = run([post("a", 0), post("b", 40), post("c", 100)])
+    assert len(events) == 1
+    alert = events[0]
+    assert alert.kind == "story" and alert.topic == "water"
+    assert alert.post_uids == ("a", "b", "c")
+    assert alert.created_at == T0 + timedelta(minutes=100)      # event time, not the wall clock
+    assert alert.alert_id == alert_id_for("a")
+
+
+def test_reports_spread_wider_than_the_window_make_no_story():
+    assert run([post("a", 0), post("b", 100), post("c", 181)]) == []
+
+
+def test_window_slides_in_event_time():
+    events = run([post("a", 0), post("b", 100), post("c", 181), post("d", 200)])
+    assert [e.post_uids for e in events] == [("b", "c", "d")]
+
+
+def test_one_author_repeating_is_not_a_story():
+    assert run([post(u, i * 10, author="same") for i, u in enumerate("abcd")]) == []
+
+
+def test_later_posts_join_the_story_and_keep_its_id():
+    events = run([post("a", 0), post("b", 10), post("c", 20), post("d", 300), post("e", 600)])
+    assert len({e.alert_id for e in events}) == 1
+    assert events[-1].post_uids == ("a", "b", "c", "d", "e")
+    assert events[-1].created_at == T0 + timedelta(minutes=20)
+    assert events[-1].updated_at == T0 + timedelta(minutes=600)
+
+
+def test_an_idle_story_closes_and_new_reports_start_a_new_one():
+    first = run([post("a", 0), post("b", 10), post("c", 20), post("d", 20 + 13 * 60), post("e", 20 + 13 * 60 + 5),
+                 post("f", 20 + 13 * 60 + 9)])
+    assert [e.alert_id for e in first][0] != first[-1].alert_id
+    assert first[-1].post_uids == ("d", "e", "f")
+
+
+def test_settlements_keep_stories_apart_and_unplaced_posts_join_either():
+    events = run([post("a", 0, settlement="Лычково"), post("b", 5, settlement="Демянск"),
+                  post("c", 10, settlement="Лычково"), post("d", 15), post("e", 20, settlement="Демянск")])
+    stories = {e.alert_id: e for e in events}
+    assert len(stories) == 1
+    (story,) = stories.values()
+    assert story.settlement == "Лычково" and story.post_uids == ("a", "c", "d")
+
+
+def test_different_topics_do_not_mix():
+    assert run([post("a", 0, topic="water"), post("b", 5, topic="roads"), post("c", 10, topic="heating")]) == []
+
+
+@pytest.mark.parametrize("kwargs", [dict(topic="other"), dict(score=0.3), dict(sentiment="positive")])
+def test_posts_that_say_nothing_about_a_risk_are_ignored(kwargs):
+    assert run([post(u, i, **kwargs) for i, u in enumerate("abcde")]) == []
+
+
+def test_a_single_emergency_post_raises_an_instant_alert_and_grows_into_a_story():
+    events = run([post("fire", 0, topic="emergency", score=0.95, negative=0.95),
+                  post("fire2", 5, topic="emergency", score=0.9)])
+    assert events[0].kind == "instant" and events[0].post_uids == ("fire",)
+    assert events[0].level in ("высокий", "критический")
+    assert events[1].alert_id == events[0].alert_id and events[1].post_uids == ("fire", "fire2")
+
+
+def test_a_weak_emergency_post_waits_for_a_burst():
+    assert run([post("x", 0, topic="emergency", score=0.6, negative=0.2)]) == []
+
+
+def test_a_negative_reply_under_a_story_post_joins_it_even_without_a_topic():
+    events = run([post("a", 0), post("b", 10), post("c", 20),
+                  post("r", 30, topic="other", parent="b", negative=0.8),
+                  post("r2", 31, topic="other", parent="b", negative=0.1, sentiment="neutral")])
+    assert events[-1].post_uids == ("a", "b", "c", "r")
+
+
+def test_levels_grow_with_size_and_spread():
+    small = run([post("a", 0), post("b", 10), post("c", 20)])[-1]
+    big = run([post(f"p{i}", i * 5, source=f"vk:-{i % 4}") for i in range(12)])[-1]
+    order = ("низкий", "средний", "высокий", "критический")
+    assert order.index(big.level) > order.index(small.level)
+    assert big.score > small.score
+
+
+def test_snippets_are_the_strongest_posts_in_time_order():
+    events = run([post("a", 0, score=0.6), post("b", 10, score=0.99), post("c", 20, score=0.98),
+                  post("d", 30, score=0.97)], Detection(min_posts=3, snippets=2))
+    assert [url for _, url in events[-1].snippets] == ["https://vk.com/wallb", "https://vk.com/wallc"]
