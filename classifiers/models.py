@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
 
 from classifiers.features import Featurizer
 
@@ -24,7 +23,8 @@ class Head:
     intercept: np.ndarray     # (n_classes or 1,)
 
     @classmethod
-    def from_estimator(cls, estimator: LogisticRegression) -> "Head":
+    def from_estimator(cls, estimator) -> "Head":
+        """From a fitted scikit-learn LogisticRegression."""
         return cls(tuple(str(c) for c in estimator.classes_), estimator.coef_.astype(np.float32),
                    estimator.intercept_.astype(np.float32))
 

@@ -45,7 +45,7 @@ def read_replay_jsonl(path: Path, opts: FileOptions) -> Iterator[Item]:
             if not raw.strip():
                 continue
             try:
-                line = raw.decode("utf-8")
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
             except UnicodeDecodeError as e:
                 yield _dead(origin, raw, f"неверная кодировка (не UTF-8): байт {e.start}")
                 continue
@@ -74,8 +74,10 @@ def read_telegram_export(path: Path, opts: FileOptions) -> Iterator[Item]:
     else:
         yield _dead(path.name, path.read_bytes()[:65536], "в файле нет списка messages (это не экспорт Telegram)")
         return
-    if chat_id is None:
-        chat_id = next((m.get("from_id") for m in messages if isinstance(m, dict) and m.get("from_id")), path.stem)
+    if chat_id is None:   # a bare list of messages: a channel names itself in from_id, a chat does not
+        authors = {m.get("from_id") for m in messages if isinstance(m, dict)}
+        channel = next(iter(authors)) if len(authors) == 1 else None
+        chat_id = channel.removeprefix("channel") if channel and channel.startswith("channel") else path.stem
     chat_key = f"tg:{chat_id}"
     for i, message in enumerate(messages):
         try:
@@ -96,7 +98,8 @@ def read_csv(path: Path, opts: FileOptions) -> Iterator[Item]:
                                             f"(есть: {', '.join(reader.fieldnames or [])})")
         return
     source = f"csv:{path.stem}"
-    for n, row in enumerate(reader, 2):
+    for row in reader:
+        n = reader.line_num
         try:
             yield csv_row_to_post(row, source, opts.text_col, opts.time_col, opts.id_col, n, opts.timezone,
                                   opts.max_chars)

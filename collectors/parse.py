@@ -14,7 +14,10 @@ class InputError(ValueError):
 
 def parse_time(value, field: str, default_tz: tzinfo | None = None) -> datetime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, timezone.utc)
+        try:
+            return datetime.fromtimestamp(value, timezone.utc)
+        except (OverflowError, ValueError, OSError):
+            raise InputError(f"неверная дата в поле {field}: {value!r}") from None
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"нет даты в поле {field}")
     try:
@@ -41,7 +44,7 @@ def checked_text(text, max_chars: int = MAX_TEXT_CHARS) -> str:
 def _count(value) -> int:
     try:
         return max(int(value or 0), 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 0
 
 
@@ -75,6 +78,15 @@ def tg_text(value) -> str:
     raise InputError("поле text не строка и не список сущностей")
 
 
+def tg_message_url(chat_key: str, message_id) -> str | None:
+    """t.me/<username>/<id> for public chats; t.me/c/<id>/<msg> (members only) for numeric chat ids."""
+    name = chat_key.removeprefix("tg:")
+    digits = name.removeprefix("-100") if name.startswith("-100") else name.lstrip("-")
+    if digits.isdigit():
+        return f"https://t.me/c/{digits}/{message_id}"
+    return f"https://t.me/{name}/{message_id}" if name else None
+
+
 def tg_message_to_post(message, chat_key: str, chat_name: str | None, default_tz: tzinfo,
                        max_chars: int = MAX_TEXT_CHARS) -> Post:
     """One message of a Telegram Desktop export (result.json) of chat `chat_key`."""
@@ -83,18 +95,21 @@ def tg_message_to_post(message, chat_key: str, chat_name: str | None, default_tz
     if message.get("type", "message") != "message":
         raise InputError(f"служебное сообщение ({message.get('type')})")
     if message.get("date_unixtime"):
-        published_at = parse_time(int(message["date_unixtime"]), "date_unixtime")
+        try:
+            unixtime = int(message["date_unixtime"])
+        except (TypeError, ValueError):
+            raise InputError(f"неверная дата в поле date_unixtime: {message['date_unixtime']!r}") from None
+        published_at = parse_time(unixtime, "date_unixtime")
     else:
         published_at = parse_time(message.get("date"), "date", default_tz)
     text = tg_text(message.get("text", ""))
     if not text.strip():
         raise InputError("сообщение без текста (медиа или пустое)")
     reply = message.get("reply_to_message_id")
-    username = chat_key.removeprefix("tg:")
     return Post(uid=f"{chat_key}_{message['id']}", platform="telegram", source=chat_key,
                 published_at=published_at, text=checked_text(text, max_chars), source_name=chat_name,
                 author=_opt_str(message.get("from_id") or message.get("from")),
-                url=f"https://t.me/{username}/{message['id']}" if not username.lstrip("-").isdigit() else None,
+                url=tg_message_url(chat_key, message["id"]),
                 parent_uid=f"{chat_key}_{reply}" if reply else None)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 MAX_ENDING = 5
-KEY_LEN = 4
+KEY_LEN = 3       # prefixes are indexed by their first letters; a prefix must be at least this long
 PLACE_MARKERS = frozenset({"в", "во", "из", "до", "у", "под", "около", "возле", "д", "дер", "деревня", "деревне",
                            "деревни", "село", "селе", "с", "пос", "поселок", "поселке", "п", "рп", "за"})
 
@@ -45,6 +45,8 @@ def build_gazetteer(doc: dict) -> Gazetteer:
     index: dict[str, list] = {}
     for row in doc.get("settlements", []):
         patterns = tuple(tuple(p.lower().replace("ё", "е").split()) for p in row.get("match") or [row["name"]])
+        if any(len(p[0]) < KEY_LEN for p in patterns):
+            raise ValueError(f"gazetteer: {row['name']}: a match prefix is shorter than {KEY_LEN} letters")
         s = Settlement(name=row["name"], kind=row.get("kind", ""), unit=row.get("unit"), lat=row.get("lat"),
                        lon=row.get("lon"), patterns=patterns, ambiguous=bool(row.get("ambiguous", False)))
         settlements.append(s)

@@ -9,11 +9,8 @@ import logging
 import platform
 from pathlib import Path
 
-import sklearn
-
 from classifiers.registry import ArtifactError, load_models, save_models
 from classifiers.seed import load_seed, seed_hash
-from classifiers.train import HEAD_PARAMS, train_seed_models
 from pipeline import geo, text
 from pipeline.enrich import Kit
 from pipeline.settings import Settings
@@ -37,6 +34,9 @@ def ensure_seed_models(models_dir: Path, topic_codes: tuple[str, ...]):
         except ArtifactError as e:
             log.warning("retraining: %s", e)
     log.info("training seed models %s (first run)", version)
+    import sklearn
+
+    from classifiers.train import HEAD_PARAMS, train_seed_models
     rows = load_seed(topic_codes)
     docs = [" ".join(text.lemmatize(r.text)) for r in rows]
     models = train_seed_models(rows, docs, version)

@@ -1,6 +1,6 @@
 """Russian text processing, pure: normalization, razdel tokens, pymorphy3 lemmas (cached).
 
-    lemmatize("Нет воды в Лычкове 😡") -> ("нет", "вода", "в", "лычково", "😡")
+    lemmatize("Нет воды в Лычкове 😡") -> ("нет", "вода", "в", "лычкова", "😡")   # geo works on words, not lemmas
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from razdel import tokenize as razdel_tokenize
 
-URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:ru|рф|com|org|net|me)(?:/\S*)?", re.IGNORECASE)
+URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:ru|рф|com|org|net|me)\b(?:/\S*)?", re.IGNORECASE)
 MENTION_RE = re.compile(r"(?<!\w)@\w+|\[(?:id|club)\d+\|([^\]]*)\]")
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 LATIN = re.compile(r"[a-z]", re.IGNORECASE)
@@ -63,7 +63,7 @@ def _morph():
 def lemma(word: str) -> str:
     """One lowercased token to its dictionary form; numbers to <num>, non-Cyrillic words kept lowercased."""
     w = word.lower()
-    if w[:1].isdigit() and not CYRILLIC.search(w):
+    if w.lstrip("-")[:1].isdigit() and not CYRILLIC.search(w):
         return NUM_TOKEN
     if len(w) == 1 or not CYRILLIC.search(w) or "_" in w:
         return w

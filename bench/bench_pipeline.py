@@ -1,0 +1,86 @@
+"""Benchmarks of the embedded pipeline on ../shared/datasets/stream-dev/posts.jsonl (not needed by tests).
+
+    python bench/bench_pipeline.py [--posts FILE] [--out bench/results/pipeline.json]
+
+Measures: seed-model training time (cold), enrichment posts/s (warm lemma cache and cold), end-to-end replay
+posts/s into a fresh embedded ClickHouse (enrich + detect + store), and the process's peak RSS.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from alerting.detect import Detector  # noqa: E402
+from collectors.files import read_files  # noqa: E402
+from pipeline import text  # noqa: E402
+from pipeline.embedded import run_embedded  # noqa: E402
+from pipeline.enrich import enrich_batch  # noqa: E402
+from pipeline.kit import load_kit  # noqa: E402
+from pipeline.settings import Settings  # noqa: E402
+from pipeline.topics import load_topics  # noqa: E402
+from storage.clickhouse import ClickHouseStore  # noqa: E402
+
+DEFAULT_POSTS = ROOT.parent / "shared" / "datasets" / "stream-dev" / "posts.jsonl"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--posts", type=Path, default=DEFAULT_POSTS)
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "pipeline.json")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="dozor-bench-"))
+    try:
+        settings = Settings(data_dir=work)
+        t = time.perf_counter()
+        kit = load_kit(settings)
+        train_s = time.perf_counter() - t
+        posts = [p for p in read_files([args.posts]) if not hasattr(p, "reason")]
+        text.lemma.cache_clear()
+        t = time.perf_counter()
+        for i in range(0, len(posts), 500):
+            enrich_batch(posts[i:i + 500], kit)
+        cold = len(posts) / (time.perf_counter() - t)
+        t = time.perf_counter()
+        for i in range(0, len(posts), 500):
+            enrich_batch(posts[i:i + 500], kit)
+        warm = len(posts) / (time.perf_counter() - t)
+        text.lemma.cache_clear()
+        store = ClickHouseStore.connect(settings.clickhouse_dsn)
+        store.migrate()
+        t = time.perf_counter()
+        items = list(read_files([args.posts]))
+        summary = run_embedded(items, kit, Detector(settings.detection, load_topics()), store, "bench")
+        e2e = len(posts) / (time.perf_counter() - t)
+        result = {
+            "posts": len(posts), "input": args.posts.name,
+            "seed_training_s": round(train_s, 1),
+            "enrich_posts_per_s_cold_cache": round(cold), "enrich_posts_per_s_warm_cache": round(warm),
+            "end_to_end_posts_per_s": round(e2e), "alerts": len(summary.alerts),
+            "peak_rss_mb": round(peak_rss_mb()),
+            "targets": {"enrich_posts_per_s": 1000, "end_to_end_posts_per_s": 500, "peak_rss_mb": 600},
+            "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+        print(json.dumps(result, ensure_ascii=False))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
