@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from pipeline.records import OTHER_TOPIC, Alert, EnrichedPost
@@ -24,7 +24,8 @@ class Signal:
     """A post reduced to what detection needs."""
 
     uid: str
-    topic: str
+    topic: str                               # the post's best risk topic
+    also: tuple[str, ...]                    # other risk topics it may belong to (secondary_threshold)
     settlement: str | None
     author: str
     source: str
@@ -73,26 +74,53 @@ class Detector:
         self.topics = topics
         self.pending: dict[str, deque[Signal]] = {}
         self.stories: dict[str, _Story] = {}
+        self.recent: dict[str, Signal] = {}                  # signals of the last story_idle_s, by uid
         self.now: datetime | None = None
 
     def to_signal(self, e: EnrichedPost) -> Signal | None:
-        """The post as a risk signal, or None when it says nothing about a risk."""
-        if e.topic == OTHER_TOPIC or e.topic_score < self.config.topic_threshold or e.sentiment == "positive":
+        """The post as a risk signal, or None when it says nothing about a risk.
+
+        A post counts for its best risk topic at topic_threshold or more; for a topic whose criticality is below
+        neutral_report_criticality (culture, trade, ...) only a negative post is a report, since mentioning
+        the topic is no problem in itself («концерт в ДК в субботу»), while «в Лычкове нет воды» is, said calmly.
+        """
+        risky = [t for t in e.topics if t.topic != OTHER_TOPIC]
+        if not risky or risky[0].score < self.config.topic_threshold or e.sentiment == "positive":
             return None
-        crit = self.topics[e.topic].criticality if e.topic in self.topics else 0.5
+        best = risky[0]
+        crit = self._criticality(best.topic)
+        if crit < self.config.neutral_report_criticality and e.negative < 0.5:
+            return None
         p = e.post
-        return Signal(uid=p.uid, topic=e.topic, settlement=e.settlement, author=p.author or p.uid,
-                      source=p.source, at=p.published_at, risk=e.topic_score * crit * (0.5 + 0.5 * e.negative),
+        also = tuple(t.topic for t in risky[1:] if t.score >= self.config.secondary_threshold)
+        return Signal(uid=p.uid, topic=best.topic, also=also, settlement=e.settlement, author=p.author or p.uid,
+                      source=p.source, at=p.published_at, risk=best.score * crit * (0.5 + 0.5 * e.negative),
                       negative=e.negative, text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid)
+
+    def _reply_signal(self, e: EnrichedPost, parent: Signal) -> Signal | None:
+        """A negative reply under a risk post continues its topic even when its own words name none
+        («И у нас так же», «Сколько можно!»)."""
+        if e.sentiment == "positive" or e.negative < 0.5:
+            return None
+        p = e.post
+        return Signal(uid=p.uid, topic=parent.topic, also=(), settlement=e.settlement or parent.settlement,
+                      author=p.author or p.uid, source=p.source, at=p.published_at, risk=0.0, negative=e.negative,
+                      text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid)
 
     def process(self, e: EnrichedPost) -> list[Alert]:
         at = e.post.published_at
         self.now = at if self.now is None or at > self.now else self.now
         self._expire()
+        parent = self.recent.get(e.post.parent_uid) if e.post.parent_uid else None
         signal = self.to_signal(e)
+        if signal is None and parent is not None:
+            signal = self._reply_signal(e, parent)
+        elif signal is not None and signal.settlement is None and parent is not None:
+            signal = replace(signal, settlement=parent.settlement)
         if signal is None:
-            return self._join_reply(e)
-        story = self._open_story_for(signal)
+            return []
+        self.recent[signal.uid] = signal
+        story = self._story_with(signal.parent_uid) or self._open_story_for(signal)
         if story is not None:
             story.signals.append(signal)
             return [self.snapshot(story, signal.at)]
@@ -100,36 +128,41 @@ class Detector:
             return [self._start(signal.topic, [signal], "instant", signal.at)]
         return self._burst(signal)
 
-    def _join_reply(self, e: EnrichedPost) -> list[Alert]:
-        """A negative reply under a story's post joins it even when its own text names no topic."""
-        p = e.post
-        if not p.parent_uid or e.negative < 0.5 or e.sentiment == "positive":
-            return []
-        for story in self.stories.values():
-            if p.parent_uid in story.uids:
-                story.signals.append(Signal(p.uid, story.topic, e.settlement, p.author or p.uid, p.source,
-                                            p.published_at, 0.0, e.negative, p.text[:SNIPPET_CHARS], p.url,
-                                            p.parent_uid))
-                return [self.snapshot(story, p.published_at)]
-        return []
+    def _story_with(self, uid: str | None) -> _Story | None:
+        if uid is None:
+            return None
+        return next((st for st in self.stories.values() if uid in st.uids), None)
+
+    def _criticality(self, topic: str) -> float:
+        return self.topics[topic].criticality if topic in self.topics else 0.5
 
     def _open_story_for(self, s: Signal) -> _Story | None:
+        """The open story this signal continues: its best topic first, then a secondary one in the same place."""
+        topics = (s.topic,) + s.also
         candidates = [st for st in self.stories.values()
-                      if st.topic == s.topic and _compatible(st.settlement, s.settlement)]
-        candidates.sort(key=lambda st: (st.settlement != s.settlement, -st.last_at.timestamp()))
+                      if (st.topic == s.topic and _compatible(st.settlement, s.settlement))
+                      or (st.topic in s.also and s.settlement is not None and st.settlement == s.settlement)]
+        candidates.sort(key=lambda st: (topics.index(st.topic), st.settlement != s.settlement,
+                                        -st.last_at.timestamp()))
         return candidates[0] if candidates else None
 
     def _burst(self, s: Signal) -> list[Alert]:
-        window = self.pending.setdefault(s.topic, deque())
-        window.append(s)
-        place = s.settlement or _most_common_place(window)
-        group = [w for w in window if _compatible(w.settlement, place)]
-        authors = {w.author for w in group}
-        if len(group) < self.config.min_posts or len(authors) < self.config.min_authors:
-            return []
-        taken = {w.uid for w in group}
-        self.pending[s.topic] = deque(w for w in window if w.uid not in taken)
-        return [self._start(s.topic, group, "story", s.at)]
+        """Add the signal to the windows of its topics; the first window that holds a story's worth starts it."""
+        for topic in (s.topic,) + s.also:
+            window = self.pending.setdefault(topic, deque())
+            window.append(s)
+            place = s.settlement or _most_common_place(window)
+            group = [w for w in window if _compatible(w.settlement, place)]
+            if not self._is_story(group):
+                continue
+            taken = {w.uid for w in group}
+            for other in self.pending:
+                self.pending[other] = deque(w for w in self.pending[other] if w.uid not in taken)
+            return [self._start(topic, group, "story", s.at)]
+        return []
+
+    def _is_story(self, group: list[Signal]) -> bool:
+        return len(group) >= self.config.min_posts and len({w.author for w in group}) >= self.config.min_authors
 
     def _start(self, topic: str, signals: list[Signal], kind: str, at: datetime) -> Alert:
         story = _Story(alert_id_for(signals[0].uid), kind, topic, at, list(signals))
@@ -144,9 +177,11 @@ class Detector:
                 q.popleft()
         for alert_id in [a for a, st in self.stories.items() if self.now - st.last_at > idle]:
             del self.stories[alert_id]
+        for uid in [u for u, s in self.recent.items() if self.now - s.at > idle]:
+            del self.recent[uid]
 
     def score(self, story: _Story) -> float:
-        crit = self.topics[story.topic].criticality if story.topic in self.topics else 0.5
+        crit = self._criticality(story.topic)
         n = len(story.signals)
         negative_share = sum(s.negative >= 0.5 for s in story.signals) / n
         sources = len({s.source for s in story.signals})

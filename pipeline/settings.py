@@ -28,7 +28,9 @@ class ClickHouse(_Section):
 class Detection(_Section):
     """Event-time detection. Durations in seconds."""
 
-    topic_threshold: float = 0.55       # a post counts for a topic at this probability or more
+    topic_threshold: float = 0.55       # a post counts for its best risk topic at this probability or more
+    secondary_threshold: float = 0.30   # ... and also for other risk topics at this probability or more
+    neutral_report_criticality: float = 0.6   # below this topic criticality only negative posts are reports
     window_s: int = 3 * 3600            # burst window
     min_posts: int = 3                  # posts in the window that make a story
     min_authors: int = 2                # distinct authors among them (one person is not a story)

@@ -108,3 +108,42 @@ def test_snippets_are_the_strongest_posts_in_time_order():
     events = run([post("a", 0, score=0.6), post("b", 10, score=0.99), post("c", 20, score=0.98),
                   post("d", 30, score=0.97)], Detection(min_posts=3, snippets=2))
     assert [url for _, url in events[-1].snippets] == ["https://vk.com/wallb", "https://vk.com/wallc"]
+
+
+def test_a_negative_reply_continues_its_parent_topic_and_place_before_a_story_exists():
+    events = run([post("a", 0, settlement="Лычково"),
+                  post("r", 5, topic="other", parent="a", negative=0.9),         # «И у нас так же!»
+                  post("b", 10, settlement="Лычково")])
+    assert len(events) == 1
+    assert events[0].post_uids == ("a", "r", "b") and events[0].settlement == "Лычково"
+
+
+def test_a_calm_reply_does_not_continue_its_parent():
+    assert run([post("a", 0), post("r", 5, topic="other", parent="a", negative=0.1, sentiment="neutral"),
+                post("b", 10)]) == []
+
+
+def test_a_reply_without_a_place_takes_its_parents():
+    events = run([post("a", 0, settlement="Ямник"), post("b", 5, parent="a"), post("c", 10, settlement="Ямник")])
+    assert events[0].settlement == "Ямник" and events[0].post_uids == ("a", "b", "c")
+
+
+def test_a_post_also_counts_for_a_strong_second_topic():
+    events = run([post("a", 0, topic="roads", settlement="Ямник"),
+                  post("b", 5, topic="transport", also=(("roads", 0.4),), settlement="Ямник"),
+                  post("c", 10, topic="roads")])
+    assert [(e.topic, e.post_uids) for e in events] == [("roads", ("a", "b", "c"))]
+
+
+def test_a_weak_second_topic_does_not_count():
+    assert run([post("a", 0, topic="roads"), post("b", 5, topic="transport", also=(("roads", 0.1),)),
+                post("c", 10, topic="roads")]) == []
+
+
+def test_calm_mentions_of_a_minor_topic_are_not_reports_but_complaints_are():
+    calm = [post(u, i * 5, topic="culture_sport", sentiment="neutral", negative=0.1) for i, u in enumerate("abcd")]
+    assert run(calm) == []
+    angry = [post(u, i * 5, topic="culture_sport", negative=0.8) for i, u in enumerate("abc")]
+    assert run(angry)[0].topic == "culture_sport"
+    calm_water = [post(u, i * 5, topic="water", sentiment="neutral", negative=0.1) for i, u in enumerate("abc")]
+    assert run(calm_water)[0].topic == "water"
