@@ -8,13 +8,14 @@ worker's memory (~160 MB) and the artifacts free of pickle.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
 WORD_PARAMS = dict(analyzer="word", ngram_range=(1, 2), min_df=1, max_features=None)
 CHAR_PARAMS = dict(analyzer="char_wb", ngram_range=(2, 5), min_df=2, max_features=60_000)
+CACHE_WORDS = 200_000
 
 
 def word_ngrams(doc: str, lo: int, hi: int) -> list[str]:
@@ -40,33 +41,51 @@ def char_wb_ngrams(doc: str, lo: int, hi: int) -> list[str]:
 
 @dataclass(frozen=True)
 class Vectorizer:
-    """term -> column, idf per column; sublinear tf, idf weighting, L2 norm (TfidfVectorizer's transform)."""
+    """term -> column, idf per column; sublinear tf, idf weighting, L2 norm (TfidfVectorizer's transform).
+
+    char_wb n-grams never cross a word, so a word's columns are computed once and cached: posts repeat words.
+    """
 
     analyzer: str
     ngram_range: tuple[int, int]
     vocabulary: dict[str, int]
     idf: np.ndarray
+    _word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def analyze(self, doc: str) -> list[str]:
         lo, hi = self.ngram_range
         return char_wb_ngrams(doc, lo, hi) if self.analyzer == "char_wb" else word_ngrams(doc, lo, hi)
 
+    def _columns(self, doc: str) -> list[int]:
+        vocab = self.vocabulary
+        if self.analyzer != "char_wb":
+            return [j for j in map(vocab.get, self.analyze(doc)) if j is not None]
+        cache, lo, hi = self._word_cache, self.ngram_range[0], self.ngram_range[1]
+        if len(cache) > CACHE_WORDS:
+            cache.clear()
+        out: list[int] = []
+        for word in doc.split():
+            cols = cache.get(word)
+            if cols is None:
+                cols = cache[word] = tuple(j for j in map(vocab.get, char_wb_ngrams(word, lo, hi)) if j is not None)
+            out.extend(cols)
+        return out
+
     def transform(self, docs: list[str]) -> sp.csr_matrix:
-        vocab, idf = self.vocabulary, self.idf
+        idf = self.idf
         indptr, indices, data = [0], [], []
         for doc in docs:
             counts: dict[int, int] = {}
-            for term in self.analyze(doc):
-                j = vocab.get(term)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            weights = [(j, (1.0 + math.log(c)) * idf[j]) for j, c in sorted(counts.items())]
-            norm = math.sqrt(sum(w * w for _, w in weights)) or 1.0
-            indices.extend(j for j, _ in weights)
-            data.extend(w / norm for _, w in weights)
+            for j in self._columns(doc):
+                counts[j] = counts.get(j, 0) + 1
+            cols = sorted(counts)
+            weights = [(1.0 + math.log(counts[j])) * idf[j] for j in cols]
+            norm = math.sqrt(sum(w * w for w in weights)) or 1.0
+            indices.extend(cols)
+            data.extend(w / norm for w in weights)
             indptr.append(len(indices))
         return sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
-                              np.asarray(indptr, dtype=np.int64)), shape=(len(docs), len(vocab)))
+                              np.asarray(indptr, dtype=np.int64)), shape=(len(docs), len(self.vocabulary)))
 
 
 def fit_vectorizer(docs: list[str], params: dict) -> Vectorizer:
@@ -114,7 +133,7 @@ class Featurizer:
             if len(terms) != len(idf):
                 raise ValueError(f"{name}: {len(terms)} terms but {len(idf)} idf values")
             setattr(self, f"{name}_", Vectorizer(params["analyzer"], tuple(params["ngram_range"]),
-                                                 {t: i for i, t in enumerate(terms)}, idf))
+                                                 {t: i for i, t in enumerate(terms)}, idf.astype(np.float64)))
         return self
 
 

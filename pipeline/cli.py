@@ -3,6 +3,7 @@
     dozor demo                      replay the bundled demo week into the configured database
     dozor replay FILE...            replay JSONL / Telegram exports / CSV in event time
     dozor alerts --format jsonl     export alerts, one story per line
+    dozor sql "SELECT ..."          query the database (analysts; the embedded one is single-process)
 """
 from __future__ import annotations
 
@@ -96,6 +97,24 @@ def cmd_alerts(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_sql(args, settings: Settings) -> int:
+    """Run one query against the configured database (the embedded one allows one process at a time)."""
+    from storage.clickhouse import ClickHouseStore
+    store = ClickHouseStore.connect(args.db or settings.clickhouse_dsn)
+    store.migrate()
+    query = sys.stdin.read() if args.query == "-" else args.query
+    result = store.client.query(query)
+    if args.format == "jsonl":
+        import json
+        for row in result.result_rows:
+            print(json.dumps(dict(zip(result.column_names, row)), ensure_ascii=False, default=str))
+    else:
+        print("\t".join(result.column_names))
+        for row in result.result_rows:
+            print("\t".join(str(v) for v in row))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dozor", description="Дозор: мониторинг информационных рисков для МЦУ")
     p.add_argument("-v", "--verbose", action="store_true", help="log at INFO")
@@ -122,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     alerts.add_argument("--dataset", default=None, help="only alerts of this dataset label")
     alerts.add_argument("--out", help="write to a file instead of stdout")
     alerts.set_defaults(func=cmd_alerts)
+
+    sql = sub.add_parser("sql", help="run a ClickHouse query against the configured database")
+    sql.add_argument("query", help="SQL text, or - to read it from stdin")
+    sql.add_argument("--db", help="ClickHouse DSN")
+    sql.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
+    sql.set_defaults(func=cmd_sql)
     return p
 
 
@@ -129,12 +154,21 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from clickhouse_connect.driver.exceptions import ClickHouseError
+    from pydantic import ValidationError
+
     from storage.clickhouse import StoreError
     try:
         settings = Settings()
         return args.func(args, settings)
     except StoreError as e:
         print(f"Ошибка: {e}", file=sys.stderr)
+        return 2
+    except ClickHouseError as e:
+        print(f"Ошибка ClickHouse: {str(e).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except ValidationError as e:
+        print(f"Ошибка в настройках (DOZOR_*, файл настроек):\n{e}", file=sys.stderr)
         return 2
 
 

