@@ -137,10 +137,17 @@ class Detector:
         return self.topics[topic].criticality if topic in self.topics else 0.5
 
     def _open_story_for(self, s: Signal) -> _Story | None:
-        """The open story this signal continues: its best topic first, then a secondary one in the same place."""
+        """The open story this signal continues: its best topic first, then a secondary one in the same place.
+
+        A post in the story's settlement joins while the story is open (story_idle_s); a post or story with no
+        known place joins only within the burst window of the story's last post.
+        """
         topics = (s.topic,) + s.also
+        recent = timedelta(seconds=self.config.window_s)
         candidates = [st for st in self.stories.values()
-                      if (st.topic == s.topic and _compatible(st.settlement, s.settlement))
+                      if (st.topic == s.topic and st.settlement == s.settlement)
+                      or (st.topic == s.topic and _compatible(st.settlement, s.settlement)
+                          and s.at - st.last_at <= recent)     # without a shared place only recency ties them
                       or (st.topic in s.also and s.settlement is not None and st.settlement == s.settlement)]
         candidates.sort(key=lambda st: (topics.index(st.topic), st.settlement != s.settlement,
                                         -st.last_at.timestamp()))

@@ -28,5 +28,5 @@ def summary_text(s: RunSummary, store: ClickHouseStore, topics: dict[str, Topic]
                  + (" (" + ", ".join(f"{k} — {v}" for k, v in sorted(levels.items())) + ")" if levels else ""))
     lines.append(f"Отклонено записей (dead_letters): {s.dead_letters}")
     lines.append(f"База: {safe_dsn(store.dsn)}")
-    lines.append("Пример запроса (clickhouse-client или dozor-ноутбуки):\n  " + EXAMPLE_SQL.replace("\n", "\n  "))
+    lines.append("Пример запроса (dozor sql \"...\"):\n  " + EXAMPLE_SQL.replace("\n", "\n  "))
     return "\n".join(lines)

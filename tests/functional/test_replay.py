@@ -63,3 +63,20 @@ def test_demo_refuses_a_database_with_other_data(dsn, capsys):
     main(["replay", str(FIXTURE), "--db", dsn, "-q"])
     assert main(["demo", "--db", dsn]) == 3
     assert "Отказ" in capsys.readouterr().err
+
+
+def test_demo_finds_every_incident_of_its_week_and_raises_no_false_alert(dsn, capsys):
+    from pipeline.demo import demo_path
+    truth = json.loads(demo_path().with_name("truth.json").read_text(encoding="utf-8"))
+    assert main(["demo", "--db", dsn]) == 0
+    out = capsys.readouterr().out
+    assert "Прочитано 705 сообщений" in out and "Отклонено записей (dead_letters): 0" in out
+    alerts = export(dsn, capsys)
+    for incident in truth["incidents"]:
+        hits = [a for a in alerts if set(a["post_ids"]) & set(incident["post_ids"])]
+        assert hits, incident["reason"]
+        assert hits[0]["settlement"] == incident["settlement"]
+    known = {p for i in truth["incidents"] for p in i["post_ids"] + i.get("related_ids", [])} | set(truth["sporadic"])
+    assert all(set(a["post_ids"]) & known for a in alerts)
+    assert main(["demo", "--db", dsn]) == 0                  # a second demo run is welcome and adds nothing
+    assert ClickHouseStore.connect(dsn).scalar("SELECT count() FROM posts") == 705

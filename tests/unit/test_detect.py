@@ -147,3 +147,9 @@ def test_calm_mentions_of_a_minor_topic_are_not_reports_but_complaints_are():
     assert run(angry)[0].topic == "culture_sport"
     calm_water = [post(u, i * 5, topic="water", sentiment="neutral", negative=0.1) for i, u in enumerate("abc")]
     assert run(calm_water)[0].topic == "water"
+
+
+def test_an_unplaced_post_joins_only_a_recent_story_but_a_placed_one_joins_while_it_is_open():
+    events = run([post("a", 0, settlement="Лычково"), post("b", 5, settlement="Лычково"), post("c", 10),
+                  post("late-unplaced", 10 + 4 * 60), post("late-placed", 10 + 5 * 60, settlement="Лычково")])
+    assert events[-1].post_uids == ("a", "b", "c", "late-placed")
