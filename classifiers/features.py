@@ -1,7 +1,7 @@
 """Shared text features: TF-IDF over lemma words (1-2 grams) and lemma characters (2-5 grams, within words).
 
-Documents are lemma strings ("нет вода в лычково"), so the same features serve every model and are computed
-once per post. scikit-learn fits the vocabularies and idf; at run time a small re-implementation of the same
+A model reads Docs: the post's lemma string ("нет вода в лычково") and its lowercased words; each TF-IDF block
+reads one of them. scikit-learn fits the vocabularies and idf; at run time a small re-implementation of the same
 transform (checked against scikit-learn in the tests) keeps scikit-learn, SciPy's stats and pandas out of the
 worker's memory (~160 MB) and the artifacts free of pickle.
 """
@@ -90,51 +90,64 @@ class Vectorizer:
 
 
 def fit_vectorizer(docs: list[str], params: dict) -> Vectorizer:
+    """Vocabulary and idf from scikit-learn's TfidfVectorizer (training only), as a run-time Vectorizer."""
     from sklearn.feature_extraction.text import TfidfVectorizer   # training only
 
     pattern = {"token_pattern": r"[^ ]+"} if params["analyzer"] == "word" else {"token_pattern": None}
     fitted = TfidfVectorizer(analyzer=params["analyzer"], **pattern, lowercase=False,
                              ngram_range=tuple(params["ngram_range"]), min_df=params["min_df"],
-                             max_features=params["max_features"], sublinear_tf=True).fit(docs)
+                             max_features=params.get("max_features"), sublinear_tf=True).fit(docs)
     return Vectorizer(params["analyzer"], tuple(params["ngram_range"]), dict(fitted.vocabulary_),
                       fitted.idf_.astype(np.float64))
 
 
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """What a model reads: the post's lemmas and its lowercased words, each joined by single spaces."""
+
+    lemmas: str
+    words: str
+
+
+DEFAULT_PARTS = (
+    {"field": "lemmas", **WORD_PARAMS},
+    {"field": "lemmas", **CHAR_PARAMS},
+)
+
+
 class Featurizer:
-    """fit(docs) -> self; transform(docs) -> sparse matrix; to_state()/from_state() for artifacts."""
+    """TF-IDF blocks side by side, each over one Doc field; fit(docs) -> self; transform(docs) -> sparse matrix;
+    to_state()/from_state() for artifacts (plain lists and arrays)."""
 
-    def __init__(self, word_params: dict | None = None, char_params: dict | None = None):
-        self.word_params = dict(word_params or WORD_PARAMS)
-        self.char_params = dict(char_params or CHAR_PARAMS)
+    def __init__(self, parts: list[dict] | tuple[dict, ...] = DEFAULT_PARTS):
+        self.parts = [dict(p, ngram_range=list(p["ngram_range"])) for p in parts]
 
-    def fit(self, docs: list[str]) -> "Featurizer":
-        self.word_ = fit_vectorizer(docs, self.word_params)
-        self.char_ = fit_vectorizer(docs, self.char_params)
+    def fit(self, docs: list[Doc]) -> "Featurizer":
+        self.vectorizers_ = [fit_vectorizer([getattr(d, p["field"]) for d in docs], p) for p in self.parts]
         return self
 
-    def transform(self, docs: list[str]) -> sp.csr_matrix:
-        return sp.hstack([self.word_.transform(docs), self.char_.transform(docs)], format="csr")
+    def transform(self, docs: list[Doc]) -> sp.csr_matrix:
+        blocks = [v.transform([getattr(d, p["field"]) for d in docs]) for p, v in zip(self.parts, self.vectorizers_)]
+        return sp.hstack(blocks, format="csr")
 
     @property
     def n_features(self) -> int:
-        return len(self.word_.vocabulary) + len(self.char_.vocabulary)
+        return sum(len(v.vocabulary) for v in self.vectorizers_)
 
     def to_state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        meta = {"word_params": {**self.word_params, "ngram_range": list(self.word_params["ngram_range"])},
-                "char_params": {**self.char_params, "ngram_range": list(self.char_params["ngram_range"])},
-                "word_vocab": _terms(self.word_), "char_vocab": _terms(self.char_)}
-        return meta, {"word_idf": self.word_.idf, "char_idf": self.char_.idf}
+        meta = {"parts": self.parts, "vocabularies": [_terms(v) for v in self.vectorizers_]}
+        return meta, {f"idf_{i}": v.idf for i, v in enumerate(self.vectorizers_)}
 
     @classmethod
     def from_state(cls, meta: dict, arrays: dict[str, np.ndarray]) -> "Featurizer":
-        self = cls(meta["word_params"], meta["char_params"])
-        for name, params in (("word", self.word_params), ("char", self.char_params)):
-            terms = meta[f"{name}_vocab"]
-            idf = np.asarray(arrays[f"{name}_idf"], dtype=np.float64)
+        self = cls(meta["parts"])
+        self.vectorizers_ = []
+        for i, (params, terms) in enumerate(zip(self.parts, meta["vocabularies"])):
+            idf = np.asarray(arrays[f"idf_{i}"], dtype=np.float64)
             if len(terms) != len(idf):
-                raise ValueError(f"{name}: {len(terms)} terms but {len(idf)} idf values")
-            setattr(self, f"{name}_", Vectorizer(params["analyzer"], tuple(params["ngram_range"]),
-                                                 {t: i for i, t in enumerate(terms)}, idf.astype(np.float64)))
+                raise ValueError(f"part {i}: {len(terms)} terms but {len(idf)} idf values")
+            self.vectorizers_.append(Vectorizer(params["analyzer"], tuple(params["ngram_range"]),
+                                                {t: j for j, t in enumerate(terms)}, idf))
         return self
 
 

@@ -1,17 +1,19 @@
-"""Linear heads over the shared features, and the bundle the enrichment stage calls.
+"""Task models (features + a linear head) and the bundle the enrichment stage calls.
 
-A head is plain arrays (classes, coefficients, intercepts) so it is saved and loaded without pickle;
-its probabilities equal scikit-learn's LogisticRegression.predict_proba (softmax, or a sigmoid for two
-classes).
+A head is plain arrays (classes, coefficients, intercepts) so it is saved and loaded without pickle; its
+probabilities equal scikit-learn's LogisticRegression.predict_proba (softmax, or a sigmoid for two classes).
+
+    model.predict_proba(docs) -> (n_docs, n_classes)
+    model.labels_above_thresholds(row) -> the topics a post is about (multi-label, per-topic thresholds)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
-from classifiers.features import Featurizer
+from classifiers.features import Doc, Featurizer
 
 TASKS = ("topics", "sentiment", "toxicity")
 
@@ -24,7 +26,7 @@ class Head:
 
     @classmethod
     def from_estimator(cls, estimator) -> "Head":
-        """From a fitted scikit-learn LogisticRegression."""
+        """From a fitted scikit-learn LogisticRegression (or any linear model with coef_/intercept_)."""
         return cls(tuple(str(c) for c in estimator.classes_), estimator.coef_.astype(np.float32),
                    estimator.intercept_.astype(np.float32))
 
@@ -39,6 +41,30 @@ class Head:
 
 
 @dataclass(frozen=True)
+class TaskModel:
+    task: str
+    version: str
+    featurizer: Featurizer
+    head: Head
+    thresholds: dict[str, float] = field(default_factory=dict)   # per class; empty: argmax only
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.head.classes
+
+    def predict_proba(self, docs: list[Doc]) -> np.ndarray:
+        return self.head.proba(self.featurizer.transform(docs))
+
+    def predict(self, docs: list[Doc]) -> list[str]:
+        if not docs:
+            return []
+        return [self.classes[j] for j in self.predict_proba(docs).argmax(axis=1)]
+
+    def labels_above_thresholds(self, row: np.ndarray) -> tuple[str, ...]:
+        return tuple(c for c, p in zip(self.classes, row) if p >= self.thresholds.get(c, 0.5))
+
+
+@dataclass(frozen=True)
 class Scores:
     topics: tuple[tuple[str, float], ...]     # every topic, best first
     sentiment: tuple[tuple[str, float], ...]  # negative / neutral / positive with probabilities
@@ -47,20 +73,20 @@ class Scores:
 
 @dataclass(frozen=True)
 class Models:
-    version: str
-    featurizer: Featurizer
-    heads: dict[str, Head]    # task -> head
+    models: dict[str, TaskModel]    # task -> the current model
 
-    def score(self, docs: list[str]) -> list[Scores]:
-        """Scores for many lemma documents at once (batching is what makes this fast)."""
+    @property
+    def version(self) -> str:
+        return "+".join(self.models[t].version for t in TASKS)
+
+    def score(self, docs: list[Doc]) -> list[Scores]:
+        """Scores for many documents at once (batching is what makes this fast)."""
         if not docs:
             return []
-        X = self.featurizer.transform(docs)
-        topics = self.heads["topics"].proba(X)
-        sentiment = self.heads["sentiment"].proba(X)
-        toxic = self.heads["toxicity"].proba(X)
-        toxic_col = self.heads["toxicity"].classes.index("1")
-        t_names, s_names = self.heads["topics"].classes, self.heads["sentiment"].classes
+        topics_m, sentiment_m, toxicity_m = (self.models[t] for t in TASKS)
+        topics, sentiment, toxic = (m.predict_proba(docs) for m in (topics_m, sentiment_m, toxicity_m))
+        toxic_col = toxicity_m.classes.index("1")
+        t_names, s_names = topics_m.classes, sentiment_m.classes
         out = []
         for i in range(len(docs)):
             order = np.argsort(-topics[i])

@@ -1,36 +1,63 @@
-"""Deterministic training of the three heads over one shared featurizer."""
+"""Deterministic training of one task model: a recipe (features + head) fitted on Docs and labels.
+
+    model = fit_task_model("topics", docs, labels, version="topics-...", recipe=RECIPES["topics"])
+"""
 from __future__ import annotations
 
 import logging
 
-from sklearn.linear_model import LogisticRegression
+import numpy as np
 
-from classifiers.features import Featurizer
-from classifiers.models import Head, Models
-from classifiers.seed import SeedRow
+from classifiers.features import CHAR_PARAMS, WORD_PARAMS, Doc, Featurizer
+from classifiers.models import Head, TaskModel
 
 log = logging.getLogger(__name__)
 
-HEAD_PARAMS = {
-    "topics": dict(C=20.0, max_iter=2000, class_weight="balanced"),
-    "sentiment": dict(C=5.0, max_iter=2000, class_weight="balanced"),
-    "toxicity": dict(C=5.0, max_iter=2000, class_weight="balanced"),
+_LEMMA_WORDS = {"field": "lemmas", **WORD_PARAMS}
+_LEMMA_CHARS = {"field": "lemmas", **CHAR_PARAMS}
+RECIPES: dict[str, dict] = {
+    "topics": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS], "C": 20.0, "class_weight": "balanced"},
+    "sentiment": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS], "C": 5.0, "class_weight": "balanced"},
+    "toxicity": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS], "C": 5.0, "class_weight": "balanced"},
 }
+THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
 
-def fit_head(X, labels: list[str], task: str, random_state: int = 0) -> Head:
-    estimator = LogisticRegression(**HEAD_PARAMS[task], random_state=random_state)
-    return Head.from_estimator(estimator.fit(X, labels))
+def fit_task_model(task: str, docs: list[Doc], labels: list[str], version: str, recipe: dict | None = None,
+                   random_state: int = 0) -> TaskModel:
+    """The same docs, labels and recipe always give the same model."""
+    from sklearn.linear_model import LogisticRegression   # training only: workers never import scikit-learn
 
-
-def train_seed_models(rows: list[SeedRow], docs: list[str], version: str) -> Models:
-    """rows[i] is labelled, docs[i] is its lemma string; the same input always gives the same models."""
-    featurizer = Featurizer().fit(docs)
+    recipe = recipe or RECIPES[task]
+    featurizer = Featurizer(recipe["parts"]).fit(docs)
     X = featurizer.transform(docs)
-    heads = {
-        "topics": fit_head(X, [r.topic for r in rows], "topics"),
-        "sentiment": fit_head(X, [r.sentiment for r in rows], "sentiment"),
-        "toxicity": fit_head(X, [str(r.toxic) for r in rows], "toxicity"),
-    }
-    log.info("trained %s on %d seed posts, %d features", version, len(rows), featurizer.n_features)
-    return Models(version=version, featurizer=featurizer, heads=heads)
+    estimator = LogisticRegression(C=recipe["C"], class_weight=recipe["class_weight"], max_iter=3000,
+                                   solver=recipe.get("solver", "newton-cg"),
+                                   random_state=random_state).fit(X, labels)
+    log.info("trained %s on %d docs, %d features", version, len(docs), featurizer.n_features)
+    return TaskModel(task=task, version=version, featurizer=featurizer, head=Head.from_estimator(estimator))
+
+
+def fit_thresholds(model: TaskModel, docs: list[Doc], labels: list[str]) -> dict[str, float]:
+    """Per-class probability thresholds that maximise each class's one-vs-rest F1 on held-out docs (for the
+    multi-label reading of topics: a post is about every topic at or above its threshold). 0.5 where a class
+    has no held-out example."""
+    if not docs:
+        return {}
+    proba = model.predict_proba(docs)
+    truth = np.asarray(labels)
+    out = {}
+    for j, cls in enumerate(model.classes):
+        positive = truth == cls
+        if not positive.any():
+            out[cls] = 0.5
+            continue
+        best, best_f1 = 0.5, -1.0
+        for t in THRESHOLD_GRID:
+            predicted = proba[:, j] >= t
+            tp = int((predicted & positive).sum())
+            f1 = 2 * tp / (int(predicted.sum()) + int(positive.sum())) if tp else 0.0
+            if f1 > best_f1 + 1e-9:
+                best, best_f1 = float(t), f1
+        out[cls] = best
+    return out

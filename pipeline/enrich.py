@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from classifiers.features import Doc
 from classifiers.models import Models
 from pipeline import geo, text
 from pipeline.records import EnrichedPost, Post, TopicScore
@@ -29,7 +30,8 @@ class Kit:
 def enrich_batch(posts: list[Post], kit: Kit) -> list[EnrichedPost]:
     tokens = [text.words(p.text[: kit.max_text_chars]) for p in posts]
     lemmas = [tuple(text.lemma(w) for w in ws) for ws in tokens]
-    scores = kit.models.score([" ".join(ls) for ls in lemmas])
+    docs = [Doc(" ".join(ls), " ".join(w.lower() for w in ws)) for ws, ls in zip(tokens, lemmas)]
+    scores = kit.models.score(docs)
     out = []
     for post, ws, ls, sc in zip(posts, tokens, lemmas, scores):
         sentiment = dict(sc.sentiment)

@@ -120,6 +120,26 @@ class ClickHouseStore:
             self.client.insert("dead_letters", [rows.dead_letter_row(d, dataset) for d in letters],
                                column_names=rows.DEAD_LETTER_COLUMNS)
 
+    def write_labels(self, labels: list[dict]) -> int:
+        """labels: dicts with uid, task, label, text, who, labelled_at (aware), source. The latest per (task, uid) wins."""
+        if labels:
+            cols = ("uid", "task", "label", "text", "who", "labelled_at", "source")
+            self.client.insert("labels", [tuple(rows.utc(v) if k == "labelled_at" else v for k, v in
+                                                ((c, lab[c]) for c in cols)) for lab in labels], column_names=cols)
+        return len(labels)
+
+    def labels(self, task: str | None = None) -> list[dict]:
+        """Current labels; a label's text falls back to the stored post's text when the label carries none."""
+        where = "WHERE l.task = {task:String}" if task else ""
+        found = self.query_dicts(
+            "SELECT l.uid AS uid, l.task AS task, l.label AS label, if(l.text != '', l.text, p.text) AS text, "
+            "l.who AS who, l.labelled_at AS labelled_at, l.source AS source "
+            "FROM (SELECT * FROM labels FINAL) AS l LEFT JOIN (SELECT uid, any(text) AS text FROM posts GROUP BY uid) "
+            f"AS p ON p.uid = l.uid {where} ORDER BY l.labelled_at, l.uid", task=task)
+        for row in found:
+            row["labelled_at"] = row["labelled_at"].replace(tzinfo=timezone.utc)
+        return found
+
     def scalar(self, sql: str, **parameters):
         return self.client.query(sql, parameters=parameters).result_rows[0][0]
 

@@ -15,9 +15,9 @@ from tests.conftest import make_enriched
 
 def test_migrations_apply_once(dsn):
     store = ClickHouseStore.connect(dsn)
-    assert store.migrate() == ["0001_initial.sql"]
+    assert store.migrate() == ["0001_initial.sql", "0002_labels.sql"]
     assert store.migrate() == []
-    assert {"posts", "alerts", "dead_letters", "schema_migrations"} <= {
+    assert {"posts", "alerts", "dead_letters", "labels", "schema_migrations"} <= {
         r[0] for r in store.client.query("SHOW TABLES").result_rows}
 
 
@@ -54,3 +54,20 @@ def test_dead_letters_keep_raw_and_reason(store):
     assert [(r["origin"], r["reason"]) for r in rows] == [("f.jsonl:3", "некорректный JSON"),
                                                           ("f.jsonl:4", "слишком длинный текст")]
     assert rows[0]["n"] == 8 and 0 < rows[1]["n"] <= 1_100_000
+
+
+def test_labels_round_trip_and_take_post_text(store):
+    store.write_posts([make_enriched("vk:-1_5", 0, text="Нет воды в Лычкове")], "test")
+    at = datetime(2026, 3, 24, 9, 0, tzinfo=timezone.utc)
+    store.write_labels([
+        {"uid": "vk:-1_5", "task": "topics", "label": "emergency", "text": "", "who": "oper1", "labelled_at": at,
+         "source": "alert_button"},
+        {"uid": "vk:-1_5", "task": "topics", "label": "water", "text": "", "who": "oper2",
+         "labelled_at": at + timedelta(minutes=5), "source": "alert_button"},       # a later label replaces it
+        {"uid": "imp-1", "task": "sentiment", "label": "negative", "text": "ужас", "who": "import", "labelled_at": at,
+         "source": "import"},
+    ])
+    assert store.labels("topics") == [{"uid": "vk:-1_5", "task": "topics", "label": "water",
+                                       "text": "Нет воды в Лычкове", "who": "oper2",
+                                       "labelled_at": at + timedelta(minutes=5), "source": "alert_button"}]
+    assert [r["text"] for r in store.labels("sentiment")] == ["ужас"]

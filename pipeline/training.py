@@ -1,0 +1,126 @@
+"""Training runs: gather data (seed + CSVs + staff labels), hold out the latest 15 %, fit, evaluate, register.
+
+Composition root for the classifiers: it turns texts into Docs with our own text processing and hands them to
+the classifiers package, which knows nothing of razdel or pymorphy.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import platform
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from classifiers import registry
+from classifiers.dataset import (SENTIMENTS, TOXICITY, DataSource, Example, file_sha256, read_csv_examples,
+                                 seed_examples, split_holdout)
+from classifiers.evaluate import evaluate
+from classifiers.features import Doc
+from classifiers.models import TASKS, Models, TaskModel
+from classifiers.seed import seed_hash
+from classifiers.train import RECIPES, fit_task_model, fit_thresholds
+from pipeline import text
+
+log = logging.getLogger(__name__)
+
+
+def to_doc(raw: str) -> Doc:
+    ws = text.words(raw)
+    return Doc(lemmas=" ".join(text.lemma(w) for w in ws), words=" ".join(w.lower() for w in ws))
+
+
+def to_docs(texts: list[str]) -> list[Doc]:
+    return [to_doc(t) for t in texts]
+
+
+def allowed_labels(task: str, topic_codes: tuple[str, ...]) -> tuple[str, ...]:
+    return {"topics": topic_codes, "sentiment": SENTIMENTS, "toxicity": TOXICITY}[task]
+
+
+@dataclass
+class TrainResult:
+    model: TaskModel
+    report: dict                    # holdout metrics of the new model
+    card: dict
+    promoted: bool = False
+    current_report: dict | None = None   # the model in use, on the same holdout
+    messages: list[str] = field(default_factory=list)
+
+
+def _libraries() -> dict:
+    import numpy
+    import sklearn
+    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": numpy.__version__}
+
+
+def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: list[DataSource] = (),
+          staff: list[dict] = (), use_seed: bool = True, promote: bool = False, force: bool = False,
+          min_chars: int = 1) -> TrainResult:
+    allowed = allowed_labels(task, topic_codes)
+    examples: list[Example] = seed_examples(task, topic_codes) if use_seed else []
+    data_card = [{"source": "seed", "sha256": seed_hash(), "rows": len(examples)}] if use_seed else []
+    for src in sources:
+        rows, skipped = read_csv_examples(src, allowed, min_chars)
+        examples += rows
+        data_card.append({"source": src.path.name, "sha256": file_sha256(src.path), "rows": len(rows),
+                          "skipped": skipped, "text_col": src.text_col, "label_col": src.label_col,
+                          "time_col": src.time_col, "group_col": src.group_col})
+    staff_rows = [Example(s["text"], s["label"], "staff", i, s["labelled_at"]) for i, s in enumerate(staff)
+                  if s["label"] in allowed and s["text"]]
+    examples += staff_rows
+    data_card.append({"source": "staff labels (ClickHouse)", "rows": len(staff_rows)})
+    if len({e.label for e in examples}) < 2:
+        raise ValueError(f"для задачи {task} нужно хотя бы два разных класса в данных")
+    train_rows, test_rows = split_holdout(examples)
+    train_docs, test_docs = to_docs([e.text for e in train_rows]), to_docs([e.text for e in test_rows])
+    recipe = RECIPES[task]
+    content = hashlib.sha256(json.dumps([data_card, recipe], sort_keys=True, default=str).encode()).hexdigest()
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    version = f"{task}-seed-{content[:12]}" if not sources and not staff_rows else f"{task}-{stamp}-{content[:6]}"
+
+    model = fit_task_model(task, train_docs, [e.label for e in train_rows], version, recipe)
+    y_test = [e.label for e in test_rows]
+    if task == "topics":
+        model = TaskModel(model.task, model.version, model.featurizer, model.head,
+                          fit_thresholds(model, test_docs, y_test))
+    report = evaluate(y_test, model.predict(test_docs), model.classes)
+    seed_only = not sources and not staff_rows
+    if seed_only:   # the seed has no time order: measure on the held-out tenth, then ship a model fitted on all of it
+        refit = fit_task_model(task, train_docs + test_docs, [e.label for e in train_rows + test_rows], version, recipe)
+        model = TaskModel(task, version, refit.featurizer, refit.head, model.thresholds)
+    counts: dict[str, int] = {}
+    for e in train_rows:
+        counts[e.label] = counts.get(e.label, 0) + 1
+    card = {"task": task, "recipe": recipe, "data": data_card, "train_rows": len(train_rows),
+            "rows_per_label": dict(sorted(counts.items())), "staff_labels_used": sum(e.source == "staff" for e in train_rows),
+            "holdout": {"rows": len(test_rows), "rule": "latest 15 % by time / group / file order; near-duplicates "
+                        "of held-out texts removed from training", "macro_f1": report["macro_f1"],
+                        "accuracy": report["accuracy"], "per_class": report["per_class"]},
+            "thresholds": model.thresholds, "refit_on_all_rows_after_holdout": seed_only, "libraries": _libraries()}
+    registry.save(model, models_dir, card)
+    result = TrainResult(model, report, card)
+    current = registry.current_version(models_dir, task)
+    if current and current != version:
+        current_model = registry.load(models_dir, task, current)
+        result.current_report = evaluate(y_test, current_model.predict(test_docs), current_model.classes)
+    if promote:
+        worse = result.current_report is not None and report["macro_f1"] < result.current_report["macro_f1"]
+        if worse and not force:
+            result.messages.append(f"Не продвинута: macro-F1 {report['macro_f1']:.4f} хуже действующей {current} "
+                                   f"({result.current_report['macro_f1']:.4f}) на той же отложенной выборке; "
+                                   "--force, чтобы продвинуть всё равно.")
+        else:
+            registry.promote(models_dir, task, version)
+            result.promoted = True
+    return result
+
+
+def ensure_models(models_dir: Path, topic_codes: tuple[str, ...]) -> Models:
+    """The current model of every task; a task with none gets the seed-trained one (first run, ~15 s)."""
+    for task in TASKS:
+        if registry.current_version(models_dir, task) is None:
+            log.info("training the seed model for %s (first run)", task)
+            train(task, topic_codes, models_dir, promote=True)
+    return registry.load_current(models_dir)
