@@ -37,15 +37,19 @@ def evaluate(y_true: list[str], y_pred: list[str], model_classes: tuple[str, ...
 
 def format_report(report: dict) -> str:
     """The report as a plain table (English headers, labels as they are)."""
+    present = [l for l in report["labels"] if report["per_class"][l]["support"] or any(
+        row[report["labels"].index(l)] for row in report["confusion_matrix"])]
     lines = [f"{'label':<16}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}"]
-    for label, m in report["per_class"].items():
+    for label in present:
+        m = report["per_class"][label]
         mark = "  (unknown to the model)" if not m["known_to_model"] else ""
         lines.append(f"{label:<16}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['support']:>9}{mark}")
     lines.append(f"macro-F1 {report['macro_f1']:.4f}   accuracy {report['accuracy']:.4f}   n {report['n']}")
-    labels = report["labels"]
-    width = max(6, max(len(l) for l in labels) + 1)
-    lines.append("confusion matrix (rows: true, columns: predicted)")
-    lines.append(" " * width + "".join(f"{l[:width - 1]:>{width}}" for l in labels))
-    for label, row in zip(labels, report["confusion_matrix"]):
-        lines.append(f"{label[:width - 1]:<{width}}" + "".join(f"{v:>{width}}" for v in row))
+    idx = [report["labels"].index(l) for l in present]
+    width = max(6, max((len(l) for l in present), default=5) + 1)
+    lines.append("confusion matrix (rows: true, columns: predicted; classes never seen or predicted left out)")
+    lines.append(" " * width + "".join(f"{l[:width - 1]:>{width}}" for l in present))
+    for label, i in zip(present, idx):
+        row = report["confusion_matrix"][i]
+        lines.append(f"{label[:width - 1]:<{width}}" + "".join(f"{row[j]:>{width}}" for j in idx))
     return "\n".join(lines)

@@ -147,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--db", help="ClickHouse DSN")
     sql.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
     sql.set_defaults(func=cmd_sql)
+
+    from pipeline.cli_classifiers import add_parser
+    add_parser(sub)
     return p
 
 
@@ -157,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     from clickhouse_connect.driver.exceptions import ClickHouseError
     from pydantic import ValidationError
 
+    from classifiers.registry import ArtifactError
     from storage.clickhouse import StoreError
     try:
         settings = Settings()
@@ -169,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ValidationError as e:
         print(f"Ошибка в настройках (DOZOR_*, файл настроек):\n{e}", file=sys.stderr)
+        return 2
+    except (ArtifactError, ValueError, OSError) as e:
+        print(f"Ошибка: {e}", file=sys.stderr)
         return 2
 
 

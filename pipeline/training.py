@@ -86,6 +86,8 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
         model = TaskModel(model.task, model.version, model.featurizer, model.head,
                           fit_thresholds(model, test_docs, y_test))
     report = evaluate(y_test, model.predict(test_docs), model.classes)
+    report["mean_confidence"] = (round(float(model.predict_proba(test_docs).max(axis=1).mean()), 4)
+                                 if test_docs else None)
     seed_only = not sources and not staff_rows
     if seed_only:   # the seed has no time order: measure on the held-out tenth, then ship a model fitted on all of it
         refit = fit_task_model(task, train_docs + test_docs, [e.label for e in train_rows + test_rows], version, recipe)
@@ -97,7 +99,8 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
             "rows_per_label": dict(sorted(counts.items())), "staff_labels_used": sum(e.source == "staff" for e in train_rows),
             "holdout": {"rows": len(test_rows), "rule": "latest 15 % by time / group / file order; near-duplicates "
                         "of held-out texts removed from training", "macro_f1": report["macro_f1"],
-                        "accuracy": report["accuracy"], "per_class": report["per_class"]},
+                        "accuracy": report["accuracy"], "mean_confidence": report["mean_confidence"],
+                        "per_class": report["per_class"]},
             "thresholds": model.thresholds, "refit_on_all_rows_after_holdout": seed_only, "libraries": _libraries()}
     registry.save(model, models_dir, card)
     result = TrainResult(model, report, card)
