@@ -1,0 +1,123 @@
+"""Classifier quality against the plain baseline, on real data the models never saw (../shared/datasets).
+
+    OPENBLAS_NUM_THREADS=1 python bench/bench_classifiers.py [--out bench/results/classifiers.json]
+
+Splits (deterministic, never random):
+- topics: spb-appeals, texts >= 40 chars, the latest calendar month held out; training rows sharing a
+  text_norm_hash with a held-out row dropped;
+- sentiment: rusentiment, positive/neutral/negative only; toxicity: toxic. Neither has times: the last 15 % of
+  rows in file order are held out; exact duplicates of held-out texts dropped from training.
+Baseline: TF-IDF (word + char_wb 2-5 n-grams, raw text) + LogisticRegression, trained and scored on the same
+split. Ours: the product's recipe (classifiers.train.RECIPES) over our own text processing. Also: the seed-only
+topic model (what a fresh install ships) on the spb holdout, speed of the three models together, artifact sizes.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import f1_score  # noqa: E402
+from sklearn.pipeline import make_pipeline, make_union  # noqa: E402
+
+from classifiers import registry  # noqa: E402
+from classifiers.dataset import seed_examples, text_key  # noqa: E402
+from classifiers.evaluate import evaluate  # noqa: E402
+from classifiers.models import Models  # noqa: E402
+from classifiers.train import RECIPES, fit_task_model  # noqa: E402
+from pipeline.topics import load_topics  # noqa: E402
+from pipeline.training import to_docs  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "datasets"
+csv.field_size_limit(sys.maxsize)
+
+
+def rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def split_topics():
+    data = [r for r in rows(DATA / "spb-appeals/train.csv") if len(r["text"]) >= 40]
+    last_month = max(r["created_dt"][:7] for r in data)
+    test = [r for r in data if r["created_dt"][:7] == last_month]
+    held = {r["text_norm_hash"] for r in test}
+    train = [r for r in data if r["created_dt"][:7] != last_month and r["text_norm_hash"] not in held]
+    return [(r["text"], r["topic"]) for r in train], [(r["text"], r["topic"]) for r in test], f"held out {last_month}"
+
+
+def split_tail(path: Path, text_col: str, label_col: str, allowed: set[str]):
+    data = [(r[text_col], r[label_col]) for r in rows(path) if r[label_col] in allowed and r[text_col].strip()]
+    cut = len(data) - round(len(data) * 0.15)
+    train, test = data[:cut], data[cut:]
+    held = {text_key(t) for t, _ in test}
+    return [(t, l) for t, l in train if text_key(t) not in held], test, "last 15 % of rows in file order"
+
+
+def baseline(train, test) -> float:
+    model = make_pipeline(make_union(TfidfVectorizer(), TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5))),
+                          LogisticRegression(max_iter=1000))
+    model.fit([t for t, _ in train], [l for _, l in train])
+    return round(f1_score([l for _, l in test], model.predict([t for t, _ in test]), average="macro"), 4)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "classifiers.json")
+    args = ap.parse_args()
+    topics = tuple(load_topics())
+    splits = {
+        "topics": split_topics(),
+        "sentiment": split_tail(DATA / "rusentiment/train.csv", "text", "label", {"positive", "neutral", "negative"}),
+        "toxicity": split_tail(DATA / "toxic/train.csv", "comment", "toxic", {"0", "1"}),
+    }
+    results, models = {}, {}
+    tmp = Path(tempfile.mkdtemp(prefix="dozor-clf-"))
+    for task, (train, test, rule) in splits.items():
+        t0 = time.perf_counter()
+        train_docs, test_docs = to_docs([t for t, _ in train]), to_docs([t for t, _ in test])
+        docs_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        model = fit_task_model(task, train_docs, [l for _, l in train], f"{task}-bench", RECIPES[task])
+        fit_s = time.perf_counter() - t0
+        ours = evaluate([l for _, l in test], model.predict(test_docs), model.classes)
+        folder = registry.save(model, tmp, {"bench": True})
+        models[task] = model
+        results[task] = {"split": rule, "train_rows": len(train), "test_rows": len(test),
+                         "baseline_macro_f1": baseline(train, test), "ours_macro_f1": ours["macro_f1"],
+                         "ours_accuracy": ours["accuracy"], "recipe": RECIPES[task], "fit_s": round(fit_s, 1),
+                         "text_processing_s": round(docs_s, 1),
+                         "artifact_mb": round(sum(f.stat().st_size for f in folder.iterdir()) / 1e6, 1)}
+        print(task, {k: results[task][k] for k in ("baseline_macro_f1", "ours_macro_f1", "artifact_mb")}, flush=True)
+    seed = seed_examples("topics", topics)
+    seed_model = fit_task_model("topics", to_docs([e.text for e in seed]), [e.label for e in seed], "topics-seed",
+                                RECIPES["topics"])
+    _, test, _ = splits["topics"]
+    results["seed_only_topics_on_spb_holdout_macro_f1"] = evaluate(
+        [l for _, l in test], seed_model.predict(to_docs([t for t, _ in test])), seed_model.classes)["macro_f1"]
+    probe = to_docs([json.loads(line)["text"] for line in open(DATA / "stream-dev/posts.jsonl", encoding="utf-8")])
+    bundle = Models(models)
+    bundle.score(probe[:200])
+    t0 = time.perf_counter()
+    for i in range(0, len(probe), 500):
+        bundle.score(probe[i:i + 500])
+    results["three_models_docs_per_s_one_core"] = round(len(probe) / (time.perf_counter() - t0))
+    results["targets"] = {"topics": 0.86, "sentiment": 0.74, "toxicity": 0.90, "seed_only_topics": 0.60,
+                          "three_models_docs_per_s": 2000, "artifact_mb": 50}
+    results["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(json.dumps({k: v for k, v in results.items() if not isinstance(v, dict) or k == "targets"}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
