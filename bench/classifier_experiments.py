@@ -266,6 +266,16 @@ def _with(base, *extra):
     return lambda: Features(base().blocks + [e() for e in extra])
 
 
+def _capped(base, n: int):
+    def make():
+        fs = base()
+        for _, tr in fs.blocks:
+            if isinstance(tr, TfidfVectorizer):
+                tr.set_params(max_features=n)
+        return fs
+    return make
+
+
 FEATURE_SETS = {
     "baseline": baseline_features,
     # ablation: baseline's text, but sublinear tf + word bigrams
@@ -406,10 +416,19 @@ def run_task(task: str) -> dict:
             addon_rows.append(R.run("C-addons", fs_name, clf, make))
         R.drop(fs_name)
 
-    winner = best(feat_rows + clf_rows + addon_rows)
+    # D. smaller models: cap every TF-IDF block of the best feature set at max_features
+    caps = {f"{best_fs} [max_features={n // 1000}k/block]": _capped(base_make, n) for n in (50_000, 150_000)}
+    cap_rows = []
+    for name, make in caps.items():
+        for clf in dict.fromkeys((best_clf, best_lr)):
+            cap_rows.append(R.run("D-size", name, clf, make))
+        R.drop(name)
+
+    all_rows = feat_rows + clf_rows + addon_rows + cap_rows
+    winner = best(all_rows)
     # the best probabilistic (LR) recipe, which the product's Head format supports directly
-    winner_lr = best([r for r in feat_rows + clf_rows + addon_rows if r["clf"].startswith("lr")])
-    makers = {**FEATURE_SETS, **{f"{best_fs} {k}": v for k, v in addons.items()}}
+    winner_lr = best([r for r in all_rows if r["clf"].startswith("lr")])
+    makers = {**FEATURE_SETS, **{f"{best_fs} {k}": v for k, v in addons.items()}, **caps}
     speed = {}
     for label, r in (("best", winner), ("best_lr", winner_lr)):
         if label == "best_lr" and r is winner:
@@ -492,13 +511,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tasks", default=",".join(TASKS))
     ap.add_argument("--out", default=str(ROOT / "bench/results/classifier_experiments.md"))
+    ap.add_argument("--report-only", action="store_true", help="rebuild the report from the cached results")
     args = ap.parse_args()
-    results = {}
     CACHE.mkdir(parents=True, exist_ok=True)
-    for task in args.tasks.split(","):
-        f = CACHE / f"results_{task}.json"
-        results[task] = run_task(task)
-        f.write_text(json.dumps(results[task], indent=1, default=str))
+    if not args.report_only:
+        for task in args.tasks.split(","):
+            res = run_task(task)
+            (CACHE / f"results_{task}.json").write_text(json.dumps(res, indent=1, default=str))
+    # the report covers every task with results (run tasks in separate processes, then --report-only)
+    results = {t: json.loads((CACHE / f"results_{t}.json").read_text()) for t in TASKS
+               if (CACHE / f"results_{t}.json").exists()}
     Path(args.out).write_text(report(results), encoding="utf-8")
     log(f"wrote {args.out}")
 
