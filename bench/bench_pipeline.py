@@ -65,7 +65,9 @@ def main() -> None:
 
         def clear_caches():
             text.lemma.cache_clear()
-            kit.models.featurizer.char_._word_cache.clear()
+            for model in kit.models.models.values():
+                for vectorizer in model.featurizer.vectorizers_:
+                    vectorizer._word_cache.clear()
 
         def rate(batch: list, warm_with: list = ()) -> float:
             for i in range(0, len(warm_with), 500):

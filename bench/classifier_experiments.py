@@ -278,8 +278,6 @@ def _capped(base, n: int):
 
 FEATURE_SETS = {
     "baseline": baseline_features,
-    # ablation: baseline's text, but sublinear tf + word bigrams
-    "raw w12+c25 sublin": lambda: Features([("raw", tfidf("word", (1, 2))), ("raw", tfidf("char_wb", (2, 5)))]),
     # idea 1: lemmas
     "lem w12+c25": lambda: Features([("lemma", tfidf("word", (1, 2))), ("lemma", tfidf("char_wb", (2, 5)))]),
     "lem w12+c25 md2": lambda: Features([("lemma", tfidf("word", (1, 2), min_df=2)),
@@ -299,6 +297,9 @@ FEATURE_SETS = {
                                                ("raw", tfidf("char_wb", (1, 5), min_df=2))]),
     "lem w12 + raw c25 md2": lambda: Features([("lemma", tfidf("word", (1, 2), min_df=2)),
                                                ("raw", tfidf("char_wb", (2, 5), min_df=2))]),
+    # words instead of lemmas for the word block (text.words lowercased: keeps emoji, drops punctuation)
+    "words w12 + raw c25 md2": lambda: Features([("words", tfidf("word", (1, 2), min_df=2)),
+                                                 ("raw", tfidf("char_wb", (2, 5), min_df=2))]),
     "lem w12 + raw c26 md2": lambda: Features([("lemma", tfidf("word", (1, 2), min_df=2)),
                                                ("raw", tfidf("char_wb", (2, 6), min_df=2))]),
 }

@@ -72,20 +72,20 @@ class Vectorizer:
 
     def transform(self, docs: list[str]) -> sp.csr_matrix:
         """Counts for the whole batch at once in NumPy; Python only gathers each document's columns."""
-        rows: list[int] = []
         cols: list[int] = []
-        for i, doc in enumerate(docs):
-            found = self._columns(doc)
-            cols.extend(found)
-            rows.extend([i] * len(found))
-        shape = (len(docs), len(self.vocabulary))
-        X = sp.csr_matrix((np.ones(len(cols), dtype=np.float32), (np.asarray(rows, dtype=np.int64),
-                           np.asarray(cols, dtype=np.int64))), shape=shape)
+        indptr = [0]
+        for doc in docs:
+            cols.extend(self._columns(doc))
+            indptr.append(len(cols))
+        indices = np.fromiter(cols, dtype=np.int32, count=len(cols))
+        X = sp.csr_matrix((np.ones(len(cols), dtype=np.float32), indices, np.asarray(indptr, dtype=np.int64)),
+                          shape=(len(docs), len(self.vocabulary)))
         X.sum_duplicates()
         X.data = (1.0 + np.log(X.data)) * self.idf[X.indices].astype(np.float32)
-        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        X.data /= np.repeat(norms, np.diff(X.indptr)).astype(np.float32)
+        lengths = np.diff(X.indptr)
+        rows = np.repeat(np.arange(len(docs)), lengths)
+        norms = np.sqrt(np.bincount(rows, weights=X.data.astype(np.float64) ** 2, minlength=len(docs)))
+        X.data /= norms[rows].astype(np.float32)
         return X
 
 
@@ -103,10 +103,12 @@ def fit_vectorizer(docs: list[str], params: dict) -> Vectorizer:
 
 @dataclass(frozen=True, slots=True)
 class Doc:
-    """What a model reads: the post's lemmas and its lowercased words, each joined by single spaces."""
+    """What a model reads: the post's lemmas and its lowercased words, each joined by single spaces, and its
+    normalized lowercased text with punctuation and emoticons kept («ура))) !!!» carries sentiment)."""
 
     lemmas: str
     words: str
+    text: str = ""
 
 
 DEFAULT_PARTS = (

@@ -15,10 +15,17 @@ log = logging.getLogger(__name__)
 
 _LEMMA_WORDS = {"field": "lemmas", **WORD_PARAMS}
 _LEMMA_CHARS = {"field": "lemmas", **CHAR_PARAMS}
+_WORD_CHARS = {"field": "words", "analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 2, "max_features": 150_000}
+_TEXT_CHARS = {"field": "text", "analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 2, "max_features": 150_000}
+# Chosen on held-out real data (bench/bench_classifiers.py, bench/results/classifier_experiments.md): lemma words
+# carry the topic, raw-word characters the morphology lemmas drop (spelling, slang, obscenity), and characters
+# of the text with its punctuation the emoticons and «!!!» that carry sentiment.
 RECIPES: dict[str, dict] = {
+    # raw-word characters with C=30 scored 0.836 on spb (vs 0.829) but made seed-only detection on stream-dev
+    # later (median lag past the 3rd report 33 min instead of 0): lemma characters are kept for topics
     "topics": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS], "C": 20.0, "class_weight": "balanced"},
-    "sentiment": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS], "C": 5.0, "class_weight": "balanced"},
-    "toxicity": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS], "C": 5.0, "class_weight": "balanced"},
+    "sentiment": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS, _TEXT_CHARS], "C": 2.0, "class_weight": None},
+    "toxicity": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS, _WORD_CHARS], "C": 10.0, "class_weight": "balanced"},
 }
 THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.05), 2)
 

@@ -72,7 +72,7 @@ def cmd_list(args, settings: Settings) -> int:
         for v in registry.versions(settings.model_root, task):
             card = v["card"]
             print(f"{'*' if v['current'] else ' ':2}{v['version']:<36}{v['created_at']:<27}"
-                  f"{card.get('holdout', {}).get('macro_f1', float('nan')):>11.4f}{card.get('train_rows', 0):>8}"
+                  f"{card.get('holdout', {}).get('macro_f1') or float('nan'):>11.4f}{card.get('train_rows', 0):>8}"
                   f"{card.get('staff_labels_used', 0):>7}")
     return 0
 

@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 def to_doc(raw: str) -> Doc:
     ws = text.words(raw)
-    return Doc(lemmas=" ".join(text.lemma(w) for w in ws), words=" ".join(w.lower() for w in ws))
+    return Doc(lemmas=" ".join(text.lemma(w) for w in ws), words=" ".join(w.lower() for w in ws),
+               text=text.normalize(raw).lower())
 
 
 def to_docs(texts: list[str]) -> list[Doc]:
@@ -57,7 +58,8 @@ def _libraries() -> dict:
 
 def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: list[DataSource] = (),
           staff: list[dict] = (), use_seed: bool = True, promote: bool = False, force: bool = False,
-          min_chars: int = 1) -> TrainResult:
+          min_chars: int = 1, measure: bool = True) -> TrainResult:
+    """One training run. measure=False (the first-run seed models) fits once on every row and skips the holdout."""
     allowed = allowed_labels(task, topic_codes)
     examples: list[Example] = seed_examples(task, topic_codes) if use_seed else []
     data_card = [{"source": "seed", "sha256": seed_hash(), "rows": len(examples)}] if use_seed else []
@@ -73,22 +75,21 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     data_card.append({"source": "staff labels (ClickHouse)", "rows": len(staff_rows)})
     if len({e.label for e in examples}) < 2:
         raise ValueError(f"для задачи {task} нужно хотя бы два разных класса в данных")
-    train_rows, test_rows = split_holdout(examples)
+    train_rows, test_rows = split_holdout(examples) if measure else (examples, [])
     train_docs, test_docs = to_docs([e.text for e in train_rows]), to_docs([e.text for e in test_rows])
     recipe = RECIPES[task]
     content = hashlib.sha256(json.dumps([data_card, recipe], sort_keys=True, default=str).encode()).hexdigest()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    version = f"{task}-seed-{content[:12]}" if not sources and not staff_rows else f"{task}-{stamp}-{content[:6]}"
-
+    version = f"{task}-seed-{content[:12]}" if not measure else f"{task}-{stamp}-{content[:6]}"
     model = fit_task_model(task, train_docs, [e.label for e in train_rows], version, recipe)
     y_test = [e.label for e in test_rows]
-    if task == "topics":
+    if task == "topics" and test_docs:
         model = TaskModel(model.task, model.version, model.featurizer, model.head,
                           fit_thresholds(model, test_docs, y_test))
     report = evaluate(y_test, model.predict(test_docs), model.classes)
     report["mean_confidence"] = (round(float(model.predict_proba(test_docs).max(axis=1).mean()), 4)
                                  if test_docs else None)
-    seed_only = not sources and not staff_rows
+    seed_only = measure and not sources and not staff_rows
     if seed_only:   # the seed has no time order: measure on the held-out tenth, then ship a model fitted on all of it
         refit = fit_task_model(task, train_docs + test_docs, [e.label for e in train_rows + test_rows], version, recipe)
         model = TaskModel(task, version, refit.featurizer, refit.head, model.thresholds)
@@ -98,7 +99,9 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     card = {"task": task, "recipe": recipe, "data": data_card, "train_rows": len(train_rows),
             "rows_per_label": dict(sorted(counts.items())), "staff_labels_used": sum(e.source == "staff" for e in train_rows),
             "holdout": {"rows": len(test_rows), "rule": "latest 15 % by time / group / file order; near-duplicates "
-                        "of held-out texts removed from training", "macro_f1": report["macro_f1"],
+                        "of held-out texts removed from training" if measure else
+                        "none: first-run seed model; `dozor classifiers train --task T` measures one",
+                        "macro_f1": report["macro_f1"] if test_rows else None,
                         "accuracy": report["accuracy"], "mean_confidence": report["mean_confidence"],
                         "per_class": report["per_class"]},
             "thresholds": model.thresholds, "refit_on_all_rows_after_holdout": seed_only, "libraries": _libraries()}
@@ -125,5 +128,5 @@ def ensure_models(models_dir: Path, topic_codes: tuple[str, ...]) -> Models:
     for task in TASKS:
         if registry.current_version(models_dir, task) is None:
             log.info("training the seed model for %s (first run)", task)
-            train(task, topic_codes, models_dir, promote=True)
+            train(task, topic_codes, models_dir, promote=True, measure=False)
     return registry.load_current(models_dir)
