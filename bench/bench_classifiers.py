@@ -117,6 +117,10 @@ def main() -> None:
     for i in range(0, len(probe), 500):
         bundle.score(probe[i:i + 500])
     results["three_models_docs_per_s_one_core"] = round(len(probe) / (time.perf_counter() - t0))
+    t0 = time.perf_counter()                     # again: the per-word n-gram caches are warm, as in a running stream
+    for i in range(0, len(probe), 500):
+        bundle.score(probe[i:i + 500])
+    results["three_models_docs_per_s_one_core_warm"] = round(len(probe) / (time.perf_counter() - t0))
     results["targets"] = {"topics": 0.86, "sentiment": 0.74, "toxicity": 0.90, "seed_only_topics": 0.60,
                           "three_models_docs_per_s": 2000, "artifact_mb": 50}
     results["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -51,6 +51,16 @@ class Vectorizer:
     idf: np.ndarray
     _word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def fingerprint(self) -> tuple:
+        """Equal for vectorizers with the same analysis, vocabulary and idf (cheap: sizes and sums)."""
+        fp = self.__dict__.get("_fp")
+        if fp is None:
+            fp = (self.analyzer, tuple(self.ngram_range), len(self.vocabulary), float(self.idf.sum()),
+                  hash(tuple(sorted(self.vocabulary.items())[:: max(1, len(self.vocabulary) // 64)])))
+            object.__setattr__(self, "_fp", fp)
+        return fp
+
     def analyze(self, doc: str) -> list[str]:
         lo, hi = self.ngram_range
         return char_wb_ngrams(doc, lo, hi) if self.analyzer == "char_wb" else word_ngrams(doc, lo, hi)
@@ -128,8 +138,18 @@ class Featurizer:
         self.vectorizers_ = [fit_vectorizer([getattr(d, p["field"]) for d in docs], p) for p in self.parts]
         return self
 
-    def transform(self, docs: list[Doc]) -> sp.csr_matrix:
-        blocks = [v.transform([getattr(d, p["field"]) for d in docs]) for p, v in zip(self.parts, self.vectorizers_)]
+    def transform(self, docs: list[Doc], memo: dict | None = None) -> sp.csr_matrix:
+        """memo: blocks already computed for these docs by an identical vectorizer of another model (models
+        trained on the same rows with the same parameters share blocks; Models.score passes one per batch)."""
+        blocks = []
+        for part, vectorizer in zip(self.parts, self.vectorizers_):
+            key = (part["field"], vectorizer.fingerprint)
+            block = memo.get(key) if memo is not None else None
+            if block is None:
+                block = vectorizer.transform([getattr(d, part["field"]) for d in docs])
+                if memo is not None:
+                    memo[key] = block
+            blocks.append(block)
         return sp.hstack(blocks, format="csr")
 
     @property

@@ -52,8 +52,8 @@ class TaskModel:
     def classes(self) -> tuple[str, ...]:
         return self.head.classes
 
-    def predict_proba(self, docs: list[Doc]) -> np.ndarray:
-        return self.head.proba(self.featurizer.transform(docs))
+    def predict_proba(self, docs: list[Doc], memo: dict | None = None) -> np.ndarray:
+        return self.head.proba(self.featurizer.transform(docs, memo))
 
     def predict(self, docs: list[Doc]) -> list[str]:
         if not docs:
@@ -84,7 +84,8 @@ class Models:
         if not docs:
             return []
         topics_m, sentiment_m, toxicity_m = (self.models[t] for t in TASKS)
-        topics, sentiment, toxic = (m.predict_proba(docs) for m in (topics_m, sentiment_m, toxicity_m))
+        memo: dict = {}          # feature blocks shared by models fitted on the same rows
+        topics, sentiment, toxic = (m.predict_proba(docs, memo) for m in (topics_m, sentiment_m, toxicity_m))
         toxic_col = toxicity_m.classes.index("1")
         t_names, s_names = topics_m.classes, sentiment_m.classes
         out = []
