@@ -1,11 +1,10 @@
 """`dozor classifiers ...`: train, evaluate, list, promote, rollback, labels import/export, sample, drift."""
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from classifiers import registry
