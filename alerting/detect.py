@@ -108,6 +108,8 @@ class Detector:
                       text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid)
 
     def process(self, e: EnrichedPost) -> list[Alert]:
+        if e.post.uid in self.recent:     # delivered again (a stream redelivers after a crash): already counted
+            return []
         at = e.post.published_at
         self.now = at if self.now is None or at > self.now else self.now
         self._expire()

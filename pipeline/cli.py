@@ -150,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from pipeline.cli_classifiers import add_parser
     add_parser(sub)
+    from pipeline.cli_stream import add_parser as add_stream
+    add_stream(sub)
     return p
 
 

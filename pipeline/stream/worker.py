@@ -1,0 +1,122 @@
+"""The Faust app: two thin agents around the same pure stages as the embedded runner.
+
+    posts.raw.v1 (keyed by source) --enrich--> posts.enriched.v1 (keyed by district) --detect--> alerts.v1
+                        \\-- undecodable / wrong schema --> posts.dlq.v1
+
+`enrich` decodes replay records and calls enrich_batch (the expensive stage; every worker takes a share of the
+raw partitions). `detect` re-keys nothing itself: every enriched post carries its district as the key, so a
+district's posts meet in one partition and one lane (pipeline/stream/lane.py), whose state lives in the Faust
+table `lanes` (changelog topic, restored after a restart or rebalance). A batch's outputs are delivered before
+its offsets are committed and before the lane is saved; a crash makes Kafka redeliver, and the lane skips
+posts it already has.
+
+    app = build_app(settings, kit, topics)       # faust.App; app.main() / `dozor worker` runs it
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime, timezone
+
+import faust
+
+from pipeline.enrich import Kit, enrich_batch
+from pipeline.records import DeadLetter
+from pipeline.settings import Settings
+from pipeline.stream import codec
+from pipeline.stream.broker import TopicNames
+from pipeline.stream.lane import Activity, admit, lane_state, release, restore_lane
+from pipeline.topics import Topic
+
+log = logging.getLogger(__name__)
+RAW_LIMIT = 65_536   # bytes of an undecodable message kept in its dead letter
+
+
+def raw_text(value: bytes | None) -> str:
+    return (value or b"")[:RAW_LIMIT].decode("utf-8", "replace")
+
+
+def detection_key(kit: Kit) -> bytes:
+    """One lane per district: the gazetteer's district (a story's posts may name no settlement at all)."""
+    return (kit.gazetteer.district or "district").encode("utf-8")
+
+
+def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dict | None = None) -> faust.App:
+    k = settings.kafka
+    names = TopicNames.of(k)
+    stats = stats if stats is not None else {}
+    stats.update(enriched=0, dead_letters=0, detected=0, alerts=0)
+    datadir = settings.data_dir / "faust" / f"{k.prefix}{k.app_id}"
+    datadir.parent.mkdir(parents=True, exist_ok=True)
+    app = faust.App(
+        f"{k.prefix}{k.app_id}", broker=[f"kafka://{b.strip()}" for b in k.brokers.split(",")],
+        store="memory://", datadir=str(datadir),
+        topic_partitions=k.partitions, topic_replication_factor=k.replication, topic_allow_declare=True,
+        topic_disable_leader=True, web_enabled=False, consumer_auto_offset_reset="earliest",
+        broker_commit_interval=1.0, producer_max_request_size=8_000_000, producer_compression_type="gzip",
+        table_standby_replicas=0, stream_wait_empty=True)
+
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
+                         partitions=k.partitions, replicas=k.replication)
+
+    raw, enriched, alerts, dlq = (topic(n) for n in names.all())
+    lanes = app.Table("lanes", default=None, partitions=k.partitions, use_partitioner=True,
+                      schema=faust.Schema(key_type=bytes, value_type=bytes, key_serializer="raw",
+                                          value_serializer="raw"))
+    key = detection_key(kit)
+    activity: dict[bytes, Activity] = {}
+
+    @app.agent(raw, name="enrich")
+    async def enrich(stream):
+        async for events in stream.take_events(k.enrich_batch, within=k.batch_within_s):
+            posts, srcs, letters = [], [], []
+            for ev in events:
+                try:
+                    posts.append(codec.decode_post(ev.message.value, kit.max_text_chars))
+                    srcs.append(ev.message.partition)
+                except codec.BadMessage as e:
+                    letters.append(DeadLetter(origin=f"{ev.message.topic}[{ev.message.partition}]@{ev.message.offset}",
+                                              raw=raw_text(ev.message.value), reason=str(e),
+                                              received_at=datetime.now(timezone.utc)))
+            sent = [await enriched.send(key=key, value=codec.encode_enriched(e, src))
+                    for e, src in zip(enrich_batch(posts, kit), srcs)]
+            sent += [await dlq.send(key=d.origin.encode(), value=codec.encode_dead_letter(d)) for d in letters]
+            await asyncio.gather(*sent)          # delivered before take_events acks the batch
+            stats["enriched"] += len(posts)
+            stats["dead_letters"] += len(letters)
+
+    @app.agent(enriched, name="detect", isolated_partitions=True)
+    async def detect(stream):
+        async for events in stream.take_events(1000, within=k.batch_within_s):
+            wall = time.monotonic()
+            by_key: dict[bytes, list] = {}
+            for ev in events:
+                items = by_key.setdefault(ev.message.key, [])
+                try:
+                    decoded = codec.decode_enriched(ev.message.value)
+                except codec.BadMessage as e:
+                    log.error("пропущено сообщение %s[%d]@%d: %s", ev.message.topic, ev.message.partition,
+                              ev.message.offset, e)
+                    continue
+                if decoded is not None:
+                    items.append(decoded)
+            for lane_key, items in by_key.items():
+                act = activity.setdefault(lane_key, Activity(started=wall))
+                lane = restore_lane(lanes.get(lane_key), settings.detection, topics)
+                new = admit(lane, items, act, wall)
+                had = len(lane.buffer)
+                found = release(lane, k.partitions, act, wall, k.idle_s, k.lateness_s)
+                sent = [await alerts.send(key=a.alert_id.encode(), value=codec.encode_alert(a)) for a in found]
+                await asyncio.gather(*sent)      # alerts are out before the lane that produced them is saved
+                if new or had != len(lane.buffer) or items:
+                    lanes[lane_key] = lane_state(lane)
+                stats["detected"] += had - len(lane.buffer)
+                stats["alerts"] += len(found)
+
+    @app.timer(interval=k.tick_s)
+    async def tick():
+        await enriched.send(key=key, value=codec.TICK)
+
+    return app
