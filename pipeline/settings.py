@@ -82,6 +82,26 @@ class Kafka(_Section):
         return f"{self.prefix}{name}"
 
 
+class Telethon(_Section):
+    """The Telegram user account the collector reads chats with (my.telegram.org -> API development tools)."""
+
+    api_id: int | None = None
+    api_hash: SecretStr | None = None
+    session: Path | None = None         # default: <data_dir>/telegram.session
+
+
+class Collect(_Section):
+    """`dozor run`: collectors on their schedules. Durations in seconds."""
+
+    backfill_days: float = 3            # on a source's first poll, read this far back
+    comments_watch_s: int = 2 * 86400   # re-poll comments / edits of posts this recent
+    health_interval_s: int = 300        # a health line in the log this often
+    silence_p: float = 0.001            # "нет данных" when no post for this long is this unlikely at the usual rate
+    silence_min_s: int = 6 * 3600       # ... and never before this much silence
+    rate_days: int = 7                  # the usual rate: posts per hour over this many days
+    failing_polls: int = 3              # "нет данных" after this many failed polls in a row
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOZOR_", env_nested_delimiter="__", frozen=True,
                                       extra="forbid")
@@ -93,6 +113,8 @@ class Settings(BaseSettings):
     telegram: Telegram = Telegram()
     vk: VK = VK()
     kafka: Kafka = Kafka()
+    telethon: Telethon = Telethon()
+    collect: Collect = Collect()
     models_dir: Path | None = None      # default: <data_dir>/models
     topics_file: Path | None = None     # default: the bundled pipeline/data/topics.yaml
     gazetteer_file: Path | None = None  # default: the bundled pipeline/data/gazetteer.yaml

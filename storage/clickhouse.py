@@ -34,8 +34,25 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 def split_statements(sql: str) -> list[str]:
-    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
-    return [s.strip() for s in body.split(";") if s.strip()]
+    """Statements of a migration file: `--` comments dropped (outside quotes), split at `;` outside quotes."""
+    statements, current, quoted, i = [], [], False, 0
+    while i < len(sql):
+        ch = sql[i]
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted and sql.startswith("--", i):
+            i = sql.find("\n", i)
+            i = len(sql) if i < 0 else i
+            continue
+        elif not quoted and ch == ";":
+            statements.append("".join(current))
+            current = []
+            i += 1
+            continue
+        current.append(ch)
+        i += 1
+    statements.append("".join(current))
+    return [s.strip() for s in statements if s.strip()]
 
 
 def safe_dsn(dsn: str) -> str:
@@ -91,24 +108,34 @@ class ClickHouseStore:
         return applied
 
     def known_uids(self, uids: list[str]) -> set[str]:
+        return set(self.known_texts(uids))
+
+    def known_texts(self, uids: list[str]) -> dict[str, str]:
+        """uid -> the text stored last, for the uids we have."""
         if not uids:
-            return set()
-        result = self.client.query("SELECT uid FROM posts WHERE uid IN {uids:Array(String)}",
-                                   parameters={"uids": uids})
-        return {r[0] for r in result.result_rows}
+            return {}
+        result = self.client.query("SELECT uid, argMax(text, ingested_at) FROM posts WHERE uid IN {uids:Array(String)}"
+                                   " GROUP BY uid", parameters={"uids": uids})
+        return dict(result.result_rows)
 
     def write_posts(self, enriched: list[EnrichedPost], dataset: str) -> int:
-        """Insert posts not stored yet; returns how many were new."""
+        """Insert posts not stored yet and new versions of edited ones; returns how many were new."""
+        return self.upsert_posts(enriched, dataset)[0]
+
+    def upsert_posts(self, enriched: list[EnrichedPost], dataset: str) -> tuple[int, int]:
+        """(new, edited): a known uid with the same text is skipped; with another text (an edit) it is written
+        again and the newer ingested_at wins in the ReplacingMergeTree."""
         fresh: dict[str, EnrichedPost] = {}
         for e in enriched:
-            fresh.setdefault(e.post.uid, e)
-        for uid in self.known_uids(list(fresh)):
-            del fresh[uid]
-        if fresh:
+            fresh[e.post.uid] = e                     # within one call the last version of a uid wins
+        known = self.known_texts(list(fresh))
+        edited = [e for uid, e in fresh.items() if uid in known and known[uid] != e.post.text]
+        new = [e for uid, e in fresh.items() if uid not in known]
+        if new or edited:
             now = datetime.now(timezone.utc)
-            self.client.insert("posts", [rows.post_row(e, dataset, now) for e in fresh.values()],
+            self.client.insert("posts", [rows.post_row(e, dataset, now) for e in new + edited],
                                column_names=rows.POST_COLUMNS)
-        return len(fresh)
+        return len(new), len(edited)
 
     def write_alerts(self, alerts: list[Alert], dataset: str) -> None:
         if alerts:

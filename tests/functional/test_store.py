@@ -15,10 +15,30 @@ from tests.conftest import make_enriched
 
 def test_migrations_apply_once(dsn):
     store = ClickHouseStore.connect(dsn)
-    assert store.migrate() == ["0001_initial.sql", "0002_labels.sql"]
+    applied = store.migrate()
+    assert applied[:4] == ["0001_initial.sql", "0002_labels.sql", "0003_sources.sql", "0004_risks.sql"]
+    assert applied == sorted(applied)
     assert store.migrate() == []
-    assert {"posts", "alerts", "dead_letters", "labels", "schema_migrations"} <= {
+    assert {"posts", "alerts", "dead_letters", "labels", "schema_migrations", "source_cursors", "source_polls",
+            "risk_events", "risk_answers"} <= {
         r[0] for r in store.client.query("SHOW TABLES").result_rows}
+
+
+def test_split_statements_ignores_semicolons_in_comments_and_quotes():
+    from storage.clickhouse import split_statements
+    sql = "-- a; comment\nCREATE TABLE a (x String DEFAULT 'a;b' -- c; d\n);\n\nSELECT 1; -- tail;"
+    assert split_statements(sql) == ["CREATE TABLE a (x String DEFAULT 'a;b' \n)", "SELECT 1"]
+
+
+def test_an_edited_post_replaces_its_text_and_a_repeat_changes_nothing(store):
+    from dataclasses import replace
+    first = make_enriched("e1", 0, text="нет воды на Ленина")
+    assert store.upsert_posts([first, make_enriched("e2", 1)], "t") == (2, 0)
+    assert store.upsert_posts([first], "t") == (0, 0)
+    edited = replace(first, post=replace(first.post, text="нет воды на Ленина и Садовой"))
+    assert store.upsert_posts([edited], "t") == (0, 1)
+    assert store.scalar("SELECT text FROM posts FINAL WHERE uid = 'e1'") == "нет воды на Ленина и Садовой"
+    assert store.scalar("SELECT count() FROM posts FINAL") == 2
 
 
 def test_a_post_is_stored_once_however_often_it_is_written(store):
