@@ -87,7 +87,7 @@ async def run_sink(k: Kafka, consumer, connect: Callable[[], object], stop: asyn
     names = TopicNames.of(k)
     loop = asyncio.get_running_loop()
     store = None
-    stats = {"batches": 0, "records": 0, "new_posts": 0, "failures": 0}
+    stats = {"batches": 0, "records": 0, "new_posts": 0, "snapshots": 0, "letters": 0, "failures": 0}
     while not stop.is_set():
         records, deadline = [], time.monotonic() + k.sink_within_s
         while len(records) < k.sink_batch and time.monotonic() < deadline and not stop.is_set():
@@ -117,6 +117,8 @@ async def run_sink(k: Kafka, consumer, connect: Callable[[], object], stop: asyn
             log.warning("смещения не сохранены (%s); пакет придёт повторно и будет пропущен как записанный", e)
         stats["batches"] += 1
         stats["records"] += batch.records
+        stats["snapshots"] += len(batch.alerts)
+        stats["letters"] += len(batch.letters)
         if status is not None:
             doc = {**stats, **await loop.run_in_executor(None, counts, store, k.sink_dataset), "at": time.time()}
             tmp = status.with_suffix(".tmp")
