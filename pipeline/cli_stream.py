@@ -81,7 +81,8 @@ def cmd_sink(args, settings: Settings) -> int:
         consumer = AIOKafkaConsumer(*TopicNames.of(k).all()[1:], bootstrap_servers=k.brokers,
                                     group_id=f"{k.prefix}{k.sink_group}", enable_auto_commit=False,
                                     auto_offset_reset="earliest", max_partition_fetch_bytes=8_000_000,
-                                    fetch_max_bytes=64_000_000)
+                                    fetch_max_bytes=64_000_000, session_timeout_ms=int(k.session_timeout_s * 1000),
+                                    heartbeat_interval_ms=int(min(3.0, k.session_timeout_s / 4) * 1000))
         await consumer.start()
         try:
             return await run_sink(k, consumer, connect, stop, Path(args.status) if args.status else None)

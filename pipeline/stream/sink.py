@@ -37,7 +37,7 @@ class Batch:
 
 
 def decode_batch(records, names: TopicNames) -> Batch:
-    """Kafka records (topic, partition, offset, value) -> rows to write, pure. Undecodable -> dead letters."""
+    """Kafka records (topic, partition, offset, timestamp ms, value) -> rows to write, pure. Undecodable -> dead letters."""
     batch = Batch()
     for r in records:
         batch.records += 1
@@ -54,7 +54,8 @@ def decode_batch(records, names: TopicNames) -> Batch:
         except codec.BadMessage as e:
             batch.letters.append(DeadLetter(origin=f"{r.topic}[{r.partition}]@{r.offset}",
                                             raw=(r.value or b"")[:65536].decode("utf-8", "replace"),
-                                            reason=str(e), received_at=datetime.now(timezone.utc)))
+                                            reason=str(e),   # the broker's time: the same on a redelivery
+                                            received_at=datetime.fromtimestamp(r.timestamp / 1000, timezone.utc)))
     return batch
 
 

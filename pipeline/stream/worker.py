@@ -55,7 +55,8 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
         topic_partitions=k.partitions, topic_replication_factor=k.replication, topic_allow_declare=True,
         topic_disable_leader=True, web_enabled=False, consumer_auto_offset_reset="earliest",
         broker_commit_interval=1.0, producer_max_request_size=8_000_000, producer_compression_type="gzip",
-        table_standby_replicas=0, stream_wait_empty=True)
+        table_standby_replicas=0, stream_wait_empty=True, broker_session_timeout=k.session_timeout_s,
+        broker_heartbeat_interval=min(3.0, k.session_timeout_s / 4))
 
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
@@ -78,8 +79,9 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                     srcs.append(ev.message.partition)
                 except codec.BadMessage as e:
                     letters.append(DeadLetter(origin=f"{ev.message.topic}[{ev.message.partition}]@{ev.message.offset}",
-                                              raw=raw_text(ev.message.value), reason=str(e),
-                                              received_at=datetime.now(timezone.utc)))
+                                              raw=raw_text(ev.message.value), reason=str(e),   # broker time:
+                                              received_at=datetime.fromtimestamp(ev.message.timestamp,  # same
+                                                                                 timezone.utc)))  # when redone
             sent = [await enriched.send(key=key, value=codec.encode_enriched(e, src))
                     for e, src in zip(enrich_batch(posts, kit), srcs)]
             sent += [await dlq.send(key=d.origin.encode(), value=codec.encode_dead_letter(d)) for d in letters]
