@@ -15,6 +15,7 @@ posts it already has.
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 from datetime import datetime, timezone
@@ -37,9 +38,9 @@ def raw_text(value: bytes | None) -> str:
     return (value or b"")[:RAW_LIMIT].decode("utf-8", "replace")
 
 
-def detection_key(kit: Kit) -> bytes:
+def detection_key(kit: Kit) -> str:
     """One lane per district: the gazetteer's district (a story's posts may name no settlement at all)."""
-    return (kit.gazetteer.district or "district").encode("utf-8")
+    return kit.gazetteer.district or "district"
 
 
 def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dict | None = None) -> faust.App:
@@ -62,12 +63,15 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
                          partitions=k.partitions, replicas=k.replication)
 
-    raw, enriched, alerts, dlq = (topic(n) for n in names.all())
-    lanes = app.Table("lanes", default=None, partitions=k.partitions, use_partitioner=True,
-                      schema=faust.Schema(key_type=bytes, value_type=bytes, key_serializer="raw",
-                                          value_serializer="raw"))
+    raw, alerts, dlq = topic(names.raw), topic(names.alerts), topic(names.dlq)
+    # Keys of posts.enriched.v1 and of the table's changelog are the same JSON string, so the producer's
+    # partitioner puts a district's lane state in the partition its posts are in (co-partitioned).
+    enriched = app.topic(names.enriched, key_type=str, value_type=bytes, key_serializer="json",
+                         value_serializer="raw", partitions=k.partitions, replicas=k.replication)
+    lanes = app.Table("lanes", default=None, partitions=k.partitions, use_partitioner=True, key_type=str,
+                      value_type=str)         # value: base64 of the compressed lane (lane.py), JSON-serialized
     key = detection_key(kit)
-    activity: dict[bytes, Activity] = {}
+    activity: dict[str, Activity] = {}
 
     @app.agent(raw, name="enrich")
     async def enrich(stream):
@@ -93,9 +97,9 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
     async def detect(stream):
         async for events in stream.take_events(1000, within=k.batch_within_s):
             wall = time.monotonic()
-            by_key: dict[bytes, list] = {}
+            by_key: dict[str, list] = {}
             for ev in events:
-                items = by_key.setdefault(ev.message.key, [])
+                items = by_key.setdefault(ev.key, [])
                 try:
                     decoded = codec.decode_enriched(ev.message.value)
                 except codec.BadMessage as e:
@@ -106,14 +110,15 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                     items.append(decoded)
             for lane_key, items in by_key.items():
                 act = activity.setdefault(lane_key, Activity(started=wall))
-                lane = restore_lane(lanes.get(lane_key), settings.detection, topics)
+                saved = lanes.get(lane_key)
+                lane = restore_lane(base64.b64decode(saved) if saved else None, settings.detection, topics)
                 new = admit(lane, items, act, wall)
                 had = len(lane.buffer)
                 found = release(lane, k.partitions, act, wall, k.idle_s, k.lateness_s)
                 sent = [await alerts.send(key=a.alert_id.encode(), value=codec.encode_alert(a)) for a in found]
                 await asyncio.gather(*sent)      # alerts are out before the lane that produced them is saved
                 if new or had != len(lane.buffer) or items:
-                    lanes[lane_key] = lane_state(lane)
+                    lanes[lane_key] = base64.b64encode(lane_state(lane)).decode("ascii")
                 stats["detected"] += had - len(lane.buffer)
                 stats["alerts"] += len(found)
 

@@ -3,11 +3,14 @@ worker crash, with two workers, and through a sink outage; bad messages become d
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+import time
 import uuid
 
 import pytest
 
-from tests.integration.harness import DEMO
+from tests.integration.harness import DEMO, ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -75,16 +78,33 @@ def test_kafka_mode_gives_the_embedded_result_and_dead_letters(harness, embedded
     assert all(r["origin"].startswith(f"{harness.prefix}posts.raw.v1[") for r in letters)
 
 
-def test_worker_killed_mid_stream_loses_and_doubles_nothing(harness, embedded):
+def _halves(folder):
+    """The demo week split in event time: the first 350 posts and the rest, as two replay files."""
+    import json
+    lines = sorted(DEMO.read_text(encoding="utf-8").splitlines(), key=lambda l: json.loads(l)["published_at"])
+    first, second = folder / "first.jsonl", folder / "second.jsonl"
+    first.write_text("\n".join(lines[:350]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines[350:]) + "\n", encoding="utf-8")
+    return first, second
+
+
+def test_worker_killed_mid_stream_loses_and_doubles_nothing(harness, embedded, tmp_path):
+    first, second = _halves(tmp_path)
     harness.set(enrich_batch=20)             # small batches: the kill lands between many commits
     harness.start_sink()
     harness.start_worker("worker")
-    assert harness.dozor("publish", str(DEMO)).returncode == 0
-    harness.wait("a part of the stream enriched", lambda: harness.status("worker").get("enriched", 0) >= 200)
-    harness.kill("worker")                   # kill -9
+    assert harness.dozor("publish", str(first)).returncode == 0
+    harness.wait("the first half detected", lambda: harness.status("worker").get("detected", 0) >= 300)
+    time.sleep(2)                            # its lane saved to the changelog, offsets committed
+    publishing = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "publish", str(second)],
+                                  env=harness.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    harness.wait("the second half in flight", lambda: harness.status("worker").get("enriched", 0) >= 400)
+    harness.kill("worker")                   # kill -9 mid-stream
+    assert publishing.wait(60) == 0
     assert harness.status("sink").get("posts", 0) < 705
     harness.start_worker("worker2")
     harness.wait_quiet(posts=705)
+    assert harness.status("worker2")["detected"] < 705   # it resumed from the changelog, not from the start
     harness.stop("worker2")
     harness.stop("sink")
     assert_same_as_embedded(harness, embedded)
