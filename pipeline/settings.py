@@ -69,8 +69,8 @@ class Kafka(_Section):
     app_id: str = "dozor"               # Faust application id (consumer group, changelog topic names)
     enrich_batch: int = 200             # posts enriched together
     batch_within_s: float = 0.5         # ... or whatever arrived within this time
-    lateness_s: float = 60.0            # event-time disorder within a raw partition that detection waits for
-    idle_s: float = 3.0                 # a raw partition silent this long (wall clock) no longer holds detection
+    lateness_s: float = 0.0             # event-time disorder within a raw partition that detection waits for
+    idle_s: float = 2.0                 # a raw partition silent this long (wall clock) no longer holds detection
     tick_s: float = 1.0                 # heartbeat that lets detection release posts when input stops
     session_timeout_s: float = 10.0     # a worker silent this long (e.g. killed) leaves the group: its partitions move
     sink_group: str = "dozor-sink"

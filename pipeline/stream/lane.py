@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from alerting.detect import Detector
@@ -91,9 +91,9 @@ def release(lane: Lane, partitions: int, activity: Activity, wall: float, idle_s
 def lane_state(lane: Lane) -> bytes:
     """The lane as a compressed JSON document (a Faust table value)."""
     doc = {"detector": detector_state(lane.detector),
-           "buffer": [enriched_doc(e) for e in lane.buffer.values()],
+           "buffer": [enriched_doc(replace(e, lemmas=())) for e in lane.buffer.values()],   # detection needs none
            "marks": {str(p): at.isoformat() for p, at in lane.marks.items()}}
-    return zlib.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+    return zlib.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
 
 
 def restore_lane(value: bytes | None, config: Detection, topics: dict[str, Topic]) -> Lane:

@@ -27,7 +27,7 @@ from pipeline.records import DeadLetter
 from pipeline.settings import Settings
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
-from pipeline.stream.lane import Activity, admit, lane_state, release, restore_lane
+from pipeline.stream.lane import Activity, Lane, admit, lane_state, release, restore_lane
 from pipeline.topics import Topic
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
     k = settings.kafka
     names = TopicNames.of(k)
     stats = stats if stats is not None else {}
-    stats.update(enriched=0, dead_letters=0, detected=0, alerts=0)
+    stats.update(enriched=0, dead_letters=0, detected=0, alerts=0, enrich_s=0.0, detect_s=0.0)
     datadir = settings.data_dir / "faust" / f"{k.prefix}{k.app_id}"
     datadir.parent.mkdir(parents=True, exist_ok=True)
     app = faust.App(
@@ -63,7 +63,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
                          partitions=k.partitions, replicas=k.replication)
 
-    raw, alerts, dlq = topic(names.raw), topic(names.alerts), topic(names.dlq)
+    raw = topic(names.raw)
     # Keys of posts.enriched.v1 and of the table's changelog are the same JSON string, so the producer's
     # partitioner puts a district's lane state in the partition its posts are in (co-partitioned).
     enriched = app.topic(names.enriched, key_type=str, value_type=bytes, key_serializer="json",
@@ -71,11 +71,27 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
     lanes = app.Table("lanes", default=None, partitions=k.partitions, use_partitioner=True, key_type=str,
                       value_type=str)         # value: base64 of the compressed lane (lane.py), JSON-serialized
     key = detection_key(kit)
+    key_bytes = app.serializers.dumps_key(str, key, serializer="json")   # as Faust writes it (changelog too)
+    producer: list = []
+
+    async def output():
+        """Outputs go through a plain aiokafka producer: Faust's own sends cost ~1 ms per message. Every batch
+        awaits its deliveries before it is acked, so offsets never run ahead of the outputs."""
+        if not producer:
+            from aiokafka import AIOKafkaProducer
+            p = AIOKafkaProducer(bootstrap_servers=k.brokers, acks="all", enable_idempotence=True, linger_ms=5,
+                                 max_request_size=8_000_000)
+            await p.start()
+            producer.append(p)
+        return producer[0]
+
     activity: dict[str, Activity] = {}
+    cache: dict[str, tuple[str, Lane]] = {}      # the lane last saved, while the table still holds that value
 
     @app.agent(raw, name="enrich")
     async def enrich(stream):
         async for events in stream.take_events(k.enrich_batch, within=k.batch_within_s):
+            t = time.perf_counter()
             posts, srcs, letters = [], [], []
             for ev in events:
                 try:
@@ -86,17 +102,21 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                                               raw=raw_text(ev.message.value), reason=str(e),   # broker time:
                                               received_at=datetime.fromtimestamp(ev.message.timestamp,  # same
                                                                                  timezone.utc)))  # when redone
-            sent = [await enriched.send(key=key, value=codec.encode_enriched(e, src))
-                    for e, src in zip(enrich_batch(posts, kit), srcs)]
-            sent += [await dlq.send(key=d.origin.encode(), value=codec.encode_dead_letter(d)) for d in letters]
+            done = enrich_batch(posts, kit)
+            out = await output()
+            sent = [await out.send(names.enriched, key=key_bytes, value=codec.encode_enriched(e, src))
+                    for e, src in zip(done, srcs)]
+            sent += [await out.send(names.dlq, key=d.origin.encode(), value=codec.encode_dead_letter(d))
+                     for d in letters]
             await asyncio.gather(*sent)          # delivered before take_events acks the batch
             stats["enriched"] += len(posts)
             stats["dead_letters"] += len(letters)
+            stats["enrich_s"] += time.perf_counter() - t
 
     @app.agent(enriched, name="detect", isolated_partitions=True)
     async def detect(stream):
         async for events in stream.take_events(1000, within=k.batch_within_s):
-            wall = time.monotonic()
+            wall, t = time.monotonic(), time.perf_counter()
             by_key: dict[str, list] = {}
             for ev in events:
                 items = by_key.setdefault(ev.key, [])
@@ -111,16 +131,24 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
             for lane_key, items in by_key.items():
                 act = activity.setdefault(lane_key, Activity(started=wall))
                 saved = lanes.get(lane_key)
-                lane = restore_lane(base64.b64decode(saved) if saved else None, settings.detection, topics)
+                if saved is None or cache.get(lane_key, (None,))[0] is not saved:   # not the value we wrote last
+                    lane = restore_lane(base64.b64decode(saved) if saved else None, settings.detection, topics)
+                else:
+                    lane = cache[lane_key][1]
+                cache.pop(lane_key, None)        # until saved again, the table's value is the only truth
                 new = admit(lane, items, act, wall)
                 had = len(lane.buffer)
                 found = release(lane, k.partitions, act, wall, k.idle_s, k.lateness_s)
-                sent = [await alerts.send(key=a.alert_id.encode(), value=codec.encode_alert(a)) for a in found]
+                out = await output()
+                sent = [await out.send(names.alerts, key=a.alert_id.encode(), value=codec.encode_alert(a))
+                        for a in found]
                 await asyncio.gather(*sent)      # alerts are out before the lane that produced them is saved
                 if new or had != len(lane.buffer) or items:
                     lanes[lane_key] = base64.b64encode(lane_state(lane)).decode("ascii")
+                cache[lane_key] = (lanes.get(lane_key), lane)
                 stats["detected"] += had - len(lane.buffer)
                 stats["alerts"] += len(found)
+            stats["detect_s"] += time.perf_counter() - t
 
     @app.timer(interval=k.tick_s)
     async def tick():
