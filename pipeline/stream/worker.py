@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import os
 import time
 from datetime import datetime, timezone
 
@@ -36,6 +37,14 @@ RAW_LIMIT = 65_536   # bytes of an undecodable message kept in its dead letter
 
 def raw_text(value: bytes | None) -> str:
     return (value or b"")[:RAW_LIMIT].decode("utf-8", "replace")
+
+
+def fatal(agent: str, e: Exception) -> None:
+    """Crash-only: an agent that fails takes the worker down (a supervisor restarts it). Nothing of the failed
+    batch was committed, and the lanes are restored from the changelog, as after kill -9."""
+    log.critical("агент %s остановлен ошибкой; процесс завершается для перезапуска", agent, exc_info=e)
+    logging.shutdown()
+    os._exit(70)
 
 
 def detection_key(kit: Kit) -> str:
@@ -85,11 +94,36 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
             producer.append(p)
         return producer[0]
 
+    checked: list = []
+
+    async def co_partitioned(partition: int) -> None:
+        """Once: the lane's changelog partition is the partition its posts come from (and the producer knows the
+        changelog topic, which it needs to pick that partition itself)."""
+        if not checked:
+            changelog = lanes.changelog_topic.get_topic_name()
+            await app.producer._ensure_producer().partitions_for(changelog)
+            if app.producer.key_partition(changelog, key_bytes).partition != partition:
+                raise RuntimeError(f"{changelog}: partition of {key!r} differs from {names.enriched}")
+            checked.append(True)
+
     activity: dict[str, Activity] = {}
     cache: dict[str, tuple[str, Lane]] = {}      # the lane last saved, while the table still holds that value
 
     @app.agent(raw, name="enrich")
     async def enrich(stream):
+        try:
+            await _enrich(stream)
+        except Exception as e:
+            fatal("enrich", e)
+
+    @app.agent(enriched, name="detect", isolated_partitions=True)
+    async def detect(stream):
+        try:
+            await _detect(stream)
+        except Exception as e:
+            fatal("detect", e)
+
+    async def _enrich(stream):
         async for events in stream.take_events(k.enrich_batch, within=k.batch_within_s):
             t = time.perf_counter()
             posts, srcs, letters = [], [], []
@@ -113,8 +147,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
             stats["dead_letters"] += len(letters)
             stats["enrich_s"] += time.perf_counter() - t
 
-    @app.agent(enriched, name="detect", isolated_partitions=True)
-    async def detect(stream):
+    async def _detect(stream):
         async for events in stream.take_events(1000, within=k.batch_within_s):
             wall, t = time.monotonic(), time.perf_counter()
             by_key: dict[str, list] = {}
@@ -144,6 +177,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                         for a in found]
                 await asyncio.gather(*sent)      # alerts are out before the lane that produced them is saved
                 if new or had != len(lane.buffer) or items:
+                    await co_partitioned(events[-1].message.partition)
                     lanes[lane_key] = base64.b64encode(lane_state(lane)).decode("ascii")
                 cache[lane_key] = (lanes.get(lane_key), lane)
                 stats["detected"] += had - len(lane.buffer)
