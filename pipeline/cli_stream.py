@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import signal
+import sys
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -94,17 +95,34 @@ def cmd_sink(args, settings: Settings) -> int:
     return 0
 
 
+def _friendly(cmd):
+    """Broker errors as one Russian line and exit code 2, like the store's errors in pipeline/cli.py."""
+    def run(args, settings: Settings) -> int:
+        from aiokafka.errors import KafkaError
+
+        from pipeline.stream.broker import BrokerError
+        try:
+            return cmd(args, settings)
+        except BrokerError as e:
+            print(f"Ошибка: {e}", file=sys.stderr)
+            return 2
+        except KafkaError as e:
+            print(f"Ошибка Kafka ({settings.kafka.brokers}): {e}", file=sys.stderr)
+            return 2
+    return run
+
+
 def add_parser(sub) -> None:
     worker = sub.add_parser("worker", help="Kafka mode: run a Faust worker (enrich + detect)")
     worker.add_argument("--status", help="write the worker's counters as JSON to this file every 0.5 s")
-    worker.set_defaults(func=cmd_worker)
+    worker.set_defaults(func=_friendly(cmd_worker))
 
     publish = sub.add_parser("publish", help="Kafka mode: put replay JSONL / Telegram exports onto posts.raw.v1")
     publish.add_argument("files", nargs="+", type=Path)
     publish.add_argument("--tz", default=None, help="time zone for naive times (default: settings.timezone)")
-    publish.set_defaults(func=cmd_publish)
+    publish.set_defaults(func=_friendly(cmd_publish))
 
     sink = sub.add_parser("sink", help="Kafka mode: write enriched posts, alerts, dead letters to ClickHouse")
     sink.add_argument("--db", help="ClickHouse DSN (default: chdb://<DOZOR_DATA_DIR>/clickhouse)")
     sink.add_argument("--status", help="write counters (rows stored) as JSON to this file after every batch")
-    sink.set_defaults(func=cmd_sink)
+    sink.set_defaults(func=_friendly(cmd_sink))

@@ -112,6 +112,8 @@ async def run_sink(k: Kafka, consumer, connect: Callable[[], object], stop: asyn
                 store = None
                 await sleep(delay)
                 delay = min(delay * 2, k.sink_backoff_max_s)
+                if stop.is_set():        # asked to stop while the database is down: leave the batch uncommitted
+                    return stats
         try:
             await consumer.commit()
         except Exception as e:           # e.g. the group rebalanced: the batch comes again and is skipped

@@ -110,3 +110,20 @@ def test_while_the_store_is_unavailable_the_sink_retries_the_same_batch_and_comm
     assert stats["failures"] == 3 and stats["new_posts"] == 2
     assert store.scalar("SELECT count() FROM posts") == 2
     assert store.scalar("SELECT count() FROM dead_letters") == 2
+
+
+def test_a_sink_asked_to_stop_while_the_store_is_down_leaves_the_batch_uncommitted():
+    def connect():
+        raise StoreError("Не удалось подключиться к ClickHouse http://db:8123: Connection refused")
+
+    async def main():
+        stop = asyncio.Event()
+        consumer = FakeConsumer(records(), stop)
+
+        async def sleep_then_stop(s):
+            stop.set()                           # SIGTERM arrives during the back-off
+        stats = await run_sink(K, consumer, connect, stop, sleep=sleep_then_stop)
+        return consumer, stats
+
+    consumer, stats = asyncio.run(main())
+    assert consumer.commits == [] and stats["failures"] == 1 and stats["batches"] == 0
