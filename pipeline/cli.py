@@ -18,7 +18,7 @@ from pipeline.settings import Settings
 
 def _store(settings: Settings, dsn: str | None):
     from storage.clickhouse import ClickHouseStore
-    store = ClickHouseStore.connect(dsn or settings.clickhouse_dsn)
+    store = ClickHouseStore.from_settings(settings, dsn)
     store.migrate()
     return store
 

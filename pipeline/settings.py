@@ -23,6 +23,9 @@ class _Section(BaseModel):
 class ClickHouse(_Section):
     dsn: str | None = None          # default: chdb://<data_dir>/clickhouse
     insert_batch: int = 1000
+    author_salt: SecretStr | None = None   # authors are stored as HMAC(salt, id); set it in production, keep it secret
+    raw_text_days: int | None = None       # posts.text and dead_letters.raw older than this are cleared
+                                           # (`dozor storage apply-ttl`); None keeps them; aggregates are kept
 
 
 class Detection(_Section):

@@ -1,0 +1,107 @@
+"""The query layer: the SQL cookbook (analytics/sql/*.sql, also at docs/sql/) run with parameters -> DataFrames.
+
+    from analytics.queries import Cookbook
+    book = Cookbook.connect("chdb:///path/to/clickhouse")           # or Cookbook(store)
+    book.names()                                                    # ['01_top_problems_by_settlement', ...]
+    df = book.run("top_problems_by_settlement", days=7)             # the number prefix may be left out
+    book.as_of()                                                    # the default "now": the latest post
+
+Every query takes its parameters as ClickHouse placeholders ({days:UInt32}); the ones not given get the
+defaults below; `as_of` defaults to the latest post's time, so "this week" on the demo week is that week.
+From clickhouse-client: --param_as_of='2026-03-30 00:00:00' --param_days=7 ...
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import resources
+
+import pandas as pd
+
+DEFAULTS = {"days": 7, "min_score": 0.55, "norm_hours": 24, "limit": 20, "tz": "Europe/Moscow",
+            "official": []}
+PLACEHOLDER = re.compile(r"\{(\w+):[^}]+\}")
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str           # file name without .sql, e.g. 01_top_problems_by_settlement
+    title: str          # the header's first line
+    header: str         # the whole header comment
+    sql: str
+    params: tuple[str, ...]
+
+
+def load_query(name: str, text: str) -> Query:
+    header = [ln[2:].strip() for ln in text.splitlines() if ln.startswith("--")]
+    if not header:
+        raise ValueError(f"{name}: в начале запроса нет комментария-заголовка")
+    params = tuple(dict.fromkeys(PLACEHOLDER.findall(text)))
+    return Query(name=name, title=header[0], header="\n".join(header), sql=text, params=params)
+
+
+def cookbook() -> dict[str, Query]:
+    folder = resources.files("analytics").joinpath("sql")
+    found = {}
+    for f in sorted(folder.iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".sql"):
+            name = f.name[:-4]
+            found[name] = load_query(name, f.read_text(encoding="utf-8"))
+    return found
+
+
+class Cookbook:
+    def __init__(self, store, tz: str = DEFAULTS["tz"]):
+        self.store = store
+        self.tz = tz
+        self.queries = cookbook()
+
+    @classmethod
+    def connect(cls, dsn: str, tz: str = DEFAULTS["tz"]) -> "Cookbook":
+        from storage.clickhouse import ClickHouseStore
+        store = ClickHouseStore.connect(dsn)
+        store.migrate()
+        return cls(store, tz)
+
+    def names(self) -> list[str]:
+        return list(self.queries)
+
+    def query(self, name: str) -> Query:
+        if name in self.queries:
+            return self.queries[name]
+        matches = [q for n, q in self.queries.items() if n.split("_", 1)[1] == name]
+        if len(matches) != 1:
+            raise KeyError(f"нет такого запроса: {name}; есть: {', '.join(self.queries)}")
+        return matches[0]
+
+    def as_of(self) -> datetime:
+        """The latest post's time (UTC), the default end of every period; now if there are no posts."""
+        latest = self.store.scalar("SELECT max(published_at) FROM posts")
+        if latest is None or latest.year < 2000:
+            return datetime.now(timezone.utc)
+        return latest.replace(tzinfo=timezone.utc)
+
+    def parameters(self, query: Query, given: dict) -> dict:
+        unknown = set(given) - set(query.params)
+        if unknown:
+            raise ValueError(f"{query.name}: неизвестные параметры {sorted(unknown)}; есть {list(query.params)}")
+        out = {}
+        for p in query.params:
+            if p in given and given[p] is not None:
+                out[p] = given[p]
+            elif p == "as_of":
+                out[p] = self.as_of()
+            elif p == "tz":
+                out[p] = self.tz
+            else:
+                out[p] = DEFAULTS[p]
+        if isinstance(out.get("as_of"), datetime):
+            at = out["as_of"]
+            out["as_of"] = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+        return out
+
+    def run(self, name: str, **params) -> pd.DataFrame:
+        query = self.query(name)
+        result = self.store.client.query(query.sql, parameters=self.parameters(query, params))
+        return pd.DataFrame(result.result_rows, columns=list(result.column_names))
