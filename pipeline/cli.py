@@ -150,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from pipeline.cli_classifiers import add_parser
     add_parser(sub)
+    __import__("analytics.cli").cli.add_parser(sub)          # digest, storage apply-ttl
     return p
 
 

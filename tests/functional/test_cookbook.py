@@ -261,6 +261,17 @@ def test_settlement_volume(book):
     assert got.loc["Ильина Гора"].stories == 2
 
 
+def test_period_overview(book, posts, as_of):
+    (got,) = run(book, "period_overview").to_dict("records")
+    week = period(posts, as_of)
+    assert (got["posts"], got["negative"], got["authors"], got["sources"], got["reports"]) == (
+        len(week), int((week.sentiment == "negative").sum()), week.author.nunique(), week.source.nunique(),
+        len(reports(week)))
+    assert got["stories"] == sum(1 for a in book.store.alerts() if as_of - timedelta(days=7) < a["created_at"] <= as_of)
+    (day,) = run(book, "period_overview", days=1).to_dict("records")
+    assert day["posts"] == len(period(posts, as_of, days=1)) < got["posts"]
+
+
 def test_unknown_parameters_and_names_are_refused(book):
     with pytest.raises(ValueError, match="неизвестные параметры"):
         book.run("verdicts", limit=3)

@@ -1,0 +1,100 @@
+"""`dozor digest` on the demo week: the figures on the page equal direct SQL on the same database."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from pipeline.cli import main
+from storage.clickhouse import ClickHouseStore
+from tests.functional.demo_db import OFFICIAL
+
+WINDOW = ("published_at > {as_of:DateTime64(3, 'UTC')} - toIntervalDay({days:UInt32}) "
+          "AND published_at <= {as_of:DateTime64(3, 'UTC')}")
+
+
+def figures(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-k="(\w+)">([^<]*)<', html))
+
+
+@pytest.fixture(scope="module")
+def store(demo_db):
+    return ClickHouseStore.connect(demo_db[0])
+
+
+@pytest.fixture(scope="module")
+def as_of(store):
+    return store.scalar("SELECT max(published_at) FROM posts").replace(tzinfo=timezone.utc)
+
+
+def digest(demo_db, tmp_path, *extra) -> tuple[str, str]:
+    out = tmp_path / "digest.html"
+    assert main(["digest", "--db", demo_db[0], "--out", str(out), *extra]) == 0
+    return out.read_text(encoding="utf-8"), str(out)
+
+
+def test_week_digest_figures_equal_direct_sql(demo_db, store, as_of, tmp_path, capsys):
+    html, out = digest(demo_db, tmp_path, "--period", "week", "--official", OFFICIAL)
+    assert "записан" in capsys.readouterr().out
+    f = figures(html)
+    p = {"as_of": as_of, "days": 7}
+    posts = store.scalar(f"SELECT count() FROM posts FINAL WHERE {WINDOW}", **p)
+    negative = store.scalar(f"SELECT countIf(sentiment = 'negative') FROM posts FINAL WHERE {WINDOW}", **p)
+    assert int(f["posts"]) == posts > 500
+    assert f["negative_share"] == f"{round(negative / posts, 3):.0%}"
+    new = store.scalar("SELECT count() FROM alerts FINAL WHERE created_at > {as_of:DateTime64(3, 'UTC')} - "
+                       "toIntervalDay(7) AND created_at <= {as_of:DateTime64(3, 'UTC')}", as_of=as_of)
+    assert int(f["new_risks"]) == new == 6
+    state = ("SELECT a.alert_id AS id, a.created_at AS created, e.s AS s, r.first AS first, r.n AS n "
+             "FROM (SELECT * FROM alerts FINAL) a "
+             "LEFT JOIN (SELECT alert_id, argMax(state, (at, seq)) AS s FROM risk_events FINAL GROUP BY alert_id) e "
+             "ON e.alert_id = a.alert_id "
+             "LEFT JOIN (SELECT alert_id, min(answered_at) AS first, count() AS n FROM risk_answers FINAL "
+             "GROUP BY alert_id) r ON r.alert_id = a.alert_id SETTINGS join_use_nulls = 1")
+    rows = store.query_dicts(state)
+    open_ = [r for r in rows if r["s"] not in ("worked_out", "false_alarm")]
+    assert int(f["open_risks"]) == len(open_) == 3
+    overdue = [r for r in open_ if r["n"] is None
+               and as_of - r["created"].replace(tzinfo=timezone.utc) > timedelta(hours=24)]
+    assert int(f["overdue"]) == len(overdue)
+    within = [r for r in rows if r["first"] is not None and r["first"] - r["created"] <= timedelta(hours=24)]
+    assert int(f["within_norm"]) == len(within) == 5
+    assert int(f["late"]) == 0 and int(f["overdue_new"]) == 1        # the false alarm was never answered
+    hours = sorted((r["first"] - r["created"]).total_seconds() / 3600 for r in rows if r["first"] is not None)
+    assert float(f["max_hours"]) == pytest.approx(hours[-1], abs=0.01)
+    for event in ("worked_out", "reopened", "false_alarm"):
+        n = store.scalar("SELECT count() FROM risk_events FINAL WHERE event = {e:String} AND at <= "
+                         "{as_of:DateTime64(3, 'UTC')}", e=event, as_of=as_of)
+        assert int(f[f"verdict_{event}"]) == n
+    loudest = store.query_dicts(
+        "SELECT url FROM posts FINAL WHERE " + WINDOW + " AND topic != 'other' AND topic_score >= 0.55 AND "
+        "sentiment = 'negative' AND NOT (source = {o:String} AND parent_uid = '') "
+        "ORDER BY likes + reposts + comments DESC LIMIT 1", o=OFFICIAL, **p)[0]["url"]
+    assert html.index(loudest) < html.index("</body>")
+    assert "wall-193847201_7375\"" not in html          # the administration's own post is not a resident's quote
+    for text in ("Новые риски за период", "Открытые риски", "Сроки ответов (норма — 24 часа)",
+                 "Настроения жителей", "Характерные сообщения жителей", "Водоснабжение и водоотведение",
+                 "Лычково", "data:image/png;base64,"):
+        assert text in html, text
+    assert (tmp_path / "digest-topics.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "digest-mood.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_day_digest_and_an_earlier_date(demo_db, store, as_of, tmp_path):
+    html, _ = digest(demo_db, tmp_path, "--period", "day")
+    f = figures(html)
+    assert int(f["posts"]) == store.scalar(f"SELECT count() FROM posts FINAL WHERE {WINDOW}", as_of=as_of, days=1)
+    assert "За сутки" in html
+    # as of the evening of 24 March (local time) only the Lychkovo water story exists, answered in time
+    html, _ = digest(demo_db, tmp_path, "--period", "day", "--date", "2026-03-24T20:00")
+    f = figures(html)
+    at = datetime(2026, 3, 24, 17, 0, tzinfo=timezone.utc)
+    assert int(f["posts"]) == store.scalar(f"SELECT count() FROM posts FINAL WHERE {WINDOW}", as_of=at, days=1)
+    assert (f["new_risks"], f["within_norm"], f["open_risks"]) == ("1", "1", "1")
+    assert "24 марта 2026, 20:00" in html
+
+
+def test_bad_date_is_a_clear_russian_error(demo_db, tmp_path, capsys):
+    assert main(["digest", "--db", demo_db[0], "--date", "вчера"]) == 2
+    assert "ожидается дата" in capsys.readouterr().err
