@@ -17,7 +17,7 @@ from analytics.digest import Digest
 STATES = {"new": "новый", "in_work": "в работе", "answered": "дан ответ", "watching": "наблюдение",
           "worked_out": "отработан", "false_alarm": "ложная тревога"}
 EVENTS = {"worked_out": "отработан", "false_alarm": "ложная тревога", "reopened": "возобновлён",
-          "watching": "поставлен на наблюдение", "answered": "дан ответ", "escalated": "эскалирован"}
+          "watching": "поставлен на наблюдение", "escalated": "эскалирован"}   # verdicts (answers have their section)
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
           "ноября", "декабря")
 STYLE = """body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:980px;margin:24px auto;color:#1b2631;
@@ -82,7 +82,8 @@ def render_html(d: Digest, topic_names: dict[str, str], district: str, tz: ZoneI
             ("Новых рисков", _k("new_risks", len(d.new_risks))),
             ("Открытых рисков", _k("open_risks", len(d.open_risks))),
             ("Просрочено (нет ответа > 24 ч)", _k("overdue", len(overdue))),
-            ("Ответы в норму 24 ч", _k("within_norm", a["within_norm"]) + f" из {len(d.new_risks)}")]
+            ("Ответы в норму 24 ч", _k("within_norm", a["within_norm"])
+             + f" из {len(d.new_risks) - (a['false_alarms'] or 0)}")]
     parts = [f"<h1>Дайджест информационных рисков: {escape(district)}</h1>",
              f'<p class="sub">За {label}: {_when(d.start, tz)} — {_when(d.as_of, tz)} (местное время). '
              f"Подготовлено системой «Дозор» по сообщениям из открытых источников.</p>",
@@ -117,7 +118,8 @@ def render_html(d: Digest, topic_names: dict[str, str], district: str, tz: ZoneI
     parts.append(f"<p>Рисков за период: {_k('risks', a['risks'])}; с ответом: {_k('answered', a['answered'])}; "
                  f"в норму: {_k('within_norm_2', a['within_norm'])}; с опозданием: {_k('late', a['late'])}; "
                  f"без ответа дольше нормы: {_k('overdue_new', a['overdue'])}; ждут ответа: "
-                 f"{_k('waiting', a['waiting'])}. Медианное время ответа: {_k('median_hours', a['median_hours'])} ч, "
+                 f"{_k('waiting', a['waiting'])}; ложных тревог без ответа: {_k('false_alarms', a['false_alarms'])}. "
+                 f"Медианное время ответа: {_k('median_hours', a['median_hours'])} ч, "
                  f"наибольшее: {_k('max_hours', a['max_hours'])} ч.</p>")
     if len(overdue):
         parts.append("<p><b>Просроченные:</b> " + "; ".join(
@@ -127,7 +129,8 @@ def render_html(d: Digest, topic_names: dict[str, str], district: str, tz: ZoneI
     parts.append("<h2>Решения по рискам</h2>")
     parts.append(_table(["Решение", "Автоматически", "Сотрудниками", "Всего"], [
         [escape(EVENTS.get(r.event, r.event)), str(r.automatic), str(r.staff), f'<span data-k="verdict_{r.event}">'
-         f"{r.total}</span>"] for r in d.verdicts.itertuples()], "Решений за период не было."))
+         f"{r.total}</span>"] for r in d.verdicts.itertuples() if r.event != "answered"],
+        "Решений за период не было."))
     if len(d.states):
         worked, false = int(d.states.worked_out.sum()), int(d.states.false_alarm.sum())
         real = int(d.states.risks.sum()) - false
