@@ -6,10 +6,11 @@ import pytest
 
 @pytest.fixture(scope="session")
 def demo_db(chdb_root, models_dir, kit, tmp_path_factory):
-    """(dsn, risks): the demo week with a known risk workflow over its alerts (tests/functional/demo_db.py)."""
+    """(dsn, sample): the demo week with its risk workflow; sample = True when the demo left the risk tables
+    empty and the fixture wrote the known sample workflow of tests/functional/demo_db.py instead."""
     from pipeline.cli import main
     from storage.clickhouse import ClickHouseStore
-    from tests.functional.demo_db import write_risks
+    from tests.functional.demo_db import fill_risks
 
     dsn = f"chdb://{chdb_root}?database=demo_week"
     with pytest.MonkeyPatch.context() as mp:
@@ -17,4 +18,4 @@ def demo_db(chdb_root, models_dir, kit, tmp_path_factory):
         mp.setenv("DOZOR_MODELS_DIR", str(models_dir))
         assert main(["demo", "--db", dsn]) == 0
     store = ClickHouseStore.connect(dsn)
-    return dsn, write_risks(store)
+    return dsn, fill_risks(store)

@@ -47,6 +47,39 @@ def _id(*parts) -> str:
     return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
+def risk_rows(store, as_of=None) -> dict:
+    """What risk_events / risk_answers hold, read plainly and folded in Python (latest row per key, no SQL
+    aggregation): {alert_id: {"events": [(event, state, actor, at, seq)] in (at, seq) order, "answers": [at]}}."""
+    out: dict = {}
+    seen = set()
+    for r in store.query_dicts("SELECT alert_id, event_id, seq, at, event, state, actor FROM risk_events"):
+        at = r["at"].replace(tzinfo=timezone.utc)
+        if (r["alert_id"], r["event_id"]) in seen or (as_of is not None and at > as_of):
+            continue
+        seen.add((r["alert_id"], r["event_id"]))
+        out.setdefault(r["alert_id"], {"events": [], "answers": []})["events"].append(
+            (r["event"], r["state"], r["actor"], at, r["seq"]))
+    answers = {}
+    for r in store.query_dicts("SELECT alert_id, answer_id, answered_at FROM risk_answers"):
+        at = r["answered_at"].replace(tzinfo=timezone.utc)
+        if as_of is None or at <= as_of:
+            answers[(r["alert_id"], r["answer_id"])] = at
+    for (alert_id, _), at in answers.items():
+        out.setdefault(alert_id, {"events": [], "answers": []})["answers"].append(at)
+    for risk in out.values():
+        risk["events"].sort(key=lambda e: (e[3], e[4]))
+        risk["answers"].sort()
+    return out
+
+
+def fill_risks(store) -> bool:
+    """The sample workflow below when the demo left the risk tables empty; True when it was written."""
+    if store.scalar("SELECT count() FROM risk_events") or store.scalar("SELECT count() FROM risk_answers"):
+        return False
+    write_risks(store)
+    return True
+
+
 def write_risks(store) -> dict:
     """Write the known workflow; returns what was written: {alert_id: {"events": [...], "answers": [...]}}."""
     answers = official_answers()
