@@ -103,5 +103,11 @@ class Cookbook:
 
     def run(self, name: str, **params) -> pd.DataFrame:
         query = self.query(name)
-        result = self.store.client.query(query.sql, parameters=self.parameters(query, params))
-        return pd.DataFrame(result.result_rows, columns=list(result.column_names))
+        bound = self.parameters(query, params)
+        result = self.store.client.query(query.sql, parameters=bound)
+        columns = list(result.column_names)
+        if not columns:             # an empty result may come back without its header (chdb): ask for it
+            body = "\n".join(ln for ln in query.sql.splitlines() if not ln.lstrip().startswith("--"))
+            described = self.store.client.query(f"DESCRIBE ({body})", parameters=bound)
+            columns = [r[0] for r in described.result_rows]
+        return pd.DataFrame(result.result_rows, columns=columns)

@@ -11,7 +11,7 @@ SELECT count() AS risks,
        countIf(answers = 0 AND state != 'false_alarm' AND age_hours <= {norm_hours:UInt32}) AS waiting,
        countIf(answers = 0 AND state = 'false_alarm') AS false_alarms,
        if(risks - false_alarms = 0, NULL, round(within_norm / (risks - false_alarms), 3)) AS within_norm_share,
-       if(answered = 0, NULL, round(quantileExactIf(0.5)(hours, answers > 0), 2)) AS median_hours,
+       if(answered = 0, NULL, round(quantileExactInclusiveIf(0.5)(hours, answers > 0), 2)) AS median_hours,
        if(answered = 0, NULL, round(maxIf(hours, answers > 0), 2)) AS max_hours
 FROM (SELECT a.alert_id AS alert_id, r.answers AS answers,
              dateDiff('second', a.created_at, r.first_at) / 3600 AS hours,

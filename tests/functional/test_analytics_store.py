@@ -58,7 +58,7 @@ def test_the_migration_fills_the_aggregates_from_existing_rows(dsn, monkeypatch)
     store.migrate()                                                      # a database from before 0005
     monkeypatch.undo()
     store.write_posts([make_enriched("old1", 0), make_enriched("old2", 5, topic="roads")], "t")
-    assert store.migrate() == ["0005_analytics.sql"]
+    assert "0005_analytics.sql" in store.migrate()
     assert hourly(store) == {"water": 1, "roads": 1}
 
 

@@ -3,7 +3,7 @@ Python from plain rows of the same database (and from the risk workflow the fixt
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -104,7 +104,7 @@ def _first_answers(risks):
     return {a: min(r["answers"]) if r["answers"] else None for a, r in risks.items()}
 
 
-def test_answer_times_against_the_24_hour_norm(book, risks, as_of):
+def test_answer_times_against_the_24_hour_norm(book, risks, sample, as_of):
     got = run(book, "answer_times").set_index("alert_id")
     alerts = book.store.alerts()
     week = [a for a in alerts if as_of - timedelta(days=7) < a["created_at"] <= as_of]
@@ -125,7 +125,8 @@ def test_answer_times_against_the_24_hour_norm(book, risks, as_of):
             assert row.answer_hours == pytest.approx(hours, abs=0.01)
             assert row.status == ("в норму" if hours <= 24 else "с опозданием")
             assert row.answers == len(risks[a["alert_id"]]["answers"])
-    assert {"в норму", "ложная тревога"} <= set(got.status)
+    if sample:
+        assert {"в норму", "ложная тревога"} <= set(got.status)
     # the norm is a parameter: with a 1-hour norm every answered demo story is late
     strict = run(book, "answer_times", norm_hours=1)
     assert set(strict[strict.answers > 0].status) == {"с опозданием"}
@@ -300,6 +301,11 @@ def test_period_overview(book, posts, as_of):
     assert got["stories"] == sum(1 for a in book.store.alerts() if as_of - timedelta(days=7) < a["created_at"] <= as_of)
     (day,) = run(book, "period_overview", days=1).to_dict("records")
     assert day["posts"] == len(period(posts, as_of, days=1)) < got["posts"]
+
+
+def test_an_empty_result_keeps_its_columns(book):
+    got = run(book, "verdicts", as_of=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    assert got.empty and list(got.columns) == ["event", "automatic", "staff", "total"]
 
 
 def test_unknown_parameters_and_names_are_refused(book):
