@@ -160,6 +160,12 @@ class VKCollector:
             self._names[gid] = group_display_name(items[0]) if items else f"club{gid}"
         return self._names[gid]
 
+    def check(self, source: SourceConfig) -> str:
+        """The community's name if its wall can be read now; SourceUnavailable (Russian reason) if not."""
+        gid = self.group_id(source)
+        self._call("wall.get", owner_id=-gid, count=1)
+        return self.group_name(gid)
+
     # --- one poll ---------------------------------------------------------------------------------------------
     def poll(self, source: SourceConfig, cursor: Cursor | None) -> Batch:
         calls_before, tally = self._calls, Counter()

@@ -148,8 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
     sql.set_defaults(func=cmd_sql)
 
-    from pipeline.cli_classifiers import add_parser
-    add_parser(sub)
+    from pipeline import cli_classifiers, cli_run
+    cli_classifiers.add_parser(sub)
+    cli_run.add_parser(sub)
     return p
 
 
