@@ -153,6 +153,10 @@ class LiveRunner:
         st.failures += 1
         self.totals["failed"] += 1
         st.due_at = now.timestamp() + max(source.poll_s, PAUSE.get(action, 0))
+        if action is Action.AUTH:                    # a wrong token fails every source of the platform: rest them all
+            for other in self.sources:
+                if other.platform == source.platform:
+                    self.state[other.key].due_at = max(self.state[other.key].due_at, st.due_at)
         log.warning("%s: %s (следующая попытка через %d с)", source.key, reason, st.due_at - now.timestamp())
         record_poll(self.store, PollRecord(source.key, now, False, error=reason, action=action.value))
 

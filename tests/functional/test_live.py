@@ -145,3 +145,12 @@ def test_telegram_edits_update_the_stored_text_without_a_second_row(store, kit, 
     assert store.scalar("SELECT text FROM posts FINAL WHERE uid = 'tg:demyansk_chat_1'") == (
         "На Ленина нет воды с утра, водоканал молчит")
     assert store.scalar("SELECT (uniqExact(uid), count()) FROM posts FINAL") == (2, 2)
+
+
+def test_a_wrong_token_rests_every_source_of_the_platform(vk, ft, store, kit):
+    collector = VKCollector("vk1.a.WRONG", api_base=vk.api_base, clock=ft.now, sleep=ft.sleep, min_interval_s=0)
+    runner = make_runner([DEM_SRC, LYCH_SRC], {"vk": collector}, store, kit, ft)
+    runner.poll(DEM_SRC)
+    assert store.scalar("SELECT (action, error) FROM source_polls") == (
+        "auth", "токен VK недействителен, нужен новый (ошибка VK 5)")
+    assert runner.state["vk:lychkovo_news"].due_at == runner.state["vk:-210001"].due_at == NOW.timestamp() + 86400
