@@ -81,6 +81,40 @@ def cmd_sources_check(args, settings: Settings) -> int:
     return 0 if not bad else 1
 
 
+def cmd_sources_status(args, settings: Settings) -> int:
+    """Per source: last successful poll, last post, posts per hour, errors, and a «нет данных» notice if due."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from collectors.completeness import assess
+    from collectors.sources import load_sources
+    from pipeline.cli import _store
+    from storage.cursors import source_stats
+
+    store = _store(settings, args.db)
+    if args.file:
+        names = {s.key: s.name or s.key for s in load_sources(args.file, _settlements(settings))}
+    else:
+        names = {r[0]: r[0] for r in store.client.query("SELECT DISTINCT source FROM source_polls").result_rows}
+    if not names:
+        print("Источники ещё не опрашивались (таблица source_polls пуста).")
+        return 0
+    now = datetime.now(timezone.utc)
+    tz = ZoneInfo(settings.timezone)
+    stats = source_stats(store, sorted(names), now, settings.collect.rate_days)
+
+    def at(t):
+        return t.astimezone(tz).strftime("%d.%m %H:%M") if t else "—"
+
+    print("источник\tпоследний успешный опрос\tпоследнее сообщение\tсообщ./ч\tошибок подряд / всего\tсостояние")
+    for key, s in stats.items():
+        rate = f"{s.posts_in_window / s.window_hours:.1f}" if s.window_hours >= 1 else "—"
+        notice = assess(s, names[key], now, settings.collect)
+        print(f"{names[key]} ({key})\t{at(s.last_success_at)}\t{at(s.last_post_at)}\t{rate}\t"
+              f"{s.failures_in_row} / {s.errors_total}\t{notice.text if notice else 'в норме'}")
+    return 0
+
+
 def cmd_sources_login(args, settings: Settings) -> int:
     from telethon import TelegramClient
     config = _telethon_config(settings)
@@ -142,6 +176,10 @@ def add_parser(sub) -> None:
     check.add_argument("file", type=Path)
     check.add_argument("--offline", action="store_true", help="validate the file only")
     check.set_defaults(func=cmd_sources_check)
+    status = ssub.add_parser("status", help="per source: last poll, last post, rate, errors, «нет данных»")
+    status.add_argument("file", type=Path, nargs="?", help="the sources file (default: every source polled)")
+    status.add_argument("--db", help="ClickHouse DSN")
+    status.set_defaults(func=cmd_sources_status)
     login = ssub.add_parser("login", help="log the Telegram user account in once (interactive)")
     login.set_defaults(func=cmd_sources_login)
 

@@ -63,10 +63,34 @@ def test_killed_between_fetch_and_cursor_save_every_post_is_stored_once(vk, kit,
     done = dozor(run, env)                                               # restart: re-reads, stores the new one
     assert done.returncode == 0, done.stderr
     assert "здоровье: источников 1" in done.stderr
-    print(done.stderr)
 
     query = "SELECT count() AS rows, uniqExact(uid) AS uids, (SELECT argMax(cursor, saved_at) FROM source_cursors)" \
             " AS cursor FROM posts"
     stored = json.loads(dozor(["sql", query, "--format", "jsonl"], env).stdout)
     assert (stored["rows"], stored["uids"]) == (len(TEXTS) + 2, len(TEXTS) + 2)    # 6 posts, 1 comment, 1 new
     assert json.loads(stored["cursor"])["last_id"] == 200
+
+    status = dozor(["sources", "status", str(sources)], env)
+    assert status.returncode == 0, status.stderr
+    row = status.stdout.splitlines()[1].split("\t")
+    assert row[0] == "Подслушано в Демянске (vk:-210001)" and row[4] == "0 / 0" and row[5] == "в норме"
+
+
+def test_sigterm_stops_cleanly_with_the_cursor_saved(vk, kit, models_dir, tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"sources:\n  - {{platform: vk, id: {-DEM}, poll_s: 30}}\n", encoding="utf-8")
+    env = {**os.environ, "DOZOR_DATA_DIR": str(tmp_path / "data"), "DOZOR_MODELS_DIR": str(models_dir),
+           "DOZOR_VK__TOKEN": TOKEN, "DOZOR_VK__API_BASE": vk.api_base}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", "--sources", str(sources)], env=env,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    lines = []
+    for line in proc.stderr:                              # the first health line follows the first poll
+        lines.append(line)
+        if "здоровье" in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 0, "".join(lines) + rest
+    assert "остановка: опросов 1 (с ошибкой 0), новых сообщений 7" in rest
+    saved = dozor(["sql", "SELECT argMax(cursor, saved_at) AS c FROM source_cursors", "--format", "jsonl"], env)
+    assert json.loads(json.loads(saved.stdout)["c"])["last_id"] == 105
