@@ -32,9 +32,14 @@ def _progress(total: int):
 
 
 def replay_items(settings: Settings, items, store, dataset: str, print_new: bool):
-    """Shared by `replay` and `demo`: run the embedded pipeline over items; returns (summary, topics)."""
+    """Shared by `replay` and `demo`: run the embedded pipeline over items; returns (summary, topics).
+
+    The risk workflow runs alongside (risk_events, risk_answers); with a bot token and an alert chat set,
+    cards and lifecycle notices also go to the chat (alerting/chat.py)."""
     from alerting.detect import Detector
     from alerting.render import card_text
+    from alerting.risk_store import RiskStore, RiskStoreSink
+    from alerting.workflow import RiskTracker
     from pipeline.embedded import run_embedded
     from pipeline.kit import load_kit
     from pipeline.topics import load_topics
@@ -48,8 +53,17 @@ def replay_items(settings: Settings, items, store, dataset: str, print_new: bool
         if is_new and print_new:
             print(card_text(alert, topics, tz), end="\n\n", flush=True)
 
+    sinks, chat = [RiskStoreSink(RiskStore(store, dataset))], None
+    if settings.telegram.enabled:
+        from alerting.chat import AlertChat, ChatSink
+        chat = AlertChat.from_settings(settings, RiskStore(store, dataset), topics)
+        sinks.append(ChatSink(chat))
+    risks = RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold)
     bar, progress = _progress(sum(1 for i in items if not hasattr(i, "reason")))
-    summary = run_embedded(items, kit, Detector(settings.detection, topics), store, dataset, on_alert, progress)
+    summary = run_embedded(items, kit, Detector(settings.detection, topics), store, dataset, on_alert, progress,
+                           risks=risks)
+    if chat is not None:
+        sinks[-1]._safe(chat.close)
     if bar is not None:
         bar.close()
     return summary, topics
