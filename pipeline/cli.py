@@ -4,6 +4,7 @@
     dozor replay FILE...            replay JSONL / Telegram exports / CSV in event time
     dozor alerts --format jsonl     export alerts, one story per line
     dozor sql "SELECT ..."          query the database (analysts; the embedded one is single-process)
+    dozor bot [--for SECONDS]       the alert chat bot: buttons, /risks, /risk ID, /digest, answers
 """
 from __future__ import annotations
 
@@ -164,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from pipeline.cli_classifiers import add_parser
     add_parser(sub)
+    from pipeline.cli_chat import add_parser as add_chat_parser
+    add_chat_parser(sub)
     return p
 
 
