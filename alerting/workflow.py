@@ -86,6 +86,18 @@ class RiskTracker:
         for sink in self.sinks:
             sink.flush()
 
+    def sync(self, store) -> None:
+        """Take in what staff changed in the chat (buttons, answers; alerting/bot.py): the stored history wins
+        when it holds more than this tracker has seen. `dozor run` calls it between batches."""
+        self.flush()
+        for alert_id, risk in list(self.risks.items()):
+            stored = store.risk(alert_id)
+            if stored is not None and len(stored.history) > len(risk.history):
+                self.risks[alert_id] = stored
+                for answer in store.answers(alert_id):
+                    for uid in answer["linked_uids"]:
+                        self.linked[uid] = alert_id
+
     # --- steps ------------------------------------------------------------------------------------------------
     def _alert(self, alert: Alert, skip: str | None) -> None:
         known = {m.uid for m in self.mentions[alert.alert_id]}
