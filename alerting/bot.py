@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from html import escape
 from typing import Callable
 
 from alerting.answers import Answer, missing_text, parse_reply
 from alerting.bot_commands import HELP, digest_text, risk_text, risks_text
+from alerting.campaigns import reminder_text, volume
 from alerting.card import notice_html, topic_keyboard
 from alerting.chat import AlertChat
 from alerting.lifecycle import Risk, RiskEvent, TransitionError, apply, due_sla
@@ -39,7 +40,7 @@ def actor_of(user: dict) -> str:
 
 class Bot:
     def __init__(self, chat: AlertChat, risks: RiskStore, telegram, sla_every_s: float = 60.0,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), calendar=None):
         self.chat, self.api, self.risks = chat, chat.api, risks
         self.topics, self.tz, self.sla = chat.topics, chat.tz, chat.sla
         self.chats = {str(telegram.alert_chat_id)} | {str(c) for c in telegram.allowed_chat_ids}
@@ -47,6 +48,7 @@ class Bot:
         self.poll_timeout = telegram.poll_timeout_s
         self.sla_every_s = sla_every_s
         self.clock = clock
+        self.calendar = calendar                 # alerting.campaigns.Calendar: preventive reminders
 
     def allowed(self, chat_id, user_id) -> bool:
         return str(chat_id) in self.chats and user_id in self.staff
@@ -175,6 +177,22 @@ class Bot:
             raised += len(events)
         return raised
 
+    def campaign_tick(self, today=None) -> int:
+        """Post the preventive reminders due since the last check (kept in chat_offsets); returns how many."""
+        if self.calendar is None:
+            return 0
+        today = today or self.clock().astimezone(self.tz).date()
+        last = self.risks.offset("campaigns")
+        since = date.fromordinal(last) if last else today - timedelta(days=1)
+        sent = 0
+        for campaign, _, start in self.calendar.reminders(since, today):
+            text = reminder_text(campaign, start, volume(self.risks.store, campaign, start))
+            self.chat._call(self.api.send_message, self.chat.chat_id, escape(text))
+            sent += 1
+        if today.toordinal() != last:
+            self.risks.put_offset("campaigns", today.toordinal())
+        return sent
+
     def run(self, for_seconds: float | None = None, name: str = "alert-bot") -> int:
         """Long-poll getUpdates until for_seconds pass (or forever); returns the updates handled."""
         end = None if for_seconds is None else time.monotonic() + for_seconds
@@ -182,6 +200,7 @@ class Bot:
         while end is None or time.monotonic() < end:
             if time.monotonic() >= next_sla:
                 self.sla_tick()
+                self.campaign_tick()
                 next_sla = time.monotonic() + self.sla_every_s
             left = self.poll_timeout if end is None else max(0, min(self.poll_timeout, int(end - time.monotonic())))
             updates = self.api.get_updates(offset, left)

@@ -37,6 +37,7 @@ def replay_items(settings: Settings, items, store, dataset: str, print_new: bool
 
     The risk workflow runs alongside (risk_events, risk_answers); with a bot token and an alert chat set,
     cards and lifecycle notices also go to the chat (alerting/chat.py)."""
+    from alerting.campaigns import Calendar
     from alerting.detect import Detector
     from alerting.render import card_text
     from alerting.risk_store import RiskStore, RiskStoreSink
@@ -61,8 +62,9 @@ def replay_items(settings: Settings, items, store, dataset: str, print_new: bool
         sinks.append(ChatSink(chat))
     risks = RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold)
     bar, progress = _progress(sum(1 for i in items if not hasattr(i, "reason")))
-    summary = run_embedded(items, kit, Detector(settings.detection, topics), store, dataset, on_alert, progress,
-                           risks=risks)
+    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
+    summary = run_embedded(items, kit, Detector(settings.detection, topics, calendar), store, dataset, on_alert,
+                           progress, risks=risks)
     if chat is not None:
         sinks[-1]._safe(chat.close)
     if bar is not None:

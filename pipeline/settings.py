@@ -75,6 +75,8 @@ class Risks(_Section):
     official_sources: tuple[str, ...] = ("vk:-193847201",)   # pages whose posts on an open story are answers
     official_window_s: int = 24 * 3600           # ... when published within this long after the story's last post
     official_topic_threshold: float = 0.15       # ... and naming the story's place, at this topic probability
+    campaigns_file: Path | None = None           # the seasonal threat calendar; default pipeline/data/campaigns.yaml
+    seasonal_thresholds: bool = True             # lower the topic threshold for a running season's topics
 
 
 class VK(_Section):

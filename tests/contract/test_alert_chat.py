@@ -247,3 +247,23 @@ def test_dozor_bot_polls_and_keeps_its_offset(tg, desk, dsn, monkeypatch, capsys
     assert main(["bot", "--for", "0.5", "--db", dsn]) == 0         # a restart does not handle the press again
     assert tg.calls("getUpdates")[-1].params["offset"] == offsets[-1]
     assert [e[0] for e in events(risks)] == ["detected", "reminder", "escalated", "taken"]
+
+
+def test_a_season_reminder_goes_to_the_chat_once_with_last_years_volume(tg, desk):
+    from datetime import date, datetime
+
+    from alerting.campaigns import Calendar
+    bot, risks, store, _ = desk
+    bot.calendar = Calendar.load()
+    last_year = [make_enriched(f"old{i}", 0) for i in range(3)]                 # water posts ...
+    last_year = [replace(e, post=replace(e.post, published_at=datetime(2025, 4, 2, 12, tzinfo=T0.tzinfo)))
+                 for e in last_year]                                             # ... in last year's flood season
+    store.write_posts(last_year, "test")
+    before = len(tg.calls("sendMessage"))
+    assert bot.campaign_tick(date(2026, 2, 27)) == 0
+    assert bot.campaign_tick(date(2026, 3, 1)) == 1
+    text = tg.calls("sendMessage")[-1].params["text"]
+    assert text.startswith("Профилактика: Весенний паводок\nЧерез 14 дн. начинается весенний паводок (15.03 – 15.05).")
+    assert "за тот же период прошлых лет: 2025 — 3 сообщения." in text
+    assert bot.campaign_tick(date(2026, 3, 1)) == 0                              # once
+    assert len(tg.calls("sendMessage")) == before + 1

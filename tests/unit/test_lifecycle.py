@@ -141,3 +141,26 @@ def test_replies_on_the_official_page_are_reaction_not_spread():
     ms = [mention("b", 1), mention("c", 4.2, source="vk:-193847201", negative=False)]
     event, when, figures = next_step(risk, ms, at(16), REACTION)
     assert (event, when, figures["new_sources"]) == ("worked_out", at(16), [])
+
+
+def test_the_seasonal_calendar_wraps_the_year_and_lowers_thresholds_in_season():
+    from datetime import date
+
+    from alerting.campaigns import Calendar
+    cal = Calendar.load()
+    assert {c.key for c in cal.active(date(2026, 1, 10))} == {"heating", "ice"}      # seasons across new year
+    assert {c.key for c in cal.active(date(2026, 3, 25))} == {"heating", "flood"}     # ice ended 15.03
+    assert cal.threshold("emergency", datetime(2026, 3, 25, 12, tzinfo=MSK), 0.55) == 0.45   # flood season
+    assert cal.threshold("emergency", datetime(2026, 3, 1, 12, tzinfo=MSK), 0.55) == 0.55
+    assert cal.threshold("culture_sport", datetime(2026, 3, 25, 12, tzinfo=MSK), 0.55) == 0.55
+    due = cal.reminders(date(2026, 2, 28), date(2026, 4, 10))
+    assert [(c.key, remind, start) for c, remind, start in due] == [
+        ("flood", date(2026, 3, 1), date(2026, 3, 15)), ("fire", date(2026, 4, 5), date(2026, 4, 15))]
+
+
+def test_a_broken_calendar_says_where(tmp_path):
+    from alerting.campaigns import Calendar
+    bad = tmp_path / "c.yaml"
+    bad.write_text("campaigns:\n  flood: {name: П, start: '13-01', end: '05-01', message: x}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="календарь кампаний: ошибка в «flood»"):
+        Calendar.load(bad)
