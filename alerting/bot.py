@@ -19,6 +19,7 @@ from alerting.answers import Answer, missing_text, parse_reply
 from alerting.bot_commands import HELP, digest_text, risk_text, risks_text
 from alerting.campaigns import reminder_text, volume
 from alerting.card import notice_html, topic_keyboard
+from alerting.bot_api import BotApiError
 from alerting.chat import AlertChat
 from alerting.lifecycle import Risk, RiskEvent, TransitionError, apply, due_sla
 from alerting.risk_store import RiskStore
@@ -203,7 +204,14 @@ class Bot:
                 self.campaign_tick()
                 next_sla = time.monotonic() + self.sla_every_s
             left = self.poll_timeout if end is None else max(0, min(self.poll_timeout, int(end - time.monotonic())))
-            updates = self.api.get_updates(offset, left)
+            try:
+                updates = self.api.get_updates(offset, left)
+            except BotApiError as e:             # Telegram unreachable or refusing: wait and try again
+                if e.code == 401:
+                    raise
+                log.error("Чат оповещений: %s", e)
+                time.sleep(min(5.0, max(0.0, (end or time.monotonic() + 5) - time.monotonic())))
+                continue
             for update in updates:
                 try:
                     self.handle(update)

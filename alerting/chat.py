@@ -139,6 +139,9 @@ class ChatSink:
     def flush(self) -> None:
         self._safe(self.chat.flush)
 
+    def close(self) -> None:
+        self._safe(self.chat.close)
+
     def _safe(self, fn, *args) -> None:
         try:
             fn(*args)

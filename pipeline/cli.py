@@ -32,6 +32,20 @@ def _progress(total: int):
     return bar, bar.update
 
 
+def risk_tracker(settings: Settings, store, dataset: str, topics):
+    """The risk workflow beside the pipeline: events to ClickHouse and, with a bot token and a chat, to the chat.
+    Returns (tracker, chat sink or None); close the chat sink at the end so merged edits go out."""
+    from alerting.risk_store import RiskStore, RiskStoreSink
+    from alerting.workflow import RiskTracker
+
+    sinks, chat = [RiskStoreSink(RiskStore(store, dataset))], None
+    if settings.telegram.enabled:
+        from alerting.chat import AlertChat, ChatSink
+        chat = ChatSink(AlertChat.from_settings(settings, RiskStore(store, dataset), topics))
+        sinks.append(chat)
+    return RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold), chat
+
+
 def replay_items(settings: Settings, items, store, dataset: str, print_new: bool):
     """Shared by `replay` and `demo`: run the embedded pipeline over items; returns (summary, topics).
 
@@ -40,8 +54,6 @@ def replay_items(settings: Settings, items, store, dataset: str, print_new: bool
     from alerting.campaigns import Calendar
     from alerting.detect import Detector
     from alerting.render import card_text
-    from alerting.risk_store import RiskStore, RiskStoreSink
-    from alerting.workflow import RiskTracker
     from pipeline.embedded import run_embedded
     from pipeline.kit import load_kit
     from pipeline.topics import load_topics
@@ -55,18 +67,13 @@ def replay_items(settings: Settings, items, store, dataset: str, print_new: bool
         if is_new and print_new:
             print(card_text(alert, topics, tz), end="\n\n", flush=True)
 
-    sinks, chat = [RiskStoreSink(RiskStore(store, dataset))], None
-    if settings.telegram.enabled:
-        from alerting.chat import AlertChat, ChatSink
-        chat = AlertChat.from_settings(settings, RiskStore(store, dataset), topics)
-        sinks.append(ChatSink(chat))
-    risks = RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold)
+    risks, chat = risk_tracker(settings, store, dataset, topics)
     bar, progress = _progress(sum(1 for i in items if not hasattr(i, "reason")))
     calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
     summary = run_embedded(items, kit, Detector(settings.detection, topics, calendar), store, dataset, on_alert,
                            progress, risks=risks)
     if chat is not None:
-        sinks[-1]._safe(chat.close)
+        chat.close()
     if bar is not None:
         bar.close()
     return summary, topics
@@ -179,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     from clickhouse_connect.driver.exceptions import ClickHouseError
     from pydantic import ValidationError
 
+    from alerting.bot_api import BotApiError
     from classifiers.registry import ArtifactError
     from storage.clickhouse import StoreError
     try:
@@ -189,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ClickHouseError as e:
         print(f"Ошибка ClickHouse: {str(e).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except BotApiError as e:
+        print(f"Ошибка Telegram: {e} (проверьте DOZOR_TELEGRAM__BOT_TOKEN и DOZOR_TELEGRAM__BOT_API_BASE)",
+              file=sys.stderr)
         return 2
     except ValidationError as e:
         print(f"Ошибка в настройках (DOZOR_*, файл настроек):\n{e}", file=sys.stderr)

@@ -267,3 +267,11 @@ def test_a_season_reminder_goes_to_the_chat_once_with_last_years_volume(tg, desk
     assert "за тот же период прошлых лет: 2025 — 3 сообщения." in text
     assert bot.campaign_tick(date(2026, 3, 1)) == 0                              # once
     assert len(tg.calls("sendMessage")) == before + 1
+
+
+def test_a_wrong_token_is_a_clear_error(tg, dsn, monkeypatch, capsys):
+    from pipeline.cli import main
+    for key, value in {"BOT_TOKEN": "1:wrong", "ALERT_CHAT_ID": str(CHAT), "BOT_API_BASE": tg.base}.items():
+        monkeypatch.setenv(f"DOZOR_TELEGRAM__{key}", value)
+    assert main(["bot", "--for", "1", "--db", dsn]) == 2
+    assert "Ошибка Telegram: Telegram getUpdates: 401 Unauthorized" in capsys.readouterr().err

@@ -3,7 +3,6 @@ follow-ups → «отработан» after the quiet period (and a variant wher
 week, whose administration posts register as answers, through a fake Bot API."""
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
