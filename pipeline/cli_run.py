@@ -128,10 +128,12 @@ def cmd_sources_login(args, settings: Settings) -> int:
 
 
 def cmd_run(args, settings: Settings) -> int:
+    from alerting.campaigns import Calendar
     from alerting.detect import Detector
     from alerting.render import card_text
+    from alerting.risk_store import RiskStore
     from collectors.sources import load_sources
-    from pipeline.cli import _store
+    from pipeline.cli import _store, risk_tracker
     from pipeline.kit import load_kit
     from pipeline.live import EmbeddedHandler, LiveRunner
     from pipeline.topics import load_topics
@@ -140,6 +142,9 @@ def cmd_run(args, settings: Settings) -> int:
 
     logging.getLogger("dozor").setLevel(logging.INFO)
     sources = load_sources(args.sources, _settlements(settings))
+    official = tuple(dict.fromkeys(settings.risks.official_sources + tuple(s.key for s in sources
+                                                                             if s.kind == "official")))
+    settings = settings.model_copy(update={"risks": settings.risks.model_copy(update={"official_sources": official})})
     collectors = make_collectors(settings, sources)
     store = _store(settings, args.db)
     topics = load_topics(settings.topics_file)
@@ -149,7 +154,10 @@ def cmd_run(args, settings: Settings) -> int:
         if is_new:
             print(card_text(alert, topics, tz), end="\n\n", flush=True)
 
-    handler = EmbeddedHandler(load_kit(settings), Detector(settings.detection, topics), store, args.dataset, on_alert)
+    risks, chat = risk_tracker(settings, store, args.dataset, topics)
+    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
+    handler = EmbeddedHandler(load_kit(settings), Detector(settings.detection, topics, calendar), store,
+                              args.dataset, on_alert, risks, RiskStore(store, args.dataset))
     runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
     warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))
     log.info("старт: источников %d, детектор прогрет %d сообщениями за сутки", len(sources), warmed)
@@ -158,6 +166,8 @@ def cmd_run(args, settings: Settings) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     runner.run(stop, args.seconds)
+    if chat is not None:
+        chat.close()
     store.close()
     return 0
 

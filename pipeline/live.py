@@ -1,9 +1,11 @@
 """`dozor run`: the 24/7 process. Collectors on their schedules feed the pipeline, top to bottom:
 
     every source when due:  cursor = cursors.get  ->  collector.poll  ->  handle(posts)  ->  cursors.put  ->  poll log
-    every health interval:  per-source figures  ->  "нет данных" notices  ->  one health line in the log
+    every health interval:  handle.tick(now)  ->  per-source figures  ->  "нет данных" notices  ->  a health line
 
-handle() is the embedded pipeline here (EmbeddedHandler: enrich -> detect -> store); the cursor is saved only
+handle() is the embedded pipeline here (EmbeddedHandler: enrich -> detect -> risk workflow -> store); tick() moves
+the risk workflow on the wall clock (SLA reminders, verdicts) and takes in what staff did in the chat. The cursor
+is saved only
 after it returned, so a crash anywhere before re-reads the same posts on restart and the store, which skips
 known uids, keeps each post once. Stop (SIGTERM, --for) is checked between polls: a poll is never cut in half.
 """
@@ -16,6 +18,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Protocol
 
 from alerting.detect import Detector
+from alerting.risk_store import RiskStore
+from alerting.workflow import RiskTracker
 from collectors.backoff import Action, SourceUnavailable
 from collectors.base import Collector, CursorStore, SourceConfig
 from collectors.completeness import Notice, assess
@@ -33,17 +37,20 @@ PAUSE = {Action.QUOTA: 6 * 3600, Action.SKIP_SOURCE: 3600, Action.AUTH: 24 * 360
 
 class Handler(Protocol):
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]: ...   # (new, edited)
+    def tick(self, now: datetime) -> None: ...
 
 
 @dataclass
 class EmbeddedHandler:
-    """Posts of one poll -> enrich -> detect (new posts only) -> store (new posts and edits) -> on_alert."""
+    """Posts of one poll -> enrich -> detect (new posts only) -> risk workflow -> store (new posts and edits)."""
 
     kit: Kit
     detector: Detector
     store: ClickHouseStore
     dataset: str = "live"
     on_alert: Callable[[Alert, bool], None] = lambda alert, is_new: None
+    risks: RiskTracker | None = None
+    risk_store: RiskStore | None = None
     alerts: set[str] = field(default_factory=set)
 
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
@@ -52,21 +59,41 @@ class EmbeddedHandler:
         enriched = [with_hint(e, source) for e in enrich_batch(todo, self.kit)]
         changed: dict[str, Alert] = {}
         for e in sorted((e for e in enriched if e.post.uid not in known), key=lambda e: e.post.published_at):
-            for alert in self.detector.process(e):
+            alerts = self.detector.process(e)
+            for alert in alerts:
                 self.on_alert(alert, alert.alert_id not in self.alerts)
                 self.alerts.add(alert.alert_id)
                 changed[alert.alert_id] = alert
+            if self.risks is not None:
+                self.risks.observe(e, alerts)
         counts = self.store.upsert_posts(enriched, self.dataset)
         self.store.write_alerts(list(changed.values()), self.dataset)
+        if self.risks is not None:
+            self.risks.flush()
         return counts
 
+    def tick(self, now: datetime) -> None:
+        if self.risks is not None:
+            self.risks.advance(now)
+            self.risks.sync(self.risk_store)
+
     def warm(self, since: datetime) -> int:
-        """Feed the detector the stored posts since `since` (silently: their alerts are stored already)."""
+        """Feed the detector (and the risk workflow) the stored posts since `since`, silently: their alerts and
+        risk events are stored already. Then the stored risk history (staff's presses, answers) is taken in."""
         rows = self.store.query_dicts("SELECT * FROM posts FINAL WHERE published_at >= fromUnixTimestamp64Milli("
                                       "{t:Int64}) ORDER BY published_at, uid", t=int(since.timestamp() * 1000))
+        sinks = self.risks.sinks if self.risks is not None else []
+        if self.risks is not None:
+            self.risks.sinks = []
         for row in rows:
-            for alert in self.detector.process(enriched_from_row(row)):
-                self.alerts.add(alert.alert_id)
+            e = enriched_from_row(row)
+            alerts = self.detector.process(e)
+            self.alerts.update(a.alert_id for a in alerts)
+            if self.risks is not None:
+                self.risks.observe(e, alerts)
+        if self.risks is not None:
+            self.risks.sync(self.risk_store)
+            self.risks.sinks = sinks
         return len(rows)
 
 
@@ -162,6 +189,7 @@ class LiveRunner:
 
     def health(self) -> None:
         now = self.clock()
+        self.handle.tick(now)
         stats = source_stats(self.store, [s.key for s in self.sources], now, self.config.rate_days)
         silent = []
         for source in self.sources:
