@@ -29,16 +29,14 @@ def cmd_digest(args, settings: Settings) -> int:
     from analytics.queries import Cookbook
     from pipeline.geo import load_gazetteer
     from pipeline.topics import load_topics
-    from storage.clickhouse import ClickHouseStore
 
     tz = ZoneInfo(settings.timezone)
-    store = ClickHouseStore.from_settings(settings, args.db)
-    store.migrate()
+    book = Cookbook.from_settings(settings, args.db)
     as_of = None
     if args.date:
         at = _parse_date(args.date)
         as_of = (at if at.tzinfo else at.replace(tzinfo=tz)).astimezone(timezone.utc)
-    digest = build_digest(Cookbook(store, settings.timezone), args.period, as_of, official=args.official)
+    digest = build_digest(book, args.period, as_of, official=args.official or None)
     topics = {code: t.name for code, t in load_topics(settings.topics_file).items()}
     district = load_gazetteer(settings.gazetteer_file).district or "округ"
     charts: dict[str, bytes] = {}
@@ -78,7 +76,7 @@ def add_parser(sub) -> None:
     digest.add_argument("--date", help="as of this local time (ISO; a bare date = its end); default: the latest post")
     digest.add_argument("--official", action="append", default=[], metavar="SOURCE",
                         help="a source of the administration's own posts, left out of residents' quotes "
-                             "(repeatable), e.g. vk:-193847201")
+                             "(repeatable; default: DOZOR_RISKS__OFFICIAL_SOURCES)")
     digest.set_defaults(func=cmd_digest)
 
     storage = sub.add_parser("storage", help="database upkeep")

@@ -34,12 +34,15 @@ class Digest:
     states: pd.DataFrame            # worked_out_share by topic
     mood: pd.DataFrame              # negative_share_trend over max(days, TREND_DAYS)
     quotes: pd.DataFrame            # notable_quotes
+    norm_hours: int                 # answer norm and deadline, hours from a story's first post
+    deadline_hours: int
     posts: int                      # posts in the period (all topics)
     negative_share: float | None    # of those posts
 
 
 def build_digest(book: Cookbook, period: str = "week", as_of: datetime | None = None,
                  official: list[str] | None = None, top: int = 10, quotes: int = 5) -> Digest:
+    """official: sources left out of residents' quotes (None: the cookbook's default, settings.risks)."""
     if period not in PERIODS:
         raise ValueError(f"период должен быть day или week, а не «{period}»")
     days = PERIODS[period]
@@ -63,7 +66,8 @@ def build_digest(book: Cookbook, period: str = "week", as_of: datetime | None = 
         verdicts=book.run("verdicts", **common),
         states=book.run("worked_out_share", **common),
         mood=mood,
-        quotes=book.run("notable_quotes", **common, official=list(official or []), limit=quotes),
+        quotes=book.run("notable_quotes", **common, official=official, limit=quotes),
+        norm_hours=int(book.defaults["norm_hours"]), deadline_hours=int(book.defaults["deadline_hours"]),
         posts=int(overview["posts"]),
         negative_share=None if pd.isna(overview["negative_share"]) else float(overview["negative_share"]),
     )

@@ -81,8 +81,8 @@ def render_html(d: Digest, topic_names: dict[str, str], district: str, tz: ZoneI
             ("Доля негатива", _k("negative_share", d.negative_share)),
             ("Новых рисков", _k("new_risks", len(d.new_risks))),
             ("Открытых рисков", _k("open_risks", len(d.open_risks))),
-            ("Просрочено (нет ответа > 24 ч)", _k("overdue", len(overdue))),
-            ("Ответы в норму 24 ч", _k("within_norm", a["within_norm"])
+            (f"Просрочено (нет ответа > {d.deadline_hours} ч)", _k("overdue", len(overdue))),
+            (f"Ответы в норму {d.norm_hours} ч", _k("within_norm", a["within_norm"])
              + f" из {len(d.new_risks) - (a['false_alarms'] or 0)}")]
     parts = [f"<h1>Дайджест информационных рисков: {escape(district)}</h1>",
              f'<p class="sub">За {label}: {_when(d.start, tz)} — {_when(d.as_of, tz)} (местное время). '
@@ -91,14 +91,15 @@ def render_html(d: Digest, topic_names: dict[str, str], district: str, tz: ZoneI
              + "</div>"]
 
     parts.append("<h2>Новые риски за период</h2>")
-    parts.append(_table(["Тема", "Населённый пункт", "Уровень", "Выявлен", "Первый ответ", "Статус"], [
-        [name(r.topic), _place(r.settlement), escape(r.level), _short(r.raised_at, tz),
+    parts.append(_table(["Тема", "Населённый пункт", "Уровень", "Первое сообщение", "Первый ответ", "Статус"], [
+        [name(r.topic), _place(r.settlement), escape(r.level), _short(r.first_post_at, tz),
          "—" if pd.isna(r.answer_hours) else f"через {float(r.answer_hours):.1f} ч", escape(r.status)]
         for r in d.new_risks.itertuples()], "Новых рисков за период нет."))
 
     parts.append("<h2>Открытые риски</h2>")
-    parts.append(_table(["Тема", "Населённый пункт", "Уровень", "Выявлен", "Состояние", "Возраст", "Ответ"], [
-        [name(r.topic), _place(r.settlement), escape(r.level), _short(r.raised_at, tz),
+    parts.append(_table(["Тема", "Населённый пункт", "Уровень", "Первое сообщение", "Состояние", "Возраст",
+                         "Ответ"], [
+        [name(r.topic), _place(r.settlement), escape(r.level), _short(r.first_post_at, tz),
          escape(STATES.get(r.state, r.state)), f"{float(r.age_hours):.0f} ч",
          '<span class="bad">нет, просрочено</span>' if r.overdue else ("есть" if r.answers else "ждём")]
         for r in d.open_risks.itertuples()], "Открытых рисков нет."))
@@ -114,16 +115,18 @@ def render_html(d: Digest, topic_names: dict[str, str], district: str, tz: ZoneI
          _trend(growth.get((r.topic, r.settlement), 0))] for r in d.problems.itertuples()],
         "Сообщений о проблемах за период нет."))
 
-    parts.append("<h2>Сроки ответов (норма — 24 часа)</h2>")
+    parts.append(f"<h2>Сроки ответов (норма — {d.norm_hours} ч, крайний срок — {d.deadline_hours} ч "
+                 "от первого сообщения сюжета)</h2>")
     parts.append(f"<p>Рисков за период: {_k('risks', a['risks'])}; с ответом: {_k('answered', a['answered'])}; "
-                 f"в норму: {_k('within_norm_2', a['within_norm'])}; с опозданием: {_k('late', a['late'])}; "
-                 f"без ответа дольше нормы: {_k('overdue_new', a['overdue'])}; ждут ответа: "
+                 f"в норму: {_k('within_norm_2', a['within_norm'])}; в крайний срок: "
+                 f"{_k('within_deadline', a['within_deadline'])}; позже крайнего срока: {_k('late', a['late'])}; "
+                 f"без ответа после крайнего срока: {_k('overdue_new', a['overdue'])}; ждут ответа: "
                  f"{_k('waiting', a['waiting'])}; ложных тревог без ответа: {_k('false_alarms', a['false_alarms'])}. "
                  f"Медианное время ответа: {_k('median_hours', a['median_hours'])} ч, "
                  f"наибольшее: {_k('max_hours', a['max_hours'])} ч.</p>")
     if len(overdue):
         parts.append("<p><b>Просроченные:</b> " + "; ".join(
-            f"{name(r.topic)} — {_place(r.settlement)} (выявлен {_short(r.raised_at, tz)})"
+            f"{name(r.topic)} — {_place(r.settlement)} (первое сообщение {_short(r.first_post_at, tz)})"
             for r in overdue.itertuples()) + ".</p>")
 
     parts.append("<h2>Решения по рискам</h2>")

@@ -1,7 +1,7 @@
 """The query layer: the SQL cookbook (analytics/sql/*.sql, also at docs/sql/) run with parameters -> DataFrames.
 
     from analytics.queries import Cookbook
-    book = Cookbook.connect("chdb:///path/to/clickhouse")           # or Cookbook(store)
+    book = Cookbook.connect("chdb:///path/to/clickhouse")           # or Cookbook(store), Cookbook.from_settings(s)
     book.names()                                                    # ['01_top_problems_by_settlement', ...]
     df = book.run("top_problems_by_settlement", days=7)             # the number prefix may be left out
     book.as_of()                                                    # the default "now": the latest post
@@ -19,8 +19,10 @@ from importlib import resources
 
 import pandas as pd
 
-DEFAULTS = {"days": 7, "min_score": 0.55, "norm_hours": 24, "limit": 20, "tz": "Europe/Moscow",
-            "official": []}
+# norm / deadline: hours from a story's first post to the first answer (settings.risks.answer_norm_s /
+# answer_deadline_s); official: sources of the administration's own posts (settings.risks.official_sources)
+DEFAULTS = {"days": 7, "min_score": 0.55, "norm_hours": 8, "deadline_hours": 24, "limit": 20,
+            "tz": "Europe/Moscow", "official": []}
 PLACEHOLDER = re.compile(r"\{(\w+):[^}]+\}")
 
 
@@ -51,18 +53,33 @@ def cookbook() -> dict[str, Query]:
     return found
 
 
+def settings_defaults(settings) -> dict:
+    risks = settings.risks
+    return {"norm_hours": round(risks.answer_norm_s / 3600), "deadline_hours": round(risks.answer_deadline_s / 3600),
+            "official": list(risks.official_sources), "tz": settings.timezone}
+
+
 class Cookbook:
-    def __init__(self, store, tz: str = DEFAULTS["tz"]):
+    def __init__(self, store, tz: str = DEFAULTS["tz"], defaults: dict | None = None):
         self.store = store
         self.tz = tz
+        self.defaults = {**DEFAULTS, "tz": tz, **(defaults or {})}
         self.queries = cookbook()
 
     @classmethod
-    def connect(cls, dsn: str, tz: str = DEFAULTS["tz"]) -> "Cookbook":
+    def connect(cls, dsn: str, tz: str = DEFAULTS["tz"], defaults: dict | None = None) -> "Cookbook":
         from storage.clickhouse import ClickHouseStore
         store = ClickHouseStore.connect(dsn)
         store.migrate()
-        return cls(store, tz)
+        return cls(store, tz, defaults)
+
+    @classmethod
+    def from_settings(cls, settings, dsn: str | None = None) -> "Cookbook":
+        """The configured database, time zone, answer norms and official sources."""
+        from storage.clickhouse import ClickHouseStore
+        store = ClickHouseStore.from_settings(settings, dsn)
+        store.migrate()
+        return cls(store, settings.timezone, settings_defaults(settings))
 
     def names(self) -> list[str]:
         return list(self.queries)
@@ -92,10 +109,8 @@ class Cookbook:
                 out[p] = given[p]
             elif p == "as_of":
                 out[p] = self.as_of()
-            elif p == "tz":
-                out[p] = self.tz
             else:
-                out[p] = DEFAULTS[p]
+                out[p] = self.defaults[p]
         if isinstance(out.get("as_of"), datetime):
             at = out["as_of"]
             out["as_of"] = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)

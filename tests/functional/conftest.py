@@ -19,3 +19,19 @@ def demo_db(chdb_root, models_dir, kit, tmp_path_factory):
         assert main(["demo", "--db", dsn]) == 0
     store = ClickHouseStore.connect(dsn)
     return dsn, fill_risks(store)
+
+
+@pytest.fixture(scope="session")
+def sample_db(demo_db, chdb_root):
+    """The demo week's posts and stories copied into a database of their own, with the known sample risk
+    workflow of tests/functional/demo_db.py (answers, verdicts, a reopened story, a false alarm)."""
+    from storage.clickhouse import ClickHouseStore
+    from tests.functional.demo_db import write_risks
+
+    dsn = f"chdb://{chdb_root}?database=demo_sample"
+    store = ClickHouseStore.connect(dsn)
+    store.migrate()
+    for table in ("posts", "alerts", "dead_letters"):
+        store.client.command(f"INSERT INTO {table} SELECT * FROM demo_week.{table}")
+    write_risks(store)
+    return dsn
