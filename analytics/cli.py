@@ -1,6 +1,7 @@
 """`dozor digest` and `dozor storage apply-ttl`: registered by pipeline/cli.py through add_parser(sub).
 
     dozor digest --period week --out digest.html     the head of the district's report (HTML + PNG charts beside)
+    dozor digest --period day --send                 ... posted to the alert chat as a file (cron: every morning)
     dozor storage apply-ttl                          clear raw text older than clickhouse.raw_text_days
 """
 from __future__ import annotations
@@ -41,6 +42,10 @@ def cmd_digest(args, settings: Settings) -> int:
     district = load_gazetteer(settings.gazetteer_file).district or "округ"
     charts: dict[str, bytes] = {}
     html = render_html(digest, topics, district, tz, charts)
+    if args.send:
+        send(settings, digest, html, topics, tz)
+        if not args.out:
+            return 0
     if not args.out:
         sys.stdout.write(html)
         return 0
@@ -52,6 +57,24 @@ def cmd_digest(args, settings: Settings) -> int:
     print(f"Дайджест за {'сутки' if args.period == 'day' else 'неделю'} записан: {out} "
           f"(графики рядом: {', '.join(f'{out.stem}-{n}' for n in charts) or 'нет'})")
     return 0
+
+
+def send(settings: Settings, digest, html: str, topics: dict, tz: ZoneInfo) -> None:
+    """The HTML as a file in the alert chat, with the headline figures as its caption."""
+    from alerting.bot_api import BotApi, BotApiError
+    from analytics.digest_html import caption_html
+
+    tg = settings.telegram
+    if not tg.enabled:
+        raise ValueError("для отправки дайджеста в чат задайте DOZOR_TELEGRAM__BOT_TOKEN и "
+                         "DOZOR_TELEGRAM__ALERT_CHAT_ID")
+    api = BotApi(tg.bot_api_base, tg.bot_token.get_secret_value(), max_retries=tg.max_retries)
+    name = f"dozor-digest-{digest.period}-{digest.as_of.astimezone(tz):%Y-%m-%d}.html"
+    try:
+        api.send_document(tg.alert_chat_id, name, html.encode("utf-8"), caption_html(digest, topics, tz))
+    except BotApiError as e:
+        raise ValueError(f"дайджест не отправлен в чат: {e}") from None
+    print(f"Дайджест отправлен в чат {tg.alert_chat_id}: {name}")
 
 
 def cmd_apply_ttl(args, settings: Settings) -> int:
@@ -77,6 +100,9 @@ def add_parser(sub) -> None:
     digest.add_argument("--official", action="append", default=[], metavar="SOURCE",
                         help="a source of the administration's own posts, left out of residents' quotes "
                              "(repeatable; default: DOZOR_RISKS__OFFICIAL_SOURCES)")
+    digest.add_argument("--send", action="store_true",
+                        help="post it to the alert chat as an HTML file (DOZOR_TELEGRAM__BOT_TOKEN, __ALERT_CHAT_ID); "
+                             "for a schedule run it from cron or a systemd timer")
     digest.set_defaults(func=cmd_digest)
 
     storage = sub.add_parser("storage", help="database upkeep")

@@ -162,3 +162,24 @@ def render_html(d: Digest, topic_names: dict[str, str], district: str, tz: ZoneI
                  f"{d.as_of:%Y-%m-%d %H:%M:%S} UTC, days = {d.days}).</p>")
     return ('<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Дайджест «Дозор»</title>'
             f"<style>{STYLE}</style></head><body>" + "\n".join(parts) + "</body></html>\n")
+
+
+def caption_html(d: Digest, topic_names: dict[str, str], tz: ZoneInfo) -> str:
+    """The digest's headline figures for the chat message that carries the HTML file (Telegram HTML, short)."""
+    a = d.answers
+    label = "сутки" if d.period == "day" else "неделю"
+    lines = [f"<b>Дайджест «Дозор» за {label}</b> ({_short_aware(d.start, tz)} — {_short_aware(d.as_of, tz)})",
+             f"Сообщений: {d.posts}" + (f", негативных {d.negative_share:.0%}" if d.negative_share is not None
+                                        else ""),
+             f"Новых рисков: {len(d.new_risks)}, открытых: {len(d.open_risks)}, "
+             f"просрочено: {int((d.open_risks.overdue == 1).sum()) if len(d.open_risks) else 0}",
+             f"Ответы в норму {d.norm_hours} ч: {a['within_norm']} из {len(d.new_risks) - (a['false_alarms'] or 0)}"]
+    if len(d.problems):
+        top = d.problems.iloc[0]
+        lines.append(f"Больше всего сообщений: {escape(topic_names.get(top.topic, top.topic))}"
+                     + (f" — {escape(top.settlement)}" if top.settlement else "") + f" ({top.posts})")
+    return "\n".join(lines)
+
+
+def _short_aware(at: datetime, tz: ZoneInfo) -> str:
+    return at.astimezone(tz).strftime("%d.%m %H:%M")

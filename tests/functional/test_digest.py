@@ -119,3 +119,41 @@ def test_day_digest_and_an_earlier_date(db, store, as_of, tmp_path):
 def test_bad_date_is_a_clear_russian_error(db, tmp_path, capsys):
     assert main(["digest", "--db", db[0], "--date", "вчера"]) == 2
     assert "ожидается дата" in capsys.readouterr().err
+
+
+def test_send_posts_the_html_to_the_alert_chat(db, store, tmp_path, monkeypatch, capsys):
+    from tests.fakes.bot_api import FakeBotApi
+    with FakeBotApi(token="123:abc") as tg:
+        monkeypatch.setenv("DOZOR_TELEGRAM__BOT_TOKEN", "123:abc")
+        monkeypatch.setenv("DOZOR_TELEGRAM__ALERT_CHAT_ID", "-100500")
+        monkeypatch.setenv("DOZOR_TELEGRAM__BOT_API_BASE", tg.base)
+        html, _ = digest(db, tmp_path, "--period", "day", "--send")
+        (call,) = tg.calls("sendDocument")
+    doc = call.params["document"]
+    assert call.params["chat_id"] == "-100500" and doc["content_type"] == "text/html"
+    assert doc["filename"] == "dozor-digest-day-2026-03-30.html"
+    assert doc["content"].decode("utf-8") == html                  # the same page as written to --out
+    f = figures(html)
+    caption = call.params["caption"]
+    assert caption.startswith("<b>Дайджест «Дозор» за сутки</b>")
+    assert f"Новых рисков: {f['new_risks']}, открытых: {f['open_risks']}, просрочено: {f['overdue']}" in caption
+    (sent,) = tg.sent_to(-100500)
+    assert sent["document"]["file_size"] == len(doc["content"])
+    assert "Дайджест отправлен в чат -100500" in capsys.readouterr().out
+
+
+def test_send_without_a_bot_is_a_clear_russian_error(db, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("DOZOR_TELEGRAM__BOT_TOKEN", raising=False)
+    assert main(["digest", "--db", db[0], "--send"]) == 2
+    assert "DOZOR_TELEGRAM__BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_a_refused_upload_is_reported(db, tmp_path, monkeypatch, capsys):
+    from tests.fakes.bot_api import FakeBotApi
+    with FakeBotApi(token="123:abc") as tg:
+        monkeypatch.setenv("DOZOR_TELEGRAM__BOT_TOKEN", "123:abc")
+        monkeypatch.setenv("DOZOR_TELEGRAM__ALERT_CHAT_ID", "-100500")
+        monkeypatch.setenv("DOZOR_TELEGRAM__BOT_API_BASE", tg.base)
+        tg.fail_next("sendDocument", 500)
+        assert main(["digest", "--db", db[0], "--send"]) == 2
+    assert "дайджест не отправлен в чат" in capsys.readouterr().err
