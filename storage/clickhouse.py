@@ -70,10 +70,14 @@ def safe_dsn(dsn: str) -> str:
     return dsn
 
 
+PSEUDONYM = re.compile(r"p:[0-9a-f]{16}")
+
+
 def pseudonym(author: str, salt: str) -> str:
-    """The stored form of an author id: stable for one salt, not reversible without it; empty stays empty."""
-    if not author:
-        return ""
+    """The stored form of an author id: stable for one salt, not reversible without it; empty stays empty.
+    Idempotent: a pseudonym stays itself (posts read back from the store, e.g. to warm `dozor run`'s detector)."""
+    if not author or PSEUDONYM.fullmatch(author):
+        return author or ""
     return "p:" + hmac.new(salt.encode("utf-8"), author.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
@@ -159,10 +163,13 @@ class ClickHouseStore:
         new = [e for uid, e in fresh.items() if uid not in known]
         if new or edited:
             now = datetime.now(timezone.utc)
-            self.client.insert("posts", [rows.post_row(e, dataset, now, pseudonym(e.post.author or "", self.author_salt))
-                                         for e in new + edited],
-                               column_names=rows.POST_COLUMNS)
+            self.client.insert("posts", [rows.post_row(e, dataset, now, self.pseudonym(e.post.author))
+                                         for e in new + edited], column_names=rows.POST_COLUMNS)
         return len(new), len(edited)
+
+    def pseudonym(self, author: str | None) -> str:
+        """How this store writes an author id (see pseudonym())."""
+        return pseudonym(author or "", self.author_salt)
 
     def write_alerts(self, alerts: list[Alert], dataset: str) -> None:
         if alerts:

@@ -116,3 +116,44 @@ def test_apply_ttl_command_uses_the_setting(dsn, monkeypatch, tmp_path, capsys):
     assert main(["storage", "apply-ttl", "--db", dsn, "--days", "0"]) == 0
     assert "TTL снят" in capsys.readouterr().out
     assert ClickHouseStore.connect(dsn).column_ttl("dead_letters", "raw") == ""
+
+
+def test_a_pseudonym_stays_itself():
+    once = pseudonym("id123", "s")
+    assert pseudonym(once, "s") == once == pseudonym(once, "other salt")
+    assert pseudonym("p:not-a-hash", "s") != "p:not-a-hash"
+
+
+def test_live_detection_counts_one_resident_once_across_a_restart(dsn, kit):
+    """`dozor run` warms a fresh detector from stored posts (pseudonymised authors): live posts must carry the
+    same pseudonyms, or one resident before and after a restart would count as two authors."""
+    from alerting.detect import Detector
+    from collectors.base import SourceConfig
+    from pipeline.live import EmbeddedHandler
+    from pipeline.records import Post
+    from pipeline.settings import Settings
+    from pipeline.topics import load_topics
+    from tests.conftest import T0
+
+    store = ClickHouseStore.connect(dsn, author_salt="s3cret")
+    store.migrate()
+    source = SourceConfig("vk", "lychkovo_news", "Лычково — новости", "public", "Лычково", 600)
+    text = "В Лычково опять нет воды, из крана ничего не течёт, когда дадут воду?"
+
+    def post(n: int, author: str) -> Post:
+        return Post(uid=f"vk:-1_{n}", platform="vk", source="vk:-1", published_at=T0 + timedelta(minutes=10 * n),
+                    text=text, author=author)
+
+    def handler():
+        return EmbeddedHandler(kit, Detector(Settings().detection, load_topics()), store, "live")
+
+    first = handler()
+    first((post(1, "u1"), post(2, "u1")), source)                       # one resident, twice: no story
+    assert store.scalar("SELECT count() FROM alerts") == 0
+    assert set(store.client.query("SELECT DISTINCT author FROM posts").result_rows) == {(pseudonym("u1", "s3cret"),)}
+    restarted = handler()
+    assert restarted.warm(T0 - timedelta(days=1)) == 2
+    restarted((post(3, "u1"),), source)                                  # the same resident after the restart
+    assert store.scalar("SELECT count() FROM alerts") == 0
+    restarted((post(4, "u2"),), source)                                  # a second resident: now a story
+    assert store.scalar("SELECT count() FROM alerts FINAL") == 1

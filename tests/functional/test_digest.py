@@ -52,7 +52,8 @@ def test_week_digest_figures_equal_direct_sql(db, store, as_of, tmp_path, capsys
     new = store.scalar("SELECT count() FROM alerts FINAL WHERE created_at > {as_of:DateTime64(3, 'UTC')} - "
                        "toIntervalDay(7) AND created_at <= {as_of:DateTime64(3, 'UTC')}", as_of=as_of)
     assert int(f["new_risks"]) == new > 0
-    state = ("SELECT a.alert_id AS id, a.created_at AS created, a.first_at AS first_post, e.s AS s, r.first AS first, r.n AS n "
+    state = ("SELECT a.alert_id AS id, a.created_at AS created, a.first_at AS first_post, e.s AS s, "
+             "r.first AS first, r.n AS n "
              "FROM (SELECT * FROM alerts FINAL) a "
              "LEFT JOIN (SELECT alert_id, argMax(state, (at, seq)) AS s FROM risk_events FINAL "
              "WHERE at <= {as_of:DateTime64(3, 'UTC')} GROUP BY alert_id) e ON e.alert_id = a.alert_id "
