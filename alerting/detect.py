@@ -11,6 +11,7 @@ import math
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Iterable
 
 from pipeline.records import OTHER_TOPIC, Alert, EnrichedPost
 from pipeline.settings import LEVELS, Detection
@@ -69,10 +70,11 @@ def _compatible(a: str | None, b: str | None) -> bool:
 
 
 class Detector:
-    def __init__(self, config: Detection, topics: dict[str, Topic], calendar=None):
+    def __init__(self, config: Detection, topics: dict[str, Topic], calendar=None, official: Iterable[str] = ()):
         self.config = config
         self.topics = topics
         self.calendar = calendar                              # alerting.campaigns.Calendar: seasonal thresholds
+        self.official = frozenset(official)                  # sources whose posts are answers, never complaints
         self.pending: dict[str, deque[Signal]] = {}
         self.stories: dict[str, _Story] = {}
         self.recent: dict[str, Signal] = {}                  # signals of the last story_idle_s, by uid
@@ -85,6 +87,8 @@ class Detector:
         neutral_report_criticality (culture, trade, ...) only a negative post is a report, since mentioning
         the topic is no problem in itself («концерт в ДК в субботу»), while «в Лычкове нет воды» is, said calmly.
         """
+        if e.post.source in self.official and e.post.parent_uid is None:
+            return None                                       # the administration's own post answers a risk
         risky = [t for t in e.topics if t.topic != OTHER_TOPIC]
         if not risky or risky[0].score < self._threshold(risky[0].topic, e) or e.sentiment == "positive":
             return None

@@ -70,8 +70,8 @@ def replay_items(settings: Settings, items, store, dataset: str, print_new: bool
     risks, chat = risk_tracker(settings, store, dataset, topics)
     bar, progress = _progress(sum(1 for i in items if not hasattr(i, "reason")))
     calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
-    summary = run_embedded(items, kit, Detector(settings.detection, topics, calendar), store, dataset, on_alert,
-                           progress, risks=risks)
+    detector = Detector(settings.detection, topics, calendar, settings.risks.official_sources)
+    summary = run_embedded(items, kit, detector, store, dataset, on_alert, progress, risks=risks)
     if chat is not None:
         chat.close()
     if bar is not None:

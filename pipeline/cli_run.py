@@ -156,8 +156,9 @@ def cmd_run(args, settings: Settings) -> int:
 
     risks, chat = risk_tracker(settings, store, args.dataset, topics)
     calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
-    handler = EmbeddedHandler(load_kit(settings), Detector(settings.detection, topics, calendar), store,
-                              args.dataset, on_alert, risks, RiskStore(store, args.dataset))
+    detector = Detector(settings.detection, topics, calendar, settings.risks.official_sources)
+    handler = EmbeddedHandler(load_kit(settings), detector, store, args.dataset, on_alert, risks,
+                              RiskStore(store, args.dataset))
     runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
     warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))
     log.info("старт: источников %d, детектор прогрет %d сообщениями за сутки", len(sources), warmed)
