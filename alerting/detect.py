@@ -11,6 +11,7 @@ import math
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Iterable
 
 from pipeline.records import OTHER_TOPIC, Alert, EnrichedPost
 from pipeline.settings import LEVELS, Detection
@@ -69,9 +70,11 @@ def _compatible(a: str | None, b: str | None) -> bool:
 
 
 class Detector:
-    def __init__(self, config: Detection, topics: dict[str, Topic]):
+    def __init__(self, config: Detection, topics: dict[str, Topic], calendar=None, official: Iterable[str] = ()):
         self.config = config
         self.topics = topics
+        self.calendar = calendar                              # alerting.campaigns.Calendar: seasonal thresholds
+        self.official = frozenset(official)                  # sources whose posts are answers, never complaints
         self.pending: dict[str, deque[Signal]] = {}
         self.stories: dict[str, _Story] = {}
         self.recent: dict[str, Signal] = {}                  # signals of the last story_idle_s, by uid
@@ -84,8 +87,10 @@ class Detector:
         neutral_report_criticality (culture, trade, ...) only a negative post is a report, since mentioning
         the topic is no problem in itself («концерт в ДК в субботу»), while «в Лычкове нет воды» is, said calmly.
         """
+        if e.post.source in self.official and e.post.parent_uid is None:
+            return None                                       # the administration's own post answers a risk
         risky = [t for t in e.topics if t.topic != OTHER_TOPIC]
-        if not risky or risky[0].score < self.config.topic_threshold or e.sentiment == "positive":
+        if not risky or risky[0].score < self._threshold(risky[0].topic, e) or e.sentiment == "positive":
             return None
         best = risky[0]
         crit = self._criticality(best.topic)
@@ -96,6 +101,11 @@ class Detector:
         return Signal(uid=p.uid, topic=best.topic, also=also, settlement=e.settlement, author=p.author or p.uid,
                       source=p.source, at=p.published_at, risk=best.score * crit * (0.5 + 0.5 * e.negative),
                       negative=e.negative, text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid)
+
+    def _threshold(self, topic: str, e: EnrichedPost) -> float:
+        """topic_threshold, lowered during a season that raises this topic (preventive campaigns)."""
+        base = self.config.topic_threshold
+        return base if self.calendar is None else self.calendar.threshold(topic, e.post.published_at, base)
 
     def _reply_signal(self, e: EnrichedPost, parent: Signal) -> Signal | None:
         """A negative reply under a risk post continues its topic even when its own words name none

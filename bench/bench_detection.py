@@ -28,6 +28,7 @@ from pipeline.kit import load_kit  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 from pipeline.topics import load_topics  # noqa: E402
 from storage.clickhouse import ClickHouseStore  # noqa: E402
+from alerting.campaigns import Calendar  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 STREAMS = {
@@ -40,7 +41,9 @@ TARGETS = {"stream-dev": {"recall": ">= 0.9", "false_alerts_per_day": "<= 2", "m
 def score(name: str, posts: Path, truth: Path, kit, settings: Settings, work: Path) -> dict:
     store = ClickHouseStore.connect(f"chdb://{work}?database={name.replace('-', '_')}")
     store.migrate()
-    run_embedded(list(read_files([posts])), kit, Detector(settings.detection, load_topics()), store, name)
+    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
+    detector = Detector(settings.detection, load_topics(), calendar, settings.risks.official_sources)   # as `replay`
+    run_embedded(list(read_files([posts])), kit, detector, store, name)
     alerts = work.parent / f"{name}.alerts.jsonl"
     alerts.write_text("".join(alert_json(r, ZoneInfo(settings.timezone)) + "\n" for r in store.alerts()))
     out = subprocess.run([sys.executable, str(SHARED / "tools/score_alerts.py"), str(truth), str(alerts), str(posts)],

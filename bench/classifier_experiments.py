@@ -52,6 +52,7 @@ from pipeline import text  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "datasets"
 CACHE = Path("/tmp/dozor_clf_cache")
+ROW_CACHE = CACHE / "rows_TASK.json"
 TASKS = ("topics", "sentiment", "toxicity")
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
@@ -307,10 +308,62 @@ FEATURE_SETS = {
 
 # ------------------------------------------------------------------------------------------------------ classifiers
 
+class NBLinear:
+    """NB-weighted linear model (Wang & Manning 2012, "NBSVM"), one-vs-rest.
+
+    Per class c: r_c = log((p_c / |p_c|) / (q_c / |q_c|)) with p_c, q_c = 1 + column sums of the binarized features
+    over rows in / not in c; a binary LR or LinearSVC is fit on X * r_c. The result is still linear: the effective
+    weights are r_c * w_c (coef_ below), so a product head needs one (n_classes x n_features) matrix plus
+    intercepts; scores are per-class sigmoids (OvR), not a softmax. Two classes: one model for the second class.
+    """
+
+    def __init__(self, kind: str, C: float, class_weight=None):
+        self.kind, self.C, self.class_weight = kind, C, class_weight
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        targets = self.classes_[1:] if len(self.classes_) == 2 else self.classes_
+        B = X.copy()
+        B.data[:] = 1.0
+        coefs, inters = [], []
+        for c in targets:
+            pos = np.asarray(y == c)
+            p = np.asarray(B[pos].sum(axis=0)).ravel() + 1.0
+            q = np.asarray(B[~pos].sum(axis=0)).ravel() + 1.0
+            r = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
+            m = (LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=1000, random_state=0)
+                 if self.kind == "lr" else LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0))
+            m.fit(X @ sp.diags(r), pos)
+            coefs.append(m.coef_.ravel() * r)
+            inters.append(m.intercept_[0])
+        self.coef_, self.intercept_ = np.vstack(coefs).astype(np.float32), np.asarray(inters, dtype=np.float32)
+        return self
+
+    def decision_function(self, X):
+        z = np.asarray(X @ self.coef_.T) + self.intercept_
+        return z[:, 0] if len(self.classes_) == 2 else z
+
+    def predict(self, X):
+        z = self.decision_function(X)
+        return self.classes_[(z > 0).astype(int)] if z.ndim == 1 else self.classes_[np.argmax(z, axis=1)]
+
+    def predict_proba(self, X):
+        if self.kind != "lr":
+            raise AttributeError("predict_proba: LR only")
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            p1 = 1.0 / (1.0 + np.exp(-z))
+            return np.column_stack([1.0 - p1, p1])
+        P = 1.0 / (1.0 + np.exp(-z))
+        return P / P.sum(axis=1, keepdims=True)
+
+
 def make_clf(spec: str):
-    """'lr:C:cw', 'svc:C:cw', 'sgd:alpha:cw' with cw in {none, bal}."""
+    """'lr:C:cw', 'svc:C:cw', 'sgd:alpha:cw', 'nblr:C:cw', 'nbsvc:C:cw' with cw in {none, bal}."""
     kind, p, cw = spec.split(":")
     cw = None if cw == "none" else "balanced"
+    if kind in ("nblr", "nbsvc"):
+        return NBLinear(kind[2:], float(p), cw)
     if kind == "lr":
         return LogisticRegression(C=float(p), class_weight=cw, max_iter=1000, random_state=0)
     if kind == "svc":
@@ -324,6 +377,8 @@ def make_clf(spec: str):
 CLF_GRID = ([f"lr:{c}:{w}" for c in (1, 4, 10, 30) for w in ("none", "bal")]
             + [f"svc:{c}:{w}" for c in (0.1, 0.3, 1) for w in ("none", "bal")]
             + [f"sgd:{a}:{w}" for a in ("1e-5", "3e-5", "1e-4") for w in ("none", "bal")])
+NB_GRID = ([f"nblr:{c}:{w}" for c in (1, 4, 10) for w in ("none", "bal")]
+           + [f"nbsvc:{c}:{w}" for c in (0.1, 0.3) for w in ("none", "bal")])
 
 
 def macro_f1(y, p) -> float:
@@ -344,6 +399,9 @@ class Runner:
         log(f"[{task}] sizes {self.sizes}; text processing {time.time() - t0:.0f}s")
         self.matrices: dict[str, dict] = {}
         self.rows: list[dict] = []
+        # finished (features, classifier) results survive a restart; --fresh deletes them
+        self.row_cache = ROW_CACHE.with_name(f"rows_{task}.json")
+        self.done = json.loads(self.row_cache.read_text()) if self.row_cache.exists() else {}
 
     def features(self, fs_name: str, make=None) -> dict:
         """Fit the feature set on in_train (-> val) and on train (-> test); cached per name."""
@@ -361,6 +419,13 @@ class Runner:
         return self.matrices[fs_name]
 
     def run(self, stage: str, fs_name: str, clf: str, make=None) -> dict:
+        key = f"{fs_name} | {clf}"
+        if key in self.done:
+            res = {**self.done[key], "stage": stage}
+            self.rows.append(res)
+            log(f"[{self.task}] {stage:10s} {fs_name:34s} {clf:14s} val {res['val_f1']:.4f} "
+                f"test {res['test_f1']:.4f}  (cached)")
+            return res
         M = self.features(fs_name, make)
         res = {"task": self.task, "stage": stage, "features": fs_name, "clf": clf, "n_features": M["n_features"]}
         for fit_on, apply_to in (("in_train", "val"), ("train", "test")):
@@ -370,6 +435,8 @@ class Runner:
             res[f"{apply_to}_fit_sec"] = round(time.time() - t0, 1)
         res["fit_sec"] = res["test_fit_sec"]
         self.rows.append(res)
+        self.done[key] = res
+        self.row_cache.write_text(json.dumps(self.done, indent=0))
         log(f"[{self.task}] {stage:10s} {fs_name:34s} {clf:14s} val {res['val_f1']:.4f} test {res['test_f1']:.4f}"
             f"  ({M['n_features']} feats, fit {res['fit_sec']}s)")
         return res
@@ -403,43 +470,56 @@ def run_task(task: str) -> dict:
     best_lr = best([r for r in clf_rows if r["clf"].startswith("lr")])["clf"]
 
     # C. add-ons: navec mean vectors and lexicons on top of the best features
-    base_make = FEATURE_SETS[best_fs]
     addon_rows = []
-    addons = {}
-    for src in ("lemma", "words"):
-        for w in (0.5, 1.0, 2.0):
-            addons[f"+navec({src},w={w})"] = _with(base_make, lambda s=src, w=w: ("navec", NavecMean(s, w)))
-    for w in (0.5, 1.0, 2.0):
-        addons[f"+lex(w={w})"] = _with(base_make, lambda w=w: ("lex", Lexicon(w)))
-    for name, make in addons.items():
-        fs_name = f"{best_fs} {name}"
+    for fs_name, make in addon_makers(best_fs).items():
         for clf in dict.fromkeys((best_clf, best_lr)):
             addon_rows.append(R.run("C-addons", fs_name, clf, make))
         R.drop(fs_name)
 
     # D. smaller models: cap every TF-IDF block of the best feature set at max_features
-    caps = {f"{best_fs} [max_features={n // 1000}k/block]": _capped(base_make, n) for n in (50_000, 150_000)}
     cap_rows = []
-    for name, make in caps.items():
+    for fs_name, make in cap_makers(best_fs).items():
         for clf in dict.fromkeys((best_clf, best_lr)):
-            cap_rows.append(R.run("D-size", name, clf, make))
-        R.drop(name)
+            cap_rows.append(R.run("D-size", fs_name, clf, make))
+        R.drop(fs_name)
 
-    all_rows = feat_rows + clf_rows + addon_rows + cap_rows
-    winner = best(all_rows)
-    # the best probabilistic (LR) recipe, which the product's Head format supports directly
-    winner_lr = best([r for r in all_rows if r["clf"].startswith("lr")])
-    makers = {**FEATURE_SETS, **{f"{best_fs} {k}": v for k, v in addons.items()}, **caps}
-    speed = {}
-    for label, r in (("best", winner), ("best_lr", winner_lr)):
-        if label == "best_lr" and r is winner:
-            speed[label] = speed["best"]
-            continue
-        speed[label] = measure_speed(R, makers[r["features"]], r["clf"])
-    speed["lemmatize_docs_per_s"] = lemmatize_speed(R.docs["test"].orig)
-    speed["baseline"] = measure_speed(R, FEATURE_SETS["baseline"], "lr:1:none")
-    return {"task": task, "sizes": R.sizes, "labels": R.label_counts, "rows": R.rows, "baseline": base,
-            "best_features": best_fs, "best_clf": best_clf, "winner": winner, "winner_lr": winner_lr, "speed": speed}
+    # E. NB-weighted linear models (NBSVM / NB-LR, one-vs-rest) on the best feature set
+    nb_rows = [R.run("E-nb", best_fs, c) for c in NB_GRID]
+
+    all_rows = feat_rows + clf_rows + addon_rows + cap_rows + nb_rows
+    res = {"task": task, "sizes": R.sizes, "labels": R.label_counts, "rows": R.rows, "baseline": base,
+           "best_features": best_fs, "best_clf": best_clf, "winner": best(all_rows),
+           # the best probabilistic (LR) recipe, which the product's Head format supports directly
+           "winner_lr": best([r for r in all_rows if r["clf"].startswith("lr")])}
+    res["speed"] = speeds(R, res)
+    return res
+
+
+def addon_makers(best_fs: str) -> dict:
+    base = FEATURE_SETS[best_fs]
+    out = {}
+    for src in ("lemma", "words"):
+        for w in (0.5, 1.0, 2.0):
+            out[f"{best_fs} +navec({src},w={w})"] = _with(base, lambda s=src, w=w: ("navec", NavecMean(s, w)))
+    for w in (0.5, 1.0, 2.0):
+        out[f"{best_fs} +lex(w={w})"] = _with(base, lambda w=w: ("lex", Lexicon(w)))
+    return out
+
+
+def cap_makers(best_fs: str) -> dict:
+    return {f"{best_fs} [max_features={n // 1000}k/block]": _capped(FEATURE_SETS[best_fs], n)
+            for n in (50_000, 150_000)}
+
+
+def speeds(R: "Runner", res: dict) -> dict:
+    makers = {**FEATURE_SETS, **addon_makers(res["best_features"]), **cap_makers(res["best_features"])}
+    out = {"best": measure_speed(R, makers[res["winner"]["features"]], res["winner"]["clf"])}
+    wl = res["winner_lr"]
+    same = (wl["features"], wl["clf"]) == (res["winner"]["features"], res["winner"]["clf"])
+    out["best_lr"] = out["best"] if same else measure_speed(R, makers[wl["features"]], wl["clf"])
+    out["baseline"] = measure_speed(R, FEATURE_SETS["baseline"], "lr:1:none")
+    out["lemmatize_docs_per_s"] = lemmatize_speed(R.docs["test"].orig)
+    return out
 
 
 def measure_speed(R: Runner, make, clf: str) -> dict:
@@ -455,7 +535,8 @@ def measure_speed(R: Runner, make, clf: str) -> dict:
     for _ in range(3):
         t0 = time.perf_counter()
         Xt = fs.transform(docs)
-        (model.predict_proba if hasattr(model, "predict_proba") else model.decision_function)(Xt)
+        probabilistic = hasattr(model, "predict_proba") and getattr(model, "kind", "lr") == "lr"
+        (model.predict_proba if probabilistic else model.decision_function)(Xt)
         times.append(time.perf_counter() - t0)
     n_cls = model.coef_.shape[0]
     return {"docs_per_s": round(len(docs) / min(times)), "n_features": int(X.shape[1]), "coef_rows": int(n_cls),
@@ -513,9 +594,21 @@ def main():
     ap.add_argument("--tasks", default=",".join(TASKS))
     ap.add_argument("--out", default=str(ROOT / "bench/results/classifier_experiments.md"))
     ap.add_argument("--report-only", action="store_true", help="rebuild the report from the cached results")
+    ap.add_argument("--fresh", action="store_true", help="ignore finished results cached in /tmp")
+    ap.add_argument("--speed-only", action="store_true", help="re-measure speed of the cached winners (idle machine)")
     args = ap.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
-    if not args.report_only:
+    if args.fresh:
+        for f in CACHE.glob("rows_*.json"):
+            f.unlink()
+    if args.speed_only:
+        for task in args.tasks.split(","):
+            f = CACHE / f"results_{task}.json"
+            res = json.loads(f.read_text())
+            res["speed"] = speeds(Runner(task), res)
+            log(f"[{task}] speed {res['speed']}")
+            f.write_text(json.dumps(res, indent=1, default=str))
+    elif not args.report_only:
         for task in args.tasks.split(","):
             res = run_task(task)
             (CACHE / f"results_{task}.json").write_text(json.dumps(res, indent=1, default=str))

@@ -38,7 +38,7 @@ def silence_limit_s(s: SourceStats, cfg: Collect) -> float | None:
 def assess(s: SourceStats, name: str, now: datetime, cfg: Collect) -> Notice | None:
     if s.failures_in_row >= cfg.failing_polls:
         return Notice(s.source, "failing",
-                      f"⚠️ нет данных: источник «{name}» не читается ({s.failures_in_row} попыток подряд): "
+                      f"⚠️ нет данных: источник «{name}» не читается (неудачных опросов подряд: {s.failures_in_row}): "
                       f"{s.last_error}")
     limit = silence_limit_s(s, cfg)
     if limit is None or s.last_post_at is None:

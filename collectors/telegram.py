@@ -191,6 +191,12 @@ class TelegramCollector:
             after = page[-1].id
         return tuple(out), False
 
+    def check(self, source: SourceConfig) -> str:
+        """The chat's title if it can be read now; SourceUnavailable (Russian reason) if not."""
+        chat = self._call(source, self.port.get_entity, source.id, classify=_classify_entity)
+        self._call(source, self.port.iter_messages, chat, min_id=0, reverse=False, limit=1)
+        return chat.title or chat.name
+
     def poll(self, source: SourceConfig, cursor: Cursor | None) -> Batch:
         cursor = cursor or Cursor(source=source.key)
         chat = self._call(source, self.port.get_entity, source.id, classify=_classify_entity)

@@ -4,6 +4,7 @@
     dozor replay FILE...            replay JSONL / Telegram exports / CSV in event time
     dozor alerts --format jsonl     export alerts, one story per line
     dozor sql "SELECT ..."          query the database (analysts; the embedded one is single-process)
+    dozor bot [--for SECONDS]       the alert chat bot: buttons, /risks, /risk ID, /digest, answers
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pipeline.settings import Settings
 
 def _store(settings: Settings, dsn: str | None):
     from storage.clickhouse import ClickHouseStore
-    store = ClickHouseStore.connect(dsn or settings.clickhouse_dsn)
+    store = ClickHouseStore.from_settings(settings, dsn)
     store.migrate()
     return store
 
@@ -31,8 +32,26 @@ def _progress(total: int):
     return bar, bar.update
 
 
+def risk_tracker(settings: Settings, store, dataset: str, topics):
+    """The risk workflow beside the pipeline: events to ClickHouse and, with a bot token and a chat, to the chat.
+    Returns (tracker, chat sink or None); close the chat sink at the end so merged edits go out."""
+    from alerting.risk_store import RiskStore, RiskStoreSink
+    from alerting.workflow import RiskTracker
+
+    sinks, chat = [RiskStoreSink(RiskStore(store, dataset))], None
+    if settings.telegram.enabled:
+        from alerting.chat import AlertChat, ChatSink
+        chat = ChatSink(AlertChat.from_settings(settings, RiskStore(store, dataset), topics))
+        sinks.append(chat)
+    return RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold), chat
+
+
 def replay_items(settings: Settings, items, store, dataset: str, print_new: bool):
-    """Shared by `replay` and `demo`: run the embedded pipeline over items; returns (summary, topics)."""
+    """Shared by `replay` and `demo`: run the embedded pipeline over items; returns (summary, topics).
+
+    The risk workflow runs alongside (risk_events, risk_answers); with a bot token and an alert chat set,
+    cards and lifecycle notices also go to the chat (alerting/chat.py)."""
+    from alerting.campaigns import Calendar
     from alerting.detect import Detector
     from alerting.render import card_text
     from pipeline.embedded import run_embedded
@@ -48,8 +67,13 @@ def replay_items(settings: Settings, items, store, dataset: str, print_new: bool
         if is_new and print_new:
             print(card_text(alert, topics, tz), end="\n\n", flush=True)
 
+    risks, chat = risk_tracker(settings, store, dataset, topics)
     bar, progress = _progress(sum(1 for i in items if not hasattr(i, "reason")))
-    summary = run_embedded(items, kit, Detector(settings.detection, topics), store, dataset, on_alert, progress)
+    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
+    detector = Detector(settings.detection, topics, calendar, settings.risks.official_sources)
+    summary = run_embedded(items, kit, detector, store, dataset, on_alert, progress, risks=risks)
+    if chat is not None:
+        chat.close()
     if bar is not None:
         bar.close()
     return summary, topics
@@ -148,8 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
     sql.set_defaults(func=cmd_sql)
 
-    from pipeline.cli_classifiers import add_parser
-    add_parser(sub)
+    from pipeline import cli_chat, cli_classifiers, cli_run
+    cli_classifiers.add_parser(sub)
+    cli_run.add_parser(sub)
+    cli_chat.add_parser(sub)
+    __import__("analytics.cli").cli.add_parser(sub)          # digest, storage apply-ttl
     from pipeline.cli_stream import add_parser as add_stream
     add_stream(sub)
     return p
@@ -162,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     from clickhouse_connect.driver.exceptions import ClickHouseError
     from pydantic import ValidationError
 
+    from alerting.bot_api import BotApiError
     from classifiers.registry import ArtifactError
     from storage.clickhouse import StoreError
     try:
@@ -172,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ClickHouseError as e:
         print(f"Ошибка ClickHouse: {str(e).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except BotApiError as e:
+        print(f"Ошибка Telegram: {e} (проверьте DOZOR_TELEGRAM__BOT_TOKEN и DOZOR_TELEGRAM__BOT_API_BASE)",
+              file=sys.stderr)
         return 2
     except ValidationError as e:
         print(f"Ошибка в настройках (DOZOR_*, файл настроек):\n{e}", file=sys.stderr)

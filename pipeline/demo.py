@@ -20,6 +20,7 @@ def demo_path():
 
 def run_demo(settings: Settings, dsn: str | None) -> int:
     from alerting.render import card_text
+    from alerting.risk_text import history_text
     from collectors.files import FileOptions, read_files
     from pipeline.cli import _store, replay_items
     from pipeline.summary import summary_text
@@ -40,6 +41,10 @@ def run_demo(settings: Settings, dsn: str | None) -> int:
     print()
     for alert in sorted(summary.alerts.values(), key=lambda a: (a.created_at, a.alert_id)):
         print(card_text(alert, topics, tz), end="\n\n")
+    if summary.risks:
+        print("── Работа с рисками (в событийном времени: ответы, реакция, вердикты) ──")
+        for alert_id, risk in sorted(summary.risks.items(), key=lambda kv: kv[1].history[0].at):
+            print(history_text(risk, tz), end="\n\n")
     print(summary_text(summary, store, topics, tz))
     print(f"Готово за {time.monotonic() - started:.1f} с. Оповещения: dozor alerts (--format jsonl).")
     return 0

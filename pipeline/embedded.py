@@ -1,7 +1,8 @@
 """The in-process runner: the same stages the Faust agents run, composed in one place, top to bottom.
 
     items (Post | DeadLetter)  ->  event-time order  ->  enrich_batch  ->  Detector.process  ->  store
-                                                                                          \\->  on_alert (console, chat)
+                                                                                          \\->  on_alert (console)
+                                                                                          \\->  risks (workflow, chat)
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from alerting.detect import Detector
+from alerting.workflow import RiskTracker
 from pipeline.enrich import Kit, enrich_batch
 from pipeline.records import Alert, DeadLetter, Post
 from storage.clickhouse import ClickHouseStore
@@ -27,14 +29,17 @@ class RunSummary:
     dead_letters: int = 0
     topics: Counter = field(default_factory=Counter)
     alerts: dict[str, Alert] = field(default_factory=dict)     # alert_id -> latest snapshot
+    risks: dict = field(default_factory=dict)                  # alert_id -> Risk, when the workflow ran
     first_at: object = None
     last_at: object = None
 
 
 def run_embedded(items: Iterable[Post | DeadLetter], kit: Kit, detector: Detector, store: ClickHouseStore,
                  dataset: str, on_alert: Callable[[Alert, bool], None] = lambda a, new: None,
-                 progress: Callable[[int], None] = lambda n: None, batch: int = BATCH) -> RunSummary:
-    """Replay items in event time. on_alert(alert, is_new) is called for every created or updated alert."""
+                 progress: Callable[[int], None] = lambda n: None, batch: int = BATCH,
+                 risks: RiskTracker | None = None) -> RunSummary:
+    """Replay items in event time. on_alert(alert, is_new) is called for every created or updated alert;
+    risks (when given) sees every post with the alerts it changed: the risk workflow in event time."""
     summary = RunSummary()
     posts: dict[str, Post] = {}
     letters: list[DeadLetter] = []
@@ -57,12 +62,19 @@ def run_embedded(items: Iterable[Post | DeadLetter], kit: Kit, detector: Detecto
         changed: dict[str, Alert] = {}
         for e in enriched:
             summary.topics[e.topic] += 1
-            for alert in detector.process(e):
+            alerts = detector.process(e)
+            for alert in alerts:
                 on_alert(alert, alert.alert_id not in summary.alerts)
                 summary.alerts[alert.alert_id] = changed[alert.alert_id] = alert
+            if risks is not None:
+                risks.observe(e, alerts)         # SLA marks, official answers, reactions, verdicts
         summary.stored += store.write_posts(enriched, dataset)
         store.write_alerts(list(changed.values()), dataset)
+        if risks is not None:
+            risks.flush()
         progress(len(chunk))
+    if risks is not None:
+        summary.risks = dict(risks.risks)
     log.info("replayed %d posts (%d new), %d alerts, %d dead letters", summary.read, summary.stored,
              len(summary.alerts), summary.dead_letters)
     return summary

@@ -23,6 +23,9 @@ class _Section(BaseModel):
 class ClickHouse(_Section):
     dsn: str | None = None          # default: chdb://<data_dir>/clickhouse
     insert_batch: int = 1000
+    author_salt: SecretStr | None = None   # authors are stored as HMAC(salt, id); set it in production, keep it secret
+    raw_text_days: int | None = None       # posts.text and dead_letters.raw older than this are cleared
+                                           # (`dozor storage apply-ttl`); None keeps them; aggregates are kept
 
 
 class Detection(_Section):
@@ -44,9 +47,39 @@ class Detection(_Section):
 
 
 class Telegram(_Section):
+    """The alert chat «МЦУ-ПИЛОТ» (alerting/chat.py, alerting/bot.py). Cards are sent when token and chat are set."""
+
     bot_token: SecretStr | None = None
     alert_chat_id: str | None = None
     bot_api_base: str = "https://api.telegram.org"
+    allowed_chat_ids: tuple[str, ...] = ()       # chats besides alert_chat_id whose staff the bot obeys
+    staff_user_ids: tuple[int, ...] = ()         # Telegram user ids allowed to press buttons and register answers
+    notify_on_critical: tuple[str, ...] = ()     # "@username" (or plain names) mentioned on critical cards
+    max_messages_per_minute: int = 20            # sends and edits together; more wait (a burst cannot flood)
+    edit_interval_s: float = 30.0                # a card is edited at most this often; later edits are merged
+    max_retries: int = 3                         # on HTTP 429 the client waits retry_after and tries again
+    poll_timeout_s: int = 25                     # getUpdates long-polling timeout
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.bot_token and self.bot_token.get_secret_value() and self.alert_chat_id)
+
+
+class Risks(_Section):
+    """The risk workflow (alerting/lifecycle.py): SLA from the story's first post, reaction tracking, verdicts."""
+
+    answer_norm_s: int = 8 * 3600                # the norm: a public answer within 8 hours (a warning after)
+    answer_deadline_s: int = 24 * 3600           # the deadline: escalation after 24 hours without an answer
+    remind_before_s: int = 2 * 3600              # a reminder this long before the norm and the deadline
+    watch_after_s: int = 3600                    # reaction tracking reports its first figures this long after
+    compare_s: int = 6 * 3600                    # the hours before the answer the reaction is compared with
+    quiet_s: int = 12 * 3600                     # «отработан» after this long without spread or negative reaction
+    reopen_posts: int = 2                        # negative story posts after «отработан» that reopen the risk
+    official_sources: tuple[str, ...] = ("vk:-193847201",)   # pages whose posts on an open story are answers
+    official_window_s: int = 24 * 3600           # ... when published within this long after the story's last post
+    official_topic_threshold: float = 0.15       # ... and naming the story's place, at this topic probability
+    campaigns_file: Path | None = None           # the seasonal threat calendar; default pipeline/data/campaigns.yaml
+    seasonal_thresholds: bool = True             # lower the topic threshold for a running season's topics
 
 
 class VK(_Section):
@@ -112,6 +145,7 @@ class Settings(BaseSettings):
     clickhouse: ClickHouse = ClickHouse()
     detection: Detection = Detection()
     telegram: Telegram = Telegram()
+    risks: Risks = Risks()
     vk: VK = VK()
     kafka: Kafka = Kafka()
     telethon: Telethon = Telethon()

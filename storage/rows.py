@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from pipeline.records import Alert, DeadLetter, EnrichedPost
+from pipeline.records import Alert, DeadLetter, EnrichedPost, Post, Reactions, TopicScore
 
 RAW_LIMIT = 1_048_576   # bytes of a dead letter's raw input kept (a 1 MB text fits whole)
 
@@ -20,9 +20,11 @@ def utc(at: datetime) -> datetime:
     return at.astimezone(timezone.utc)
 
 
-def post_row(e: EnrichedPost, dataset: str, ingested_at: datetime) -> tuple:
+def post_row(e: EnrichedPost, dataset: str, ingested_at: datetime, author: str | None = None) -> tuple:
+    """author: the form to store (the pseudonym); default the post's own."""
     p, r = e.post, e.post.reactions
-    return (p.uid, p.platform, p.source, p.source_name or "", p.author or "", utc(p.published_at), p.text,
+    author = p.author or "" if author is None else author
+    return (p.uid, p.platform, p.source, p.source_name or "", author, utc(p.published_at), p.text,
             p.url or "", p.parent_uid or "", r.likes, r.reposts, r.comments, r.views, e.topic, e.topic_score,
             {t.topic: t.score for t in e.topics}, e.sentiment, e.sentiment_score, e.negative, int(e.toxic),
             e.settlement or "", list(e.settlements), e.model_version, dataset, utc(ingested_at))
@@ -55,3 +57,21 @@ def _snippet(value) -> tuple[str, str | None]:
     """A named Tuple comes back as a dict from some drivers and as a tuple from others."""
     text, url = (value["text"], value["url"]) if isinstance(value, dict) else value
     return text, url or None
+
+
+def enriched_from_row(row: dict) -> EnrichedPost:
+    """A stored post back to the record detection needs (lemmas are not stored: empty). Used to warm a fresh
+    Detector with the last day of posts after a restart, so a story is not split by it."""
+    post = Post(uid=row["uid"], platform=row["platform"], source=row["source"],
+                published_at=_aware(row["published_at"]), text=row["text"], source_name=row["source_name"] or None,
+                author=row["author"] or None, url=row["url"] or None, parent_uid=row["parent_uid"] or None,
+                reactions=Reactions(row["likes"], row["reposts"], row["comments"], row["views"]))
+    topics = tuple(TopicScore(t, float(s)) for t, s in sorted(row["topics"].items(), key=lambda kv: (-kv[1], kv[0])))
+    return EnrichedPost(post=post, lemmas=(), topics=topics, sentiment=row["sentiment"],
+                        sentiment_score=float(row["sentiment_score"]), negative=float(row["negative"]),
+                        toxic=bool(row["toxic"]), settlements=tuple(row["settlements"]),
+                        model_version=row["model_version"])
+
+
+def _aware(at: datetime) -> datetime:
+    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at

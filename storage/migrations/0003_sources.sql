@@ -8,7 +8,8 @@ CREATE TABLE IF NOT EXISTS source_cursors (
 ORDER BY source;
 
 -- source_polls: one row per poll of a live source: what came, what failed. Completeness ("нет данных") and the
--- health line are computed from it and from posts.
+-- health line are computed from it and from posts. Small (sources x polls a day); no TTL, so replays of past
+-- weeks keep their poll log too.
 CREATE TABLE IF NOT EXISTS source_polls (
     source      LowCardinality(String),
     polled_at   DateTime64(3, 'UTC'),
@@ -19,5 +20,4 @@ CREATE TABLE IF NOT EXISTS source_polls (
     action      LowCardinality(String),      -- backoff Action when ok = 0: retry_after | quota | auth | skip_source | fail
     last_post_at Nullable(DateTime64(3, 'UTC'))
 ) ENGINE = MergeTree
-ORDER BY (source, polled_at)
-TTL toDateTime(polled_at) + INTERVAL 90 DAY;
+ORDER BY (source, polled_at);

@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS risk_events (
     alert_id    String,
     event_id    String,                      -- deterministic: hash of (alert_id, event, at, actor, details)
     seq         UInt32,                      -- order of events that share one timestamp
-    at          DateTime64(3, 'UTC'),        -- event time (a post's time in replays; the press time in the chat)
+    at          DateTime64(3, 'UTC'),        -- event time (a post's time in replays, the press time in the chat)
     event       LowCardinality(String),      -- detected | taken | answered | watching | worked_out | reopened
                                              -- | false_alarm | topic_changed | reminder | escalated
     state       LowCardinality(String),      -- the state after the event: new | in_work | answered | watching

@@ -8,7 +8,8 @@
         vk.calls("wall.get")                      # [Call(method, params, http_method, path), …] as received
 
 Methods: wall.get, wall.getComments (top level with inline threads, or one thread by comment_id),
-groups.getById (5.194+ shape {"groups": [...], "profiles": []}), utils.resolveScreenName. A wrong access_token
+groups.getById (5.194+ shape {"groups": [...], "profiles": []}), utils.resolveScreenName, and execute with a list
+of such calls (each recorded as its own Call with http_method "execute"). A wrong access_token
 answers error 5, an unknown method error 3. Comment counts on wall items are computed from the comment trees.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 MESSAGES = {3: "Unknown method passed", 5: "User authorization failed: invalid access_token (4).",
@@ -130,12 +132,40 @@ class FakeVK:
             try:
                 if call.params.get("access_token") != self.token:
                     raise VKError(5)
+                if call.method == "execute":
+                    return 200, {}, self._execute(call)
                 route = _ROUTES.get(call.method)
                 if route is None:
                     raise VKError(3)
                 return 200, {}, {"response": route(self, call.params)}
             except VKError as e:
                 return 200, {}, _error(call, e)
+
+    def _execute(self, call: Call) -> dict:
+        """execute with code of the form `return [API.m1({...}), API.m2({...})];` (all Дозор sends): every inner
+        call is recorded as a Call of its own (http_method "execute"); a failed one is `false` in the answer and
+        an entry in execute_errors, as VK does. At most 25 calls."""
+        inner = _API_CALL.findall(call.params.get("code", ""))
+        if not inner or len(inner) > 25:
+            raise VKError(13, "Runtime error occurred during code invocation")
+        answers, errors = [], []
+        for method, body in inner:
+            params = {k: str(v) for k, v in json.loads(body).items()}
+            sub = Call(method, {**params, "access_token": call.params["access_token"]}, "execute", call.path)
+            self.received.append(sub)
+            try:
+                injected = next((i for i in self._injections if i.method == method and i.times > 0 and i.code), None)
+                if injected is not None:
+                    injected.times -= 1
+                    raise VKError(injected.code)
+                route = _ROUTES.get(method)
+                if route is None:
+                    raise VKError(3)
+                answers.append(route(self, params))
+            except VKError as e:
+                answers.append(False)
+                errors.append({"method": method, "error_code": e.code, "error_msg": e.msg})
+        return {"response": answers, **({"execute_errors": errors} if errors else {})}
 
     def _check(self, gid: int, post_id: int | None = None) -> None:
         for key in ((gid, None), (gid, post_id)):
@@ -217,6 +247,7 @@ def _error(call: Call, e: VKError) -> dict:
     return {"error": body}
 
 
+_API_CALL = re.compile(r"API\.(\w+\.\w+)\((\{[^()]*\})\)")
 _ROUTES = {"wall.get": FakeVK.wall_get, "wall.getComments": FakeVK.wall_get_comments,
            "groups.getById": FakeVK.groups_get_by_id, "utils.resolveScreenName": FakeVK.resolve_screen_name}
 

@@ -80,7 +80,7 @@ def pages(vk, since: int = 0) -> list[tuple[str, str]]:
 # --- posts: backfill, paging, incremental --------------------------------------------------------------------
 
 def test_first_poll_backfills_three_days_across_pages(vk, make):
-    collector = make()
+    collector = make(batch_calls=0)                     # one HTTP call per API call (execute: below)
     batch = collector.poll(DEM_SRC, None)
 
     assert top_level(batch) == [uid(i) for i in DEM_NEW]                # oldest first; pinned 950 not among them
@@ -194,6 +194,34 @@ def test_comment_requests_follow_the_contract(vk, make):
     assert {c.get("thread_items_count") for c in calls} == {"10", None}
 
 
+def test_comment_first_pages_go_through_execute_in_batches(vk, make):
+    plain = make(batch_calls=0).poll(DEM_SRC, None)
+    plain_calls = len(vk.received)
+    vk.received.clear()
+    batched = make(batch_calls=2).poll(DEM_SRC, None)
+
+    assert batched == plain                                            # the same posts and cursor
+    http = [c for c in vk.received if c.http_method != "execute"]
+    assert [c.method for c in http].count("execute") == 2             # 3 posts with comments: 2 + 1
+    assert len(http) == plain_calls - 1
+    inner = [c.params for c in vk.received if c.http_method == "execute"]
+    assert [(c["post_id"], c["thread_items_count"], c["sort"]) for c in inner] == [
+        ("1001", "10", "asc"), ("1008", "10", "asc"), ("1014", "10", "asc")]
+    code = next(c for c in vk.received if c.method == "execute").params["code"]
+    assert code.startswith('return [API.wall.getComments({"owner_id": -210001, "post_id": 1001,') and code.endswith(
+        ")];")
+
+
+def test_a_call_that_fails_inside_execute_is_made_again_directly(vk, make):
+    plain = make(batch_calls=0).poll(DEM_SRC, None)
+    vk.received.clear()
+    vk.fail_next("wall.getComments", 9)                   # the first inner call answers false + execute_errors
+    batched = make().poll(DEM_SRC, None)
+    assert batched.posts == plain.posts
+    direct = [c.params["post_id"] for c in vk.calls("wall.getComments") if c.http_method != "execute"]
+    assert direct == ["1001", "1014"]                     # the failed one again, and 1014's long thread
+
+
 def test_watched_posts_are_reread_only_when_their_comments_change(vk, make, ft):
     collector = make(page_size=100)
     first = collector.poll(DEM_SRC, None)
@@ -274,7 +302,7 @@ def test_a_screen_name_that_is_not_a_community_is_skipped(vk, make, ref, registe
 def test_errors_6_and_9_are_retried_with_backoff(vk, make, ft):
     vk.fail_next("wall.get", 6, times=2)
     vk.fail_next("wall.getComments", 9)
-    batch = make().poll(DEM_SRC, None)
+    batch = make(batch_calls=0).poll(DEM_SRC, None)
     assert top_level(batch) == [uid(i) for i in DEM_NEW]
     assert ft.slept == [1.0, 2.0, 1.0]
     assert pages(vk)[:3] == [("0", "5")] * 3

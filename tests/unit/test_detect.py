@@ -153,3 +153,13 @@ def test_an_unplaced_post_joins_only_a_recent_story_but_a_placed_one_joins_while
     events = run([post("a", 0, settlement="Лычково"), post("b", 5, settlement="Лычково"), post("c", 10),
                   post("late-unplaced", 10 + 4 * 60), post("late-placed", 10 + 5 * 60, settlement="Лычково")])
     assert events[-1].post_uids == ("a", "b", "c", "late-placed")
+
+
+def test_posts_of_official_pages_answer_risks_and_never_count_as_complaints():
+    detector = Detector(Detection(), load_topics(), official=("vk:-900",))
+    out = []
+    for i, source in enumerate(["vk:-1", "vk:-900", "vk:-2", "vk:-900"]):
+        out += detector.process(post(f"p{i}", i * 10, source=source, author=f"a{i}"))
+    assert out == []                                      # two residents and the administration: no story yet
+    reply = post("p9", 45, source="vk:-900", author="a9", parent="p1")   # a resident's reply on the official page
+    assert [a.post_uids for a in detector.process(reply)] == [("p0", "p2", "p9")]

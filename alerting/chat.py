@@ -1,0 +1,150 @@
+"""The alert chat «МЦУ-ПИЛОТ»: one card per story, edited as it grows; lifecycle notices under the card.
+
+    chat = AlertChat(BotApi(base, token), chat_id, RiskStore(store), topics, tz, Sla.of(settings.risks))
+    chat.show(alert, risk)       # the first time sends the card, later edits the same message
+    chat.notify(alert_id, html)  # a reply under the card (a verdict with its figures, a reminder)
+    chat.close()                 # edits that waited for their turn go out
+
+Throttling: at most max_per_minute calls (sends and edits together) in any 60 s — more wait for the window, so a
+burst of a hundred posts cannot flood the chat; a card is edited at most once per edit_interval_s and the edits
+in between are merged (the latest text wins). The message id of each card is kept in ClickHouse
+(chat_messages), so after a restart the same message is edited again.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from datetime import tzinfo
+from typing import Callable
+
+from alerting.answers import Answer
+from alerting.bot_api import BotApi, BotApiError
+from alerting.card import card_html, keyboard, notice_html
+from alerting.lifecycle import Risk, RiskEvent, Sla
+from alerting.risk_store import text_hash
+from alerting.risk_text import event_text
+from pipeline.records import Alert
+from pipeline.topics import Topic
+
+log = logging.getLogger(__name__)
+
+
+class AlertChat:
+    def __init__(self, api: BotApi, chat_id: str, messages, topics: dict[str, Topic], tz: tzinfo, sla: Sla,
+                 mentions: tuple[str, ...] = (), max_per_minute: int = 20, edit_interval_s: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+        self.api, self.chat_id, self.messages = api, chat_id, messages
+        self.topics, self.tz, self.sla, self.mentions = topics, tz, sla, mentions
+        self.max_per_minute, self.edit_interval_s = max_per_minute, edit_interval_s
+        self.clock, self.sleep = clock, sleep
+        self.cards: dict[str, tuple[Alert, Risk | None]] = {}
+        self.known: dict[str, tuple[int, str]] = {}          # alert_id -> (message_id, text hash shown)
+        self.pending: dict[str, tuple[str, dict]] = {}
+        self.last_edit: dict[str, float] = {}
+        self.calls: deque[float] = deque()
+
+    @classmethod
+    def from_settings(cls, settings, messages, topics, **kw) -> "AlertChat":
+        from zoneinfo import ZoneInfo
+        tg = settings.telegram
+        api = BotApi(tg.bot_api_base, tg.bot_token.get_secret_value(), max_retries=tg.max_retries,
+                     **({"sleep": kw["sleep"]} if "sleep" in kw else {}))
+        return cls(api, tg.alert_chat_id, messages, topics, ZoneInfo(settings.timezone), Sla.of(settings.risks),
+                   tg.notify_on_critical, tg.max_messages_per_minute, tg.edit_interval_s, **kw)
+
+    def render(self, alert: Alert, risk: Risk | None) -> tuple[str, dict]:
+        return (card_html(alert, risk, self.topics, self.tz, self.sla, self.mentions),
+                keyboard(alert.alert_id, risk))
+
+    def show(self, alert: Alert, risk: Risk | None = None) -> None:
+        self.cards[alert.alert_id] = (alert, risk)
+        text, markup = self.render(alert, risk)
+        known = self._known(alert.alert_id)
+        if known is None:
+            msg = self._call(self.api.send_message, self.chat_id, text, reply_markup=markup)
+            self._remember(alert.alert_id, msg["message_id"], text)
+            self.last_edit[alert.alert_id] = self.clock()
+        elif known[1] == text_hash(text):
+            self.pending.pop(alert.alert_id, None)
+        elif self.clock() - self.last_edit.get(alert.alert_id, float("-inf")) >= self.edit_interval_s:
+            self._edit(alert.alert_id, text, markup)
+        else:
+            self.pending[alert.alert_id] = (text, markup)
+
+    def notify(self, alert_id: str, html: str) -> dict:
+        known = self._known(alert_id)
+        return self._call(self.api.send_message, self.chat_id, html, reply_to=known[0] if known else None)
+
+    def flush(self, force: bool = False) -> None:
+        for alert_id, (text, markup) in list(self.pending.items()):
+            if force or self.clock() - self.last_edit.get(alert_id, float("-inf")) >= self.edit_interval_s:
+                self._edit(alert_id, text, markup)
+
+    def close(self) -> None:
+        self.flush(force=True)
+
+    def _edit(self, alert_id: str, text: str, markup: dict) -> None:
+        message_id = self._known(alert_id)[0]
+        self._call(self.api.edit_message_text, self.chat_id, message_id, text, reply_markup=markup)
+        self._remember(alert_id, message_id, text)
+        self.last_edit[alert_id] = self.clock()
+        self.pending.pop(alert_id, None)
+
+    def _known(self, alert_id: str) -> tuple[int, str] | None:
+        if alert_id not in self.known:
+            found = self.messages.message(self.chat_id, alert_id)
+            if found is not None:
+                self.known[alert_id] = found
+        return self.known.get(alert_id)
+
+    def _remember(self, alert_id: str, message_id: int, text: str) -> None:
+        self.known[alert_id] = (message_id, text_hash(text))
+        self.messages.put_message(self.chat_id, alert_id, message_id, text)
+
+    def _call(self, fn, *args, **kwargs):
+        """Wait for room in the per-minute budget, then call."""
+        while True:
+            now = self.clock()
+            while self.calls and now - self.calls[0] >= 60:
+                self.calls.popleft()
+            if len(self.calls) < self.max_per_minute:
+                break
+            self.sleep(60 - (now - self.calls[0]))
+        self.calls.append(self.clock())
+        return fn(*args, **kwargs)
+
+
+class ChatSink:
+    """Feeds a RiskTracker's alerts and lifecycle events to the chat; a chat failure is logged, not fatal."""
+
+    QUIET = frozenset({"detected"})
+
+    def __init__(self, chat: AlertChat):
+        self.chat = chat
+        self.failures = 0
+
+    def alert(self, alert: Alert, risk: Risk) -> None:
+        self._safe(self.chat.show, alert, risk)
+
+    def event(self, risk: Risk, event: RiskEvent, answer: Answer | None) -> None:
+        if risk.alert_id not in self.chat.cards:
+            return
+        alert = self.chat.cards[risk.alert_id][0]
+        self._safe(self.chat.show, alert, risk)
+        if event.event not in self.QUIET:
+            line = event_text(event, self.chat.tz)
+            self._safe(self.chat.notify, risk.alert_id, notice_html(alert, line, self.chat.topics))
+
+    def flush(self) -> None:
+        self._safe(self.chat.flush)
+
+    def close(self) -> None:
+        self._safe(self.chat.close)
+
+    def _safe(self, fn, *args) -> None:
+        try:
+            fn(*args)
+        except BotApiError as e:
+            self.failures += 1
+            log.error("Чат оповещений: %s", e)

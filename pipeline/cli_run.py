@@ -1,0 +1,196 @@
+"""`dozor run` (the 24/7 collector process) and `dozor sources check|login`.
+
+    dozor sources check sources.yaml          validate the file; is every source reachable now?
+    dozor sources login                       log the Telegram user account in once (asks for phone and code)
+    dozor run --sources sources.yaml [--for SECONDS]
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+from pipeline.settings import Settings
+
+log = logging.getLogger("dozor.run")
+
+
+def _settlements(settings: Settings) -> set[str]:
+    from pipeline.geo import load_gazetteer
+    return {s.name for s in load_gazetteer(settings.gazetteer_file).settlements}
+
+
+def _telethon_config(settings: Settings):
+    from collectors.telegram import TelethonConfig
+    t = settings.telethon
+    if t.api_id is None or t.api_hash is None:
+        raise ValueError("для источников Telegram нужны DOZOR_TELETHON__API_ID и DOZOR_TELETHON__API_HASH "
+                         "(my.telegram.org → API development tools), см. README")
+    return TelethonConfig(api_id=t.api_id, api_hash=t.api_hash,
+                          session=t.session or settings.data_dir / "telegram.session")
+
+
+def make_collectors(settings: Settings, sources) -> dict:
+    """platform -> collector, for the platforms the sources use. Missing credentials: a Russian ValueError."""
+    out = {}
+    if any(s.platform == "vk" for s in sources):
+        from collectors.vk import VKCollector
+        if settings.vk.token is None:
+            raise ValueError("для источников VK нужен сервисный ключ доступа в DOZOR_VK__TOKEN, см. README")
+        out["vk"] = VKCollector(settings.vk.token, api_base=settings.vk.api_base, api_version=settings.vk.api_version,
+                                backfill_days=settings.collect.backfill_days,
+                                comments_watch_s=settings.collect.comments_watch_s)
+    if any(s.platform == "telegram" for s in sources):
+        from collectors.telegram import TelegramCollector, TelethonAdapter
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        adapter = TelethonAdapter.from_config(_telethon_config(settings))
+        try:
+            adapter.connect()
+        except RuntimeError as e:
+            raise ValueError(f"{e}: выполните `dozor sources login`") from None
+        out["telegram"] = TelegramCollector(adapter, edit_window_s=settings.collect.comments_watch_s)
+    return out
+
+
+def cmd_sources_check(args, settings: Settings) -> int:
+    from collectors.backoff import SourceUnavailable
+    from collectors.sources import load_sources
+    sources = load_sources(args.file, _settlements(settings))
+    print(f"Файл {args.file}: источников {len(sources)}, ошибок в описании нет.")
+    if args.offline:
+        return 0
+    bad = 0
+    for platform in sorted({s.platform for s in sources}):
+        group = [s for s in sources if s.platform == platform]
+        try:
+            collector = make_collectors(settings, group)[platform]
+        except ValueError as e:
+            print(f"  {platform}: не проверены ({len(group)}): {e}")
+            bad += len(group)
+            continue
+        for s in group:
+            try:
+                title = collector.check(s)
+                print(f"  ✓ {s.key} «{s.name or title}»: доступен ({title})")
+            except SourceUnavailable as e:
+                print(f"  ✗ {s.key} «{s.name}»: {e.reason}")
+                bad += 1
+    print("Все источники доступны." if not bad else f"Недоступно или не проверено: {bad}.")
+    return 0 if not bad else 1
+
+
+def cmd_sources_status(args, settings: Settings) -> int:
+    """Per source: last successful poll, last post, posts per hour, errors, and a «нет данных» notice if due."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from collectors.completeness import assess
+    from collectors.sources import load_sources
+    from pipeline.cli import _store
+    from storage.cursors import source_stats
+
+    store = _store(settings, args.db)
+    if args.file:
+        names = {s.key: s.name or s.key for s in load_sources(args.file, _settlements(settings))}
+    else:
+        names = {r[0]: r[0] for r in store.client.query("SELECT DISTINCT source FROM source_polls").result_rows}
+    if not names:
+        print("Источники ещё не опрашивались (таблица source_polls пуста).")
+        return 0
+    now = datetime.now(timezone.utc)
+    tz = ZoneInfo(settings.timezone)
+    stats = source_stats(store, sorted(names), now, settings.collect.rate_days)
+
+    def at(t):
+        return t.astimezone(tz).strftime("%d.%m %H:%M") if t else "—"
+
+    print("источник\tпоследний успешный опрос\tпоследнее сообщение\tсообщ./ч\tошибок подряд / всего\tсостояние")
+    for key, s in stats.items():
+        rate = f"{s.posts_in_window / s.window_hours:.1f}" if s.window_hours >= 1 else "—"
+        notice = assess(s, names[key], now, settings.collect)
+        print(f"{names[key]} ({key})\t{at(s.last_success_at)}\t{at(s.last_post_at)}\t{rate}\t"
+              f"{s.failures_in_row} / {s.errors_total}\t{notice.text if notice else 'в норме'}")
+    return 0
+
+
+def cmd_sources_login(args, settings: Settings) -> int:
+    from telethon import TelegramClient
+    config = _telethon_config(settings)
+    config.session.parent.mkdir(parents=True, exist_ok=True)
+    client = TelegramClient(str(config.session), config.api_id, config.api_hash.get_secret_value())
+    client.start()                       # asks for the phone number, the code and (if set) the 2FA password
+    me = client.loop.run_until_complete(client.get_me())
+    print(f"Сессия сохранена в {config.session} (аккаунт {getattr(me, 'username', None) or me.id}).")
+    client.disconnect()
+    return 0
+
+
+def cmd_run(args, settings: Settings) -> int:
+    from alerting.campaigns import Calendar
+    from alerting.detect import Detector
+    from alerting.render import card_text
+    from alerting.risk_store import RiskStore
+    from collectors.sources import load_sources
+    from pipeline.cli import _store, risk_tracker
+    from pipeline.kit import load_kit
+    from pipeline.live import EmbeddedHandler, LiveRunner
+    from pipeline.topics import load_topics
+    from storage.cursors import ClickHouseCursorStore
+    from zoneinfo import ZoneInfo
+
+    logging.getLogger("dozor").setLevel(logging.INFO)
+    sources = load_sources(args.sources, _settlements(settings))
+    official = tuple(dict.fromkeys(settings.risks.official_sources + tuple(s.key for s in sources
+                                                                             if s.kind == "official")))
+    settings = settings.model_copy(update={"risks": settings.risks.model_copy(update={"official_sources": official})})
+    collectors = make_collectors(settings, sources)
+    store = _store(settings, args.db)
+    topics = load_topics(settings.topics_file)
+    tz = ZoneInfo(settings.timezone)
+
+    def on_alert(alert, is_new):
+        if is_new:
+            print(card_text(alert, topics, tz), end="\n\n", flush=True)
+
+    risks, chat = risk_tracker(settings, store, args.dataset, topics)
+    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
+    detector = Detector(settings.detection, topics, calendar, settings.risks.official_sources)
+    handler = EmbeddedHandler(load_kit(settings), detector, store, args.dataset, on_alert, risks,
+                              RiskStore(store, args.dataset))
+    runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
+    warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))
+    log.info("старт: источников %d, детектор прогрет %d сообщениями за сутки", len(sources), warmed)
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    runner.run(stop, args.seconds)
+    if chat is not None:
+        chat.close()
+    store.close()
+    return 0
+
+
+def add_parser(sub) -> None:
+    run = sub.add_parser("run", help="the 24/7 process: poll the sources, score, detect, store")
+    run.add_argument("--sources", type=Path, required=True, help="YAML file with the sources (see README)")
+    run.add_argument("--for", dest="seconds", type=float, default=None, help="stop after this many seconds")
+    run.add_argument("--db", help="ClickHouse DSN")
+    run.add_argument("--dataset", default="live", help="label stored with every row (default: live)")
+    run.set_defaults(func=cmd_run)
+
+    sources = sub.add_parser("sources", help="the sources file")
+    ssub = sources.add_subparsers(dest="sources_command", required=True)
+    check = ssub.add_parser("check", help="validate the sources file and try every source")
+    check.add_argument("file", type=Path)
+    check.add_argument("--offline", action="store_true", help="validate the file only")
+    check.set_defaults(func=cmd_sources_check)
+    status = ssub.add_parser("status", help="per source: last poll, last post, rate, errors, «нет данных»")
+    status.add_argument("file", type=Path, nargs="?", help="the sources file (default: every source polled)")
+    status.add_argument("--db", help="ClickHouse DSN")
+    status.set_defaults(func=cmd_sources_status)
+    login = ssub.add_parser("login", help="log the Telegram user account in once (interactive)")
+    login.set_defaults(func=cmd_sources_login)
+

@@ -1,0 +1,215 @@
+"""`dozor run`: the 24/7 process. Collectors on their schedules feed the pipeline, top to bottom:
+
+    every source when due:  cursor = cursors.get  ->  collector.poll  ->  handle(posts)  ->  cursors.put  ->  poll log
+    every health interval:  handle.tick(now)  ->  per-source figures  ->  "нет данных" notices  ->  a health line
+
+handle() is the embedded pipeline here (EmbeddedHandler: enrich -> detect -> risk workflow -> store); tick() moves
+the risk workflow on the wall clock (SLA reminders, verdicts) and takes in what staff did in the chat. The cursor
+is saved only
+after it returned, so a crash anywhere before re-reads the same posts on restart and the store, which skips
+known uids, keeps each post once. Stop (SIGTERM, --for) is checked between polls: a poll is never cut in half.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Protocol
+
+from alerting.detect import Detector
+from alerting.risk_store import RiskStore
+from alerting.workflow import RiskTracker
+from collectors.backoff import Action, SourceUnavailable
+from collectors.base import Collector, CursorStore, SourceConfig
+from collectors.completeness import Notice, assess
+from pipeline import failpoints
+from pipeline.enrich import Kit, enrich_batch
+from pipeline.records import Alert, EnrichedPost, Post
+from pipeline.settings import Collect
+from storage.clickhouse import ClickHouseStore
+from storage.cursors import PollRecord, record_poll, source_stats
+from storage.rows import enriched_from_row
+
+log = logging.getLogger("dozor.run")
+PAUSE = {Action.QUOTA: 6 * 3600, Action.SKIP_SOURCE: 3600, Action.AUTH: 24 * 3600}   # seconds a source rests
+
+
+class Handler(Protocol):
+    def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]: ...   # (new, edited)
+    def tick(self, now: datetime) -> None: ...
+
+
+@dataclass
+class EmbeddedHandler:
+    """Posts of one poll -> enrich -> detect (new posts only) -> risk workflow -> store (new posts and edits)."""
+
+    kit: Kit
+    detector: Detector
+    store: ClickHouseStore
+    dataset: str = "live"
+    on_alert: Callable[[Alert, bool], None] = lambda alert, is_new: None
+    risks: RiskTracker | None = None
+    risk_store: RiskStore | None = None
+    alerts: set[str] = field(default_factory=set)
+
+    def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
+        # authors as the store keeps them, so detection after a restart (warmed from stored posts) counts
+        # one resident as one author
+        posts = tuple(replace(p, author=self.store.pseudonym(p.author) or None) for p in posts)
+        known = self.store.known_texts([p.uid for p in posts])
+        todo = [p for p in posts if known.get(p.uid) != p.text]
+        enriched = [with_hint(e, source) for e in enrich_batch(todo, self.kit)]
+        changed: dict[str, Alert] = {}
+        for e in sorted((e for e in enriched if e.post.uid not in known), key=lambda e: e.post.published_at):
+            alerts = self.detector.process(e)
+            for alert in alerts:
+                self.on_alert(alert, alert.alert_id not in self.alerts)
+                self.alerts.add(alert.alert_id)
+                changed[alert.alert_id] = alert
+            if self.risks is not None:
+                self.risks.observe(e, alerts)
+        counts = self.store.upsert_posts(enriched, self.dataset)
+        self.store.write_alerts(list(changed.values()), self.dataset)
+        if self.risks is not None:
+            self.risks.flush()
+        return counts
+
+    def tick(self, now: datetime) -> None:
+        if self.risks is not None:
+            self.risks.advance(now)
+            self.risks.sync(self.risk_store)
+
+    def warm(self, since: datetime) -> int:
+        """Feed the detector (and the risk workflow) the stored posts since `since`, silently: their alerts and
+        risk events are stored already. Then the stored risk history (staff's presses, answers) is taken in."""
+        rows = self.store.query_dicts("SELECT * FROM posts FINAL WHERE published_at >= fromUnixTimestamp64Milli("
+                                      "{t:Int64}) ORDER BY published_at, uid", t=int(since.timestamp() * 1000))
+        sinks = self.risks.sinks if self.risks is not None else []
+        if self.risks is not None:
+            self.risks.sinks = []
+        for row in rows:
+            e = enriched_from_row(row)
+            alerts = self.detector.process(e)
+            self.alerts.update(a.alert_id for a in alerts)
+            if self.risks is not None:
+                self.risks.observe(e, alerts)
+        if self.risks is not None:
+            self.risks.sync(self.risk_store)
+            self.risks.sinks = sinks
+        return len(rows)
+
+
+def with_hint(e: EnrichedPost, source: SourceConfig) -> EnrichedPost:
+    """A post that names no place gets its source's settlement hint («Чат Лычково» is about Лычково)."""
+    return e if e.settlements or not source.settlement else replace(e, settlements=(source.settlement,))
+
+
+@dataclass
+class SourceState:
+    due_at: float = 0.0                 # monotonic-free: seconds since the epoch by the runner's clock
+    polls: int = 0
+    failures: int = 0
+    notice: Notice | None = None
+
+
+@dataclass
+class LiveRunner:
+    sources: list[SourceConfig]
+    collectors: dict[str, Collector]                 # platform -> collector
+    cursors: CursorStore
+    handle: Handler
+    store: ClickHouseStore
+    config: Collect
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    on_notice: Callable[[Notice, bool], None] = lambda notice, active: None   # active=False: the source is back
+    state: dict[str, SourceState] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=lambda: {"polls": 0, "failed": 0, "new": 0, "edited": 0})
+
+    def __post_init__(self) -> None:
+        self.state = {s.key: SourceState() for s in self.sources}
+
+    def run(self, stop: threading.Event, seconds: float | None = None) -> None:
+        """Poll sources when due until `stop` is set or `seconds` have passed; health lines on the way."""
+        started = self.clock().timestamp()
+        next_health = started
+        while not stop.is_set():
+            now = self.clock().timestamp()
+            if seconds is not None and now - started >= seconds:
+                break
+            for source in sorted(self.sources, key=lambda s: self.state[s.key].due_at):
+                if stop.is_set() or self.state[source.key].due_at > self.clock().timestamp():
+                    continue
+                self.poll(source)
+            if self.clock().timestamp() >= next_health:
+                self.health()
+                next_health = self.clock().timestamp() + self.config.health_interval_s
+            wake = min([st.due_at for st in self.state.values()] + [next_health])
+            if seconds is not None:
+                wake = min(wake, started + seconds)
+            stop.wait(max(0.0, min(wake - self.clock().timestamp(), 1.0)))
+        self.health()
+        log.info("остановка: опросов %(polls)d (с ошибкой %(failed)d), новых сообщений %(new)d, правок %(edited)d",
+                 self.totals)
+
+    def poll(self, source: SourceConfig) -> None:
+        st = self.state[source.key]
+        st.polls += 1
+        self.totals["polls"] += 1
+        now = self.clock()
+        st.due_at = now.timestamp() + source.poll_s
+        try:
+            batch = self.collectors[source.platform].poll(source, self.cursors.get(source.key))
+        except SourceUnavailable as e:
+            self._failed(source, st, now, e.reason, e.action)
+            return
+        except Exception as e:                                  # noqa: BLE001 - one source never stops the loop
+            log.exception("%s: сбой опроса", source.key)
+            self._failed(source, st, now, f"сбой опроса: {type(e).__name__}: {e}", Action.FAIL)
+            return
+        failpoints.hit("after_fetch")
+        new, edited = self.handle(batch.posts, source) if batch.posts else (0, 0)
+        failpoints.hit("after_store")
+        self.cursors.put(batch.cursor)
+        st.failures = 0
+        self.totals["new"] += new
+        self.totals["edited"] += edited
+        record_poll(self.store, PollRecord(source.key, now, True, len(batch.posts), new,
+                                           last_post_at=max((p.published_at for p in batch.posts), default=None)))
+        if new or edited:
+            log.info("%s: %d новых, %d правок", source.key, new, edited)
+
+    def _failed(self, source: SourceConfig, st: SourceState, now: datetime, reason: str, action: Action) -> None:
+        st.failures += 1
+        self.totals["failed"] += 1
+        st.due_at = now.timestamp() + max(source.poll_s, PAUSE.get(action, 0))
+        if action is Action.AUTH:                    # a wrong token fails every source of the platform: rest them all
+            for other in self.sources:
+                if other.platform == source.platform:
+                    self.state[other.key].due_at = max(self.state[other.key].due_at, st.due_at)
+        log.warning("%s: %s (следующая попытка через %d с)", source.key, reason, st.due_at - now.timestamp())
+        record_poll(self.store, PollRecord(source.key, now, False, error=reason, action=action.value))
+
+    def health(self) -> None:
+        now = self.clock()
+        self.handle.tick(now)
+        stats = source_stats(self.store, [s.key for s in self.sources], now, self.config.rate_days)
+        silent = []
+        for source in self.sources:
+            notice = assess(stats[source.key], source.name or source.key, now, self.config)
+            st = self.state[source.key]
+            if notice is not None:
+                silent.append(source.name or source.key)
+                if st.notice is None or st.notice.kind != notice.kind:
+                    log.warning("%s", notice.text)
+                    self.on_notice(notice, True)
+            elif st.notice is not None:
+                log.warning("данные снова поступают: «%s»", source.name or source.key)
+                self.on_notice(st.notice, False)
+            st.notice = notice
+        hour_ago = now - timedelta(hours=1)
+        fresh = sum(1 for s in stats.values() if s.last_success_at and s.last_success_at >= hour_ago)
+        failing = sum(1 for st in self.state.values() if st.failures)
+        log.info("здоровье: источников %d (опрошены за час %d, с ошибками %d); новых сообщений %d, правок %d; "
+                 "нет данных: %s", len(self.sources), fresh, failing, self.totals["new"], self.totals["edited"],
+                 ", ".join(silent) or "нет")
