@@ -3,7 +3,7 @@
 the saved one stopped.
 
     state = detector_state(detector)              # {"now": ..., "signals": {...}, "pending": ..., "stories": ...}
-    same = restore_detector(state, config, topics)
+    same = restore_detector(state, Detector(config, topics, calendar, official))   # fills a fresh detector
 
 Every signal is stored once (by uid); pending windows, stories and the recent index refer to uids.
 """
@@ -13,8 +13,6 @@ from collections import deque
 from datetime import datetime
 
 from alerting.detect import Detector, Signal, _Story
-from pipeline.settings import Detection
-from pipeline.topics import Topic
 
 STATE_VERSION = 1
 
@@ -50,8 +48,8 @@ def detector_state(detector: Detector) -> dict:
     }
 
 
-def restore_detector(state: dict | None, config: Detection, topics: dict[str, Topic]) -> Detector:
-    detector = Detector(config, topics)
+def restore_detector(state: dict | None, detector: Detector) -> Detector:
+    """Fill a fresh detector (built with the settings that built the saved one) from a saved state."""
     if not state:
         return detector
     if state.get("version") != STATE_VERSION:

@@ -10,7 +10,7 @@ partition holds the lane until it speaks again or idle_s passes.
 
 Delivered twice (a redelivery after a crash) a post is skipped: the buffer and the detector remember uids.
 
-    lane = restore_lane(saved_state, config, topics)
+    lane = restore_lane(saved_state, lambda: Detector(...))   # built as the embedded runner builds it
     admit(lane, [(raw_partition, enriched), ...], activity, wall)
     alerts = release(lane, partitions, activity, wall, idle_s, lateness_s)
     saved_state = lane_state(lane)
@@ -21,13 +21,12 @@ import json
 import zlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Callable
 
 from alerting.detect import Detector
 from alerting.state import detector_state, restore_detector
 from pipeline.records import Alert, EnrichedPost
-from pipeline.settings import Detection
 from pipeline.stream.codec import enriched_doc, enriched_from_doc
-from pipeline.topics import Topic
 
 
 @dataclass
@@ -96,11 +95,11 @@ def lane_state(lane: Lane) -> bytes:
     return zlib.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
 
 
-def restore_lane(value: bytes | None, config: Detection, topics: dict[str, Topic]) -> Lane:
+def restore_lane(value: bytes | None, new_detector: Callable[[], Detector]) -> Lane:
     if not value:
-        return Lane(Detector(config, topics))
+        return Lane(new_detector())
     doc = json.loads(zlib.decompress(value).decode("utf-8"))
     buffer = [enriched_from_doc(d) for d in doc["buffer"]]
-    return Lane(detector=restore_detector(doc["detector"], config, topics),
+    return Lane(detector=restore_detector(doc["detector"], new_detector()),
                 buffer={e.post.uid: e for e in buffer},
                 marks={int(p): datetime.fromisoformat(at) for p, at in doc["marks"].items()})

@@ -47,6 +47,15 @@ def fatal(agent: str, e: Exception) -> None:
     os._exit(70)
 
 
+def detector_factory(settings: Settings, topics: dict[str, Topic]):
+    """Detectors built as `dozor replay` builds its one (pipeline/cli.py): seasonal calendar, official pages."""
+    from alerting.campaigns import Calendar
+    from alerting.detect import Detector
+
+    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
+    return lambda: Detector(settings.detection, topics, calendar, settings.risks.official_sources)
+
+
 def detection_key(kit: Kit) -> str:
     """One lane per district: the gazetteer's district (a story's posts may name no settlement at all)."""
     return kit.gazetteer.district or "district"
@@ -80,6 +89,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
     lanes = app.Table("lanes", default=None, partitions=k.partitions, use_partitioner=True, key_type=str,
                       value_type=str)         # value: base64 of the compressed lane (lane.py), JSON-serialized
     key = detection_key(kit)
+    new_detector = detector_factory(settings, topics)
     key_bytes = app.serializers.dumps_key(str, key, serializer="json")   # as Faust writes it (changelog too)
     producer: list = []
 
@@ -165,7 +175,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                 act = activity.setdefault(lane_key, Activity(started=wall))
                 saved = lanes.get(lane_key)
                 if saved is None or cache.get(lane_key, (None,))[0] is not saved:   # not the value we wrote last
-                    lane = restore_lane(base64.b64decode(saved) if saved else None, settings.detection, topics)
+                    lane = restore_lane(base64.b64decode(saved) if saved else None, new_detector)
                 else:
                     lane = cache[lane_key][1]
                 cache.pop(lane_key, None)        # until saved again, the table's value is the only truth

@@ -16,19 +16,17 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="session")
-def embedded(chdb_root, kit):
-    """The demo week through the embedded runner: (post uids, alert id -> post uids)."""
-    from alerting.detect import Detector
+def embedded(chdb_root, models_dir):
+    """The demo week as `dozor replay` runs it (embedded runner): (post uids, alert id -> post uids)."""
     from collectors.files import read_files
-    from pipeline.embedded import run_embedded
+    from pipeline.cli import replay_items
     from pipeline.settings import Settings
-    from pipeline.topics import load_topics
     from storage.clickhouse import ClickHouseStore
 
-    settings = Settings()
+    settings = Settings(models_dir=models_dir)
     store = ClickHouseStore.connect(f"chdb://{chdb_root}?database=embedded_{uuid.uuid4().hex[:8]}")
     store.migrate()
-    run_embedded(read_files([DEMO]), kit, Detector(settings.detection, load_topics(None)), store, "embedded")
+    replay_items(settings, read_files([DEMO]), store, "embedded", print_new=False)
     uids = {r["uid"] for r in store.query_dicts("SELECT uid FROM posts")}
     alerts = {a["alert_id"]: frozenset(a["post_uids"]) for a in store.alerts()}
     assert len(uids) == 705 and len(alerts) >= 5     # the demo week has stories to compare

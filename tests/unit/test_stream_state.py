@@ -48,7 +48,7 @@ def test_a_restored_detector_continues_exactly_like_the_uninterrupted_one():
     for cut in (1, 5, 9, 17, 30):
         first, detector = run_detector(posts[:cut])
         saved = json.loads(json.dumps(detector_state(detector)))      # through JSON, as in the changelog
-        rest, _ = run_detector(posts[cut:], restore_detector(saved, CONFIG, TOPICS))
+        rest, _ = run_detector(posts[cut:], restore_detector(saved, Detector(CONFIG, TOPICS)))
         assert first + rest == whole, cut
 
 
@@ -62,19 +62,19 @@ def test_a_post_delivered_again_changes_nothing():
 
 def test_a_state_of_another_version_is_refused_in_russian():
     with pytest.raises(ValueError, match="состояние детектора версии 99"):
-        restore_detector({"version": 99}, CONFIG, TOPICS)
+        restore_detector({"version": 99}, Detector(CONFIG, TOPICS))
 
 
 def _lane_alerts(chunks, partitions=2, idle_s=3.0, lateness_s=0.0):
     """Feed (wall, [(raw partition, post)]) chunks through a lane saved and restored after every chunk."""
     value, activity, out = None, Activity(started=0.0), []
     for wall, items in chunks:
-        lane = restore_lane(value, CONFIG, TOPICS)
+        lane = restore_lane(value, lambda: Detector(CONFIG, TOPICS))
         admit(lane, items, activity, wall)
         out += [(a.alert_id, a.post_uids, a.level) for a in release(lane, partitions, activity, wall, idle_s,
                                                                      lateness_s)]
         value = lane_state(lane)
-    return out, restore_lane(value, CONFIG, TOPICS)
+    return out, restore_lane(value, lambda: Detector(CONFIG, TOPICS))
 
 
 def test_a_lane_fed_two_interleaved_partitions_detects_in_event_time_like_the_embedded_runner():
