@@ -144,3 +144,11 @@ def test_publish_order_is_the_embedded_order_without_duplicates():
     letter = DeadLetter(origin="f:1", raw="", reason="x", received_at=datetime.now(timezone.utc))
     posts, letters, dups = event_order([a, b, letter, c, a])
     assert [p.uid for p in posts] == ["c", "a", "b"] and letters == [letter] and dups == 1
+
+
+def test_a_post_older_than_detection_remembers_is_too_late_to_raise_anything():
+    detector = Detector(CONFIG, TOPICS)
+    run_detector([post("x1", 0, topic="emergency", score=0.99)], detector)
+    run_detector([post("late-noise", 13 * 60, topic="other")], detector)      # now is 13 h later (idle: 12 h)
+    assert detector.process(post("old", 30, topic="emergency", score=0.99)) == []
+    assert detector.process(post("fresh", 13 * 60 + 1, topic="emergency", score=0.99)) != []
