@@ -5,7 +5,7 @@
 Starts a broker with deploy/kafka/kafka.sh on DOZOR_BENCH_KAFKA_PORT (default 19192) unless one listens there,
 then, each run with its own topics and one fresh `dozor worker` (models trained beforehand, not timed):
 1. throughput: the first half of the week (in event time) published at once to a fresh worker (cold caches),
-   then the second half (steady state); posts/s = posts / (time from publishing to the last enriched post read
+   then the second half and --repeat - 1 copies of the week shifted a week each (steady state, ~10k posts); posts/s = posts / (time from publishing to the last enriched post read
    on posts.enriched.v1), and the same up to the last post detected (the worker's status file). For comparison,
    the embedded enrichment stage on the same posts in this process right after (the machine is shared).
 2. latency: posts published at --rate posts/s in event-time order; for every alert snapshot on alerts.v1 the
@@ -27,6 +27,8 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +101,12 @@ async def read_topic(k: Kafka, topic: str, until, timeout: float) -> list[tuple[
     return got
 
 
+def copy_of(p, r: int):
+    """The post r weeks later, under a new uid (its replies point at the copy of their parent)."""
+    return replace(p, uid=f"{p.uid}#w{r}", published_at=p.published_at + timedelta(days=7 * r),
+                   parent_uid=f"{p.parent_uid}#w{r}" if p.parent_uid else None)
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -108,6 +116,8 @@ def main() -> None:
     ap.add_argument("--posts", type=Path, default=DEFAULT_POSTS)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "kafka.json")
     ap.add_argument("--rate", type=float, default=100.0, help="posts/s in the latency run")
+    ap.add_argument("--repeat", type=int, default=4,
+                    help="steady phase: the second half plus this many - 1 copies of the week, each a week later")
     args = ap.parse_args()
     port = int(os.environ.get("DOZOR_BENCH_KAFKA_PORT", "19192"))
     work = Path(tempfile.mkdtemp(prefix="dozor-bench-kafka-"))
@@ -126,7 +136,10 @@ def main() -> None:
 
         # 1. throughput: the first half of the week on a fresh worker (cold caches), then the second half (steady)
         by_time = sorted(posts, key=lambda p: (p.published_at, p.uid))
-        halves = (by_time[: len(by_time) // 2], by_time[len(by_time) // 2:])
+        # steady state needs volume: fixed costs (a consumer's start, the lane's idle_s release at the end of input)
+        # would otherwise dominate a 1,450-post half; later copies carry new uids and times a week apart each
+        halves = (by_time[: len(by_time) // 2],
+                  by_time[len(by_time) // 2:] + [copy_of(p, r) for r in range(1, args.repeat) for p in by_time])
         k = Kafka(brokers=f"127.0.0.1:{port}", prefix=f"bench{uuid.uuid4().hex[:6]}.")
         worker = Worker({**env, "DOZOR_KAFKA__PREFIX": k.prefix}, work)
         worker.wait(lambda s: len(s.get("raw_partitions", [])) == k.partitions)
@@ -173,6 +186,8 @@ def main() -> None:
 
         result = {
             "posts": len(posts), "input": args.posts.name, "partitions": k.partitions, "workers": 1,
+            "phases": {"cold": len(halves[0]), "steady": len(halves[1]),
+                       "steady_is": f"the second half of the week + {args.repeat - 1} copies of the whole week, a week apart each"},
             "worker_posts_per_s_cold": {"enriched": round(rates[0][0]), "detected": round(rates[0][1])},
             "worker_posts_per_s_steady": {"enriched": round(rates[1][0]), "detected": round(rates[1][1])},
             "worker_busy_s": busy,
