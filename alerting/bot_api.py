@@ -35,12 +35,16 @@ class BotApi:
         self.sleep = sleep
         self.session = requests.Session()
 
-    def call(self, method: str, http_timeout: float | None = None, **params):
+    def call(self, method: str, http_timeout: float | None = None, files: dict | None = None, **params):
+        """files: {field: (filename, bytes, mime type)} sends multipart/form-data (uploads) instead of JSON."""
         params = {k: v for k, v in params.items() if v is not None}
         url = f"{self.base}/bot{self._token}/{method}"
         for attempt in range(self.max_retries + 1):
             try:
-                resp = self.session.post(url, json=params, timeout=http_timeout or self.timeout)
+                if files:
+                    resp = self.session.post(url, data=params, files=files, timeout=http_timeout or self.timeout)
+                else:
+                    resp = self.session.post(url, json=params, timeout=http_timeout or self.timeout)
                 body = resp.json()
             except requests.RequestException as e:
                 raise BotApiError(method, 0, f"нет связи с Bot API ({type(e).__name__})") from None
@@ -74,6 +78,12 @@ class BotApi:
             if e.code == 400 and "not modified" in e.description:
                 return True
             raise
+
+    def send_document(self, chat_id: str | int, filename: str, content: bytes, caption: str | None = None,
+                      mime_type: str = "text/html") -> dict:
+        """A file in the chat (the analysts' digest), with an HTML caption."""
+        return self.call("sendDocument", files={"document": (filename, content, mime_type)}, chat_id=chat_id,
+                         caption=caption, parse_mode="HTML" if caption else None)
 
     def answer_callback_query(self, callback_query_id: str, text: str, show_alert: bool = False) -> bool:
         return self.call("answerCallbackQuery", callback_query_id=callback_query_id, text=text,

@@ -119,6 +119,10 @@ class Detector:
 
     def process(self, e: EnrichedPost) -> list[Alert]:
         at = e.post.published_at
+        if e.post.uid in self.recent or self._story_with(e.post.uid):   # delivered again (a stream redelivers
+            return []                                                   # after a crash): counted already
+        if self.now is not None and self.now - at > timedelta(seconds=self.config.story_idle_s):
+            return []        # older than anything detection still remembers: too late to take part
         self.now = at if self.now is None or at > self.now else self.now
         self._expire()
         parent = self.recent.get(e.post.parent_uid) if e.post.parent_uid else None

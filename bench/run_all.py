@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-for script in ("bench_pipeline.py", "bench_detection.py", "bench_classifiers.py"):
+for script in ("bench_pipeline.py", "bench_detection.py", "bench_classifiers.py", "bench_analytics.py",
+               "bench_kafka.py"):
     print(f"== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)

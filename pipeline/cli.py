@@ -19,7 +19,7 @@ from pipeline.settings import Settings
 
 def _store(settings: Settings, dsn: str | None):
     from storage.clickhouse import ClickHouseStore
-    store = ClickHouseStore.connect(dsn or settings.clickhouse_dsn)
+    store = ClickHouseStore.from_settings(settings, dsn)
     store.migrate()
     return store
 
@@ -176,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_classifiers.add_parser(sub)
     cli_run.add_parser(sub)
     cli_chat.add_parser(sub)
+    __import__("analytics.cli").cli.add_parser(sub)          # digest, storage apply-ttl
+    from pipeline.cli_stream import add_parser as add_stream
+    add_stream(sub)
     return p
 
 

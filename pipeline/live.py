@@ -54,6 +54,9 @@ class EmbeddedHandler:
     alerts: set[str] = field(default_factory=set)
 
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
+        # authors as the store keeps them, so detection after a restart (warmed from stored posts) counts
+        # one resident as one author
+        posts = tuple(replace(p, author=self.store.pseudonym(p.author) or None) for p in posts)
         known = self.store.known_texts([p.uid for p in posts])
         todo = [p for p in posts if known.get(p.uid) != p.text]
         enriched = [with_hint(e, source) for e in enrich_batch(todo, self.kit)]

@@ -23,6 +23,9 @@ class _Section(BaseModel):
 class ClickHouse(_Section):
     dsn: str | None = None          # default: chdb://<data_dir>/clickhouse
     insert_batch: int = 1000
+    author_salt: SecretStr | None = None   # authors are stored as HMAC(salt, id); set it in production, keep it secret
+    raw_text_days: int | None = None       # posts.text and dead_letters.raw older than this are cleared
+                                           # (`dozor storage apply-ttl`); None keeps them; aggregates are kept
 
 
 class Detection(_Section):
@@ -85,6 +88,34 @@ class VK(_Section):
     api_version: str = "5.199"
 
 
+class Kafka(_Section):
+    """Kafka mode (`dozor worker`, `dozor publish`, `dozor sink`). Durations in seconds."""
+
+    brokers: str = "127.0.0.1:9092"     # bootstrap servers, comma-separated host:port
+    prefix: str = ""                    # prepended to every topic, the app id and the sink group ("" in production)
+    partitions: int = 4                 # partitions of every topic the project creates
+    replication: int = 1
+    raw_topic: str = "posts.raw.v1"     # replay JSONL records, keyed by source
+    enriched_topic: str = "posts.enriched.v1"   # enriched posts, keyed by detection key (the district)
+    alerts_topic: str = "alerts.v1"     # alert snapshots, keyed by alert id
+    dlq_topic: str = "posts.dlq.v1"     # dead letters
+    app_id: str = "dozor"               # Faust application id (consumer group, changelog topic names)
+    enrich_batch: int = 200             # posts enriched together
+    batch_within_s: float = 0.5         # ... or whatever arrived within this time
+    lateness_s: float = 0.0             # event-time disorder within a raw partition that detection waits for
+    idle_s: float = 2.0                 # a raw partition silent this long (wall clock) no longer holds detection
+    tick_s: float = 1.0                 # heartbeat that lets detection release posts when input stops
+    session_timeout_s: float = 10.0     # a worker silent this long (e.g. killed) leaves the group: its partitions move
+    sink_group: str = "dozor-sink"
+    sink_batch: int = 2000              # rows written together
+    sink_within_s: float = 1.0          # ... or whatever arrived within this time
+    sink_dataset: str = "stream"        # dataset label of rows the sink writes
+    sink_backoff_max_s: float = 30.0    # retry interval cap while ClickHouse is unavailable
+
+    def topic(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+
 class Telethon(_Section):
     """The Telegram user account the collector reads chats with (my.telegram.org -> API development tools)."""
 
@@ -116,6 +147,7 @@ class Settings(BaseSettings):
     telegram: Telegram = Telegram()
     risks: Risks = Risks()
     vk: VK = VK()
+    kafka: Kafka = Kafka()
     telethon: Telethon = Telethon()
     collect: Collect = Collect()
     models_dir: Path | None = None      # default: <data_dir>/models

@@ -4,10 +4,17 @@
     # chdb:///path?database=name picks a database inside the embedded engine (one engine path per process)
     store.migrate()
     store.write_posts(enriched, dataset="live")
+    store = ClickHouseStore.from_settings(settings)   # the same, with the author salt and retention settings
+
+Authors are stored pseudonymised: "p:" + HMAC-SHA256(salt, author)[:16] (pseudonym()); detection works on the
+raw authors in memory before the write. `apply_retention(days)` sets the TTL that clears old raw text.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import re
 from datetime import datetime, timezone
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
@@ -63,13 +70,36 @@ def safe_dsn(dsn: str) -> str:
     return dsn
 
 
+PSEUDONYM = re.compile(r"p:[0-9a-f]{16}")
+
+
+def pseudonym(author: str, salt: str) -> str:
+    """The stored form of an author id: stable for one salt, not reversible without it; empty stays empty.
+    Idempotent: a pseudonym stays itself (posts read back from the store, e.g. to warm `dozor run`'s detector)."""
+    if not author or PSEUDONYM.fullmatch(author):
+        return author or ""
+    return "p:" + hmac.new(salt.encode("utf-8"), author.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+# Raw text columns cleared by the retention TTL; aggregates (posts_hourly, stories_hourly) keep no text.
+RETENTION_COLUMNS = (("posts", "text", "String", "published_at"),
+                     ("dead_letters", "raw", "String", "received_at"))
+
+
 class ClickHouseStore:
-    def __init__(self, client, dsn: str):
+    def __init__(self, client, dsn: str, author_salt: str = ""):
         self.client = client
         self.dsn = dsn
+        self.author_salt = author_salt
 
     @classmethod
-    def connect(cls, dsn: str) -> "ClickHouseStore":
+    def from_settings(cls, settings, dsn: str | None = None) -> "ClickHouseStore":
+        """The store every writer of posts should use: the configured DSN and author salt."""
+        salt = settings.clickhouse.author_salt
+        return cls.connect(dsn or settings.clickhouse_dsn, salt.get_secret_value() if salt else "")
+
+    @classmethod
+    def connect(cls, dsn: str, author_salt: str = "") -> "ClickHouseStore":
         try:
             if dsn.startswith("chdb://"):
                 parts = urlsplit(dsn)
@@ -89,7 +119,7 @@ class ClickHouseStore:
                 client.database = database
         except Exception as e:  # the driver raises many kinds; the message is what matters
             raise StoreError(f"Не удалось подключиться к ClickHouse {safe_dsn(dsn)}: {e}") from e
-        return cls(client, dsn)
+        return cls(client, dsn, author_salt)
 
     def migrate(self) -> list[str]:
         """Apply the numbered migrations not yet applied; returns their names."""
@@ -133,9 +163,13 @@ class ClickHouseStore:
         new = [e for uid, e in fresh.items() if uid not in known]
         if new or edited:
             now = datetime.now(timezone.utc)
-            self.client.insert("posts", [rows.post_row(e, dataset, now) for e in new + edited],
-                               column_names=rows.POST_COLUMNS)
+            self.client.insert("posts", [rows.post_row(e, dataset, now, self.pseudonym(e.post.author))
+                                         for e in new + edited], column_names=rows.POST_COLUMNS)
         return len(new), len(edited)
+
+    def pseudonym(self, author: str | None) -> str:
+        """How this store writes an author id (see pseudonym())."""
+        return pseudonym(author or "", self.author_salt)
 
     def write_alerts(self, alerts: list[Alert], dataset: str) -> None:
         if alerts:
@@ -166,6 +200,33 @@ class ClickHouseStore:
         for row in found:
             row["labelled_at"] = row["labelled_at"].replace(tzinfo=timezone.utc)
         return found
+
+    def apply_retention(self, days: int | None) -> list[str]:
+        """Raw text older than `days` (event time) is cleared by a column TTL at merges; None removes the TTL.
+        Returns the statements run. Aggregates and every other column stay."""
+        done = []
+        for table, column, type_, time_col in RETENTION_COLUMNS:
+            if days is None:
+                sql = f"ALTER TABLE {table} MODIFY COLUMN {column} REMOVE TTL"
+                if not self.column_ttl(table, column):
+                    continue
+            else:
+                if days < 1:
+                    raise ValueError(f"срок хранения текста должен быть не меньше 1 дня, а не {days}")
+                sql = (f"ALTER TABLE {table} MODIFY COLUMN {column} {type_} "
+                       f"TTL toDateTime({time_col}) + INTERVAL {int(days)} DAY")
+            self.client.command(sql)
+            done.append(sql)
+        return done
+
+    def column_ttl(self, table: str, column: str) -> str:
+        """The column's TTL expression as the server shows it, or ''."""
+        ddl = self.scalar("SELECT create_table_query FROM system.tables WHERE database = currentDatabase() "
+                          "AND name = {t:String}", t=table)
+        for part in re.split(r"[(,] ?`", ddl):
+            if part.startswith(f"{column}` ") and " TTL " in part:
+                return part.split(" TTL ", 1)[1].strip()
+        return ""
 
     def scalar(self, sql: str, **parameters):
         return self.client.query(sql, parameters=parameters).result_rows[0][0]

@@ -20,9 +20,11 @@ def utc(at: datetime) -> datetime:
     return at.astimezone(timezone.utc)
 
 
-def post_row(e: EnrichedPost, dataset: str, ingested_at: datetime) -> tuple:
+def post_row(e: EnrichedPost, dataset: str, ingested_at: datetime, author: str | None = None) -> tuple:
+    """author: the form to store (the pseudonym); default the post's own."""
     p, r = e.post, e.post.reactions
-    return (p.uid, p.platform, p.source, p.source_name or "", p.author or "", utc(p.published_at), p.text,
+    author = p.author or "" if author is None else author
+    return (p.uid, p.platform, p.source, p.source_name or "", author, utc(p.published_at), p.text,
             p.url or "", p.parent_uid or "", r.likes, r.reposts, r.comments, r.views, e.topic, e.topic_score,
             {t.topic: t.score for t in e.topics}, e.sentiment, e.sentiment_score, e.negative, int(e.toxic),
             e.settlement or "", list(e.settlements), e.model_version, dataset, utc(ingested_at))

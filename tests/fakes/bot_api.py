@@ -21,6 +21,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from html import unescape
+from email import policy
+from email.parser import BytesParser
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -187,6 +189,22 @@ class FakeBotApi:
         self.messages[key] = msg
         return msg
 
+    def m_sendDocument(self, params: dict) -> dict:
+        doc = params.get("document")
+        if not isinstance(doc, dict) or not doc["content"]:
+            raise _Bad("Bad Request: there is no document in the request")
+        caption = params.get("caption") or ""
+        if params.get("parse_mode") == "HTML" and html_error(caption):
+            raise _Bad(html_error(caption))
+        chat_id = int(params["chat_id"])
+        msg = _message(self._next_id(chat_id), chat_id, BOT, "")
+        del msg["text"]
+        msg["caption"] = unescape(re.sub(r"<[^>]+>", "", caption))
+        msg["document"] = {"file_name": doc["filename"], "mime_type": doc["content_type"],
+                           "file_size": len(doc["content"]), "file_id": f"doc{msg['message_id']}"}
+        self.messages[(chat_id, msg["message_id"])] = msg
+        return msg
+
     def m_answerCallbackQuery(self, params: dict) -> bool:
         return True
 
@@ -209,6 +227,22 @@ def _message(message_id: int, chat_id: int, sender: dict, text: str, date: int |
             "chat": {"id": chat_id, "title": "МЦУ-ПИЛОТ", "type": "supergroup"}, "text": text}
 
 
+def _multipart(content_type: str, raw: bytes) -> dict:
+    """A multipart/form-data body (file uploads) as params: fields as text, files as
+    {"filename", "content_type", "content": bytes}."""
+    message = BytesParser(policy=policy.HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    params: dict = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if part.get_filename():
+            params[name] = {"filename": part.get_filename(), "content_type": part.get_content_type(),
+                            "content": payload}
+        else:
+            params[name] = payload.decode("utf-8")
+    return params
+
+
 def _handler_for(fake: FakeBotApi):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -218,7 +252,9 @@ def _handler_for(fake: FakeBotApi):
             else:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b"{}"
-                status, body = fake.handle(m.group(2), json.loads(raw or b"{}"))
+                kind = self.headers.get("Content-Type") or ""
+                params = _multipart(kind, raw) if kind.startswith("multipart/form-data") else json.loads(raw or b"{}")
+                status, body = fake.handle(m.group(2), params)
             data = json.dumps(body, ensure_ascii=False).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

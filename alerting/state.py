@@ -1,0 +1,65 @@
+"""Detector state <-> plain JSON-able dicts, pure. The Kafka worker keeps a district's detector in a Faust table
+(changelog topic) and restores it after a restart or a rebalance; the restored detector continues exactly where
+the saved one stopped.
+
+    state = detector_state(detector)              # {"now": ..., "signals": {...}, "pending": ..., "stories": ...}
+    same = restore_detector(state, Detector(config, topics, calendar, official))   # fills a fresh detector
+
+Every signal is stored once (by uid); pending windows, stories and the recent index refer to uids.
+"""
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime
+
+from alerting.detect import Detector, Signal, _Story
+
+STATE_VERSION = 1
+
+
+def _signal_dict(s: Signal) -> dict:
+    return {"uid": s.uid, "topic": s.topic, "also": list(s.also), "settlement": s.settlement, "author": s.author,
+            "source": s.source, "at": s.at.isoformat(), "risk": s.risk, "negative": s.negative, "text": s.text,
+            "url": s.url, "parent_uid": s.parent_uid}
+
+
+def _signal(d: dict) -> Signal:
+    return Signal(uid=d["uid"], topic=d["topic"], also=tuple(d["also"]), settlement=d["settlement"],
+                  author=d["author"], source=d["source"], at=datetime.fromisoformat(d["at"]), risk=d["risk"],
+                  negative=d["negative"], text=d["text"], url=d["url"], parent_uid=d["parent_uid"])
+
+
+def detector_state(detector: Detector) -> dict:
+    signals: dict[str, Signal] = {}
+    for q in detector.pending.values():
+        signals.update((s.uid, s) for s in q)
+    for story in detector.stories.values():
+        signals.update((s.uid, s) for s in story.signals)
+    signals.update(detector.recent)
+    return {
+        "version": STATE_VERSION,
+        "now": detector.now.isoformat() if detector.now else None,
+        "signals": {uid: _signal_dict(s) for uid, s in signals.items()},
+        "pending": {topic: [s.uid for s in q] for topic, q in detector.pending.items()},
+        "stories": [{"alert_id": st.alert_id, "kind": st.kind, "topic": st.topic,
+                     "created_at": st.created_at.isoformat(), "uids": [s.uid for s in st.signals]}
+                    for st in detector.stories.values()],
+        "recent": list(detector.recent),
+    }
+
+
+def restore_detector(state: dict | None, detector: Detector) -> Detector:
+    """Fill a fresh detector (built with the settings that built the saved one) from a saved state."""
+    if not state:
+        return detector
+    if state.get("version") != STATE_VERSION:
+        raise ValueError(f"состояние детектора версии {state.get('version')}, ожидалась {STATE_VERSION}")
+    signals = {uid: _signal(d) for uid, d in state["signals"].items()}
+    detector.now = datetime.fromisoformat(state["now"]) if state["now"] else None
+    detector.pending = {topic: deque(signals[u] for u in uids) for topic, uids in state["pending"].items()}
+    for st in state["stories"]:
+        detector.stories[st["alert_id"]] = _Story(st["alert_id"], st["kind"], st["topic"],
+                                                  datetime.fromisoformat(st["created_at"]),
+                                                  [signals[u] for u in st["uids"]])
+    detector.recent = {u: signals[u] for u in state["recent"]}
+    return detector

@@ -1,0 +1,204 @@
+"""Kafka mode on ../shared/datasets/stream-dev/posts.jsonl against a real local broker (not needed by tests).
+
+    python bench/bench_kafka.py [--posts FILE] [--out bench/results/kafka.json] [--rate 100]
+
+Starts a broker with deploy/kafka/kafka.sh on DOZOR_BENCH_KAFKA_PORT (default 19192) unless one listens there,
+then, each run with its own topics and one fresh `dozor worker` (models trained beforehand, not timed):
+1. throughput: the first half of the week (in event time) published at once to a fresh worker (cold caches),
+   then the second half (steady state); posts/s = posts / (time from publishing to the last enriched post read
+   on posts.enriched.v1), and the same up to the last post detected (the worker's status file). For comparison,
+   the embedded enrichment stage on the same posts in this process right after (the machine is shared).
+2. latency: posts published at --rate posts/s in event-time order; for every alert snapshot on alerts.v1 the
+   latency is the time the worker sent it minus the time its newest post was sent (p50/p95/max).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from collectors.files import read_files  # noqa: E402
+from pipeline.settings import Kafka  # noqa: E402
+from pipeline.stream import codec  # noqa: E402
+from pipeline.stream.broker import TopicNames  # noqa: E402
+from pipeline.stream.publish import publish  # noqa: E402
+
+DEFAULT_POSTS = ROOT.parent / "shared" / "datasets" / "stream-dev" / "posts.jsonl"
+KAFKA_SH = ROOT / "deploy" / "kafka" / "kafka.sh"
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Worker:
+    def __init__(self, env: dict, work: Path):
+        self.status_file = work / f"worker-{uuid.uuid4().hex[:6]}.json"
+        self.log = open(work / "worker.log", "ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "--status",
+                                      str(self.status_file)], env=env, cwd=ROOT, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+
+    def status(self) -> dict:
+        try:
+            return json.loads(self.status_file.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def wait(self, cond, timeout=300) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.proc.returncode}")
+            if cond(self.status()):
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"timed out; worker status {self.status()}")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+async def read_topic(k: Kafka, topic: str, until, timeout: float) -> list[tuple[float, bytes]]:
+    """(time the producer sent it, value) of messages on topic from the beginning until until(...) or timeout."""
+    from aiokafka import AIOKafkaConsumer
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=k.brokers, auto_offset_reset="earliest",
+                                enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    got: list[tuple[float, bytes]] = []
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not until(got):
+            batch = await consumer.getmany(timeout_ms=100)
+            for records in batch.values():
+                got.extend((r.timestamp / 1000, r.value) for r in records)
+    finally:
+        await consumer.stop()
+    return got
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--posts", type=Path, default=DEFAULT_POSTS)
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "kafka.json")
+    ap.add_argument("--rate", type=float, default=100.0, help="posts/s in the latency run")
+    args = ap.parse_args()
+    port = int(os.environ.get("DOZOR_BENCH_KAFKA_PORT", "19192"))
+    work = Path(tempfile.mkdtemp(prefix="dozor-bench-kafka-"))
+    started_broker = not listening(port)
+    broker_opts = ["--port", str(port), "--controller-port", str(port + 1), "--dir", str(work / "kafka")]
+    try:
+        if started_broker:
+            subprocess.run([str(KAFKA_SH), "start", "--fresh", *broker_opts], check=True)
+        env = {**os.environ, "DOZOR_DATA_DIR": str(work / "data"), "DOZOR_KAFKA__BROKERS": f"127.0.0.1:{port}",
+               "OPENBLAS_NUM_THREADS": "1"}
+        subprocess.run([sys.executable, "-c", "from pipeline.kit import load_kit; from pipeline.settings import "
+                        "Settings; load_kit(Settings())"], check=True, env=env, cwd=ROOT)
+        items = list(read_files([args.posts]))
+        posts = [p for p in items if not hasattr(p, "reason")]
+        published_at = {p.uid: p.published_at for p in posts}
+
+        # 1. throughput: the first half of the week on a fresh worker (cold caches), then the second half (steady)
+        by_time = sorted(posts, key=lambda p: (p.published_at, p.uid))
+        halves = (by_time[: len(by_time) // 2], by_time[len(by_time) // 2:])
+        k = Kafka(brokers=f"127.0.0.1:{port}", prefix=f"bench{uuid.uuid4().hex[:6]}.")
+        worker = Worker({**env, "DOZOR_KAFKA__PREFIX": k.prefix}, work)
+        worker.wait(lambda s: len(s.get("raw_partitions", [])) == k.partitions)
+        rates, done = [], 0
+        for half in halves:
+            t0 = time.time()
+            sent = asyncio.run(publish(k, half))
+            done += sent.posts
+            enriched = asyncio.run(read_topic(k, TopicNames.of(k).enriched,
+                                              lambda got: sum(v != codec.TICK for _, v in got) >= done, 600))
+            last_enriched = max(t for t, v in enriched if v != codec.TICK)
+            worker.wait(lambda s: s.get("detected", 0) >= done)
+            rates.append((sent.posts / (last_enriched - t0), sent.posts / (time.time() - t0)))
+        alerts_total = worker.status().get("alerts")
+        busy = {key: round(worker.status()[key], 1) for key in ("enrich_s", "detect_s")}
+        worker.stop()
+        # the embedded stage on the same posts in this process, now, for comparison under the same machine load
+        from pipeline.enrich import enrich_batch
+        from pipeline.kit import load_kit
+        from pipeline.settings import Settings
+        kit = load_kit(Settings(data_dir=work / "data"))
+        t = time.perf_counter()
+        for i in range(0, len(by_time), 500):
+            enrich_batch(by_time[i:i + 500], kit)
+        embedded_rate = len(by_time) / (time.perf_counter() - t)
+
+        # 2. latency at a steady rate
+        k2 = Kafka(brokers=f"127.0.0.1:{port}", prefix=f"bench{uuid.uuid4().hex[:6]}.")
+        worker = Worker({**env, "DOZOR_KAFKA__PREFIX": k2.prefix}, work)
+        worker.wait(lambda s: len(s.get("raw_partitions", [])) == k2.partitions)
+
+        async def latency_run():
+            reader = asyncio.create_task(read_topic(
+                k2, TopicNames.of(k2).alerts, lambda got: False, timeout=len(posts) / args.rate + 30))
+            out = await publish(k2, items, rate=args.rate, record_times=True)
+            return out, await reader
+        sent2, alert_msgs = asyncio.run(latency_run())
+        worker.stop()
+        latencies = []
+        for read_at, value in alert_msgs:
+            a = codec.decode_alert(value)
+            newest = [u for u in a.post_uids if published_at[u] == a.updated_at]
+            latencies.append(read_at - max(sent2.sent_at[u] for u in newest))
+
+        result = {
+            "posts": len(posts), "input": args.posts.name, "partitions": k.partitions, "workers": 1,
+            "worker_posts_per_s_cold": {"enriched": round(rates[0][0]), "detected": round(rates[0][1])},
+            "worker_posts_per_s_steady": {"enriched": round(rates[1][0]), "detected": round(rates[1][1])},
+            "worker_busy_s": busy,
+            "embedded_enrich_posts_per_s_same_load": round(embedded_rate),
+            "load_average_1m_at_end": os.getloadavg()[0],
+            "alert_snapshots": alerts_total,
+            "latency_run": {"rate_posts_per_s": args.rate, "alert_snapshots": len(latencies),
+                            "produce_to_alert_s_p50": round(pct(latencies, 50), 3),
+                            "produce_to_alert_s_p95": round(pct(latencies, 95), 3),
+                            "produce_to_alert_s_max": round(max(latencies), 3)},
+            "settings": {"enrich_batch": k.enrich_batch, "batch_within_s": k.batch_within_s,
+                         "lateness_s": k.lateness_s, "idle_s": k.idle_s, "tick_s": k.tick_s},
+            "note": "replay in accelerated time; live, a post waits until every raw partition has passed its event "
+                    "time (+ lateness_s) or has been silent for idle_s, so sparse sources add up to idle_s + tick_s",
+            "targets": {"worker_posts_per_s": 500, "produce_to_alert_s_p95": 5.0},
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+        print(json.dumps(result, ensure_ascii=False))
+    finally:
+        if started_broker:
+            subprocess.run([str(KAFKA_SH), "stop", *broker_opts])
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Records <-> Kafka message values (UTF-8 JSON), pure.
+
+posts.raw.v1 carries the replay JSONL contract (collectors/parse.py), so anything that can write a replay line
+can publish; posts.enriched.v1 carries {"kind": "post", "src": raw partition, "post": enriched} or
+{"kind": "tick"} (a wall-clock heartbeat for the detector); alerts.v1 one Alert; posts.dlq.v1 one DeadLetter.
+A value that cannot be decoded raises BadMessage with the reason in Russian.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from collectors.parse import InputError, replay_record_to_post
+from pipeline.records import Alert, DeadLetter, EnrichedPost, Post, Reactions, TopicScore
+
+
+class BadMessage(Exception):
+    """A message value we cannot use; str(e) is the Russian reason stored with the dead letter."""
+
+
+def _dumps(doc) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _loads(value: bytes | None):
+    if value is None:
+        raise BadMessage("пустое сообщение")
+    try:
+        return json.loads(value.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise BadMessage(f"неверная кодировка (не UTF-8): байт {e.start}") from None
+    except json.JSONDecodeError as e:
+        raise BadMessage(f"некорректный JSON: {e.msg}, позиция {e.pos}") from None
+
+
+def post_record(p: Post) -> dict:
+    r = p.reactions
+    return {"platform": p.platform, "source": p.source, "id": p.uid, "published_at": p.published_at.isoformat(),
+            "text": p.text, "source_name": p.source_name, "author": p.author, "url": p.url,
+            "parent_id": p.parent_uid, "likes": r.likes, "reposts": r.reposts, "comments": r.comments,
+            "views": r.views}
+
+
+def encode_post(p: Post) -> bytes:
+    return _dumps(post_record(p))
+
+
+def decode_post(value: bytes | None, max_chars: int) -> Post:
+    try:
+        return replay_record_to_post(_loads(value), max_chars)
+    except InputError as e:
+        raise BadMessage(str(e)) from None
+
+
+def enriched_doc(e: EnrichedPost) -> dict:
+    return {"post": post_record(e.post), "lemmas": list(e.lemmas), "topics": [[t.topic, t.score] for t in e.topics],
+            "sentiment": e.sentiment, "sentiment_score": e.sentiment_score, "negative": e.negative,
+            "toxic": e.toxic, "settlements": list(e.settlements), "model_version": e.model_version}
+
+
+def enriched_from_doc(d: dict) -> EnrichedPost:
+    r = d["post"]
+    post = Post(uid=r["id"], platform=r["platform"], source=r["source"],
+                published_at=datetime.fromisoformat(r["published_at"]), text=r["text"],
+                source_name=r["source_name"], author=r["author"], url=r["url"], parent_uid=r["parent_id"],
+                reactions=Reactions(r["likes"], r["reposts"], r["comments"], r["views"]))
+    return EnrichedPost(post=post, lemmas=tuple(d["lemmas"]), topics=tuple(TopicScore(t, s) for t, s in d["topics"]),
+                        sentiment=d["sentiment"], sentiment_score=d["sentiment_score"], negative=d["negative"],
+                        toxic=d["toxic"], settlements=tuple(d["settlements"]), model_version=d["model_version"])
+
+
+def encode_enriched(e: EnrichedPost, src: int) -> bytes:
+    return _dumps({"kind": "post", "src": src, "post": enriched_doc(e)})
+
+
+TICK = _dumps({"kind": "tick"})
+
+
+def decode_enriched(value: bytes | None) -> tuple[int, EnrichedPost] | None:
+    """(raw partition, post), or None for a tick."""
+    doc = _loads(value)
+    try:
+        if doc["kind"] == "tick":
+            return None
+        return int(doc["src"]), enriched_from_doc(doc["post"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise BadMessage(f"сообщение обогащённого поста не по схеме: {e!r}") from None
+
+
+def encode_alert(a: Alert) -> bytes:
+    return _dumps({"alert_id": a.alert_id, "kind": a.kind, "topic": a.topic, "settlement": a.settlement,
+                   "level": a.level, "score": a.score, "created_at": a.created_at.isoformat(),
+                   "updated_at": a.updated_at.isoformat(), "first_at": a.first_at.isoformat(),
+                   "last_at": a.last_at.isoformat(), "post_uids": list(a.post_uids), "sources": list(a.sources),
+                   "negative_share": a.negative_share, "snippets": [list(s) for s in a.snippets]})
+
+
+def decode_alert(value: bytes | None) -> Alert:
+    d = _loads(value)
+    try:
+        return Alert(alert_id=d["alert_id"], kind=d["kind"], topic=d["topic"], settlement=d["settlement"],
+                     level=d["level"], score=d["score"], created_at=datetime.fromisoformat(d["created_at"]),
+                     updated_at=datetime.fromisoformat(d["updated_at"]), first_at=datetime.fromisoformat(d["first_at"]),
+                     last_at=datetime.fromisoformat(d["last_at"]), post_uids=tuple(d["post_uids"]),
+                     sources=tuple(d["sources"]), negative_share=d["negative_share"],
+                     snippets=tuple((t, u) for t, u in d["snippets"]))
+    except (KeyError, TypeError, ValueError) as e:
+        raise BadMessage(f"сообщение тревоги не по схеме: {e!r}") from None
+
+
+def encode_dead_letter(d: DeadLetter) -> bytes:
+    return _dumps({"origin": d.origin, "raw": d.raw, "reason": d.reason, "received_at": d.received_at.isoformat()})
+
+
+def decode_dead_letter(value: bytes | None) -> DeadLetter:
+    d = _loads(value)
+    try:
+        return DeadLetter(origin=d["origin"], raw=d["raw"], reason=d["reason"],
+                          received_at=datetime.fromisoformat(d["received_at"]))
+    except (KeyError, TypeError, ValueError) as e:
+        raise BadMessage(f"сообщение очереди ошибок не по схеме: {e!r}") from None

@@ -1,0 +1,105 @@
+"""One detection key's stream state, pure: the detector plus a reorder buffer, so detection sees posts in
+event time exactly as the embedded runner does (sorted by published_at, then uid).
+
+Enriched posts reach a lane from several raw partitions at once. Each raw partition is in event time on its
+own (the publisher sends in event time), so a lane releases a buffered post only once every raw partition
+that is still active has gone past it (a watermark: the smallest of the partitions' latest published_at, less
+lateness_s). A partition silent for idle_s of wall clock no longer holds the lane back; when all are silent the
+lane releases everything. Wall-clock activity is per process (Activity), never saved: after a restart every
+partition holds the lane until it speaks again or idle_s passes.
+
+Delivered twice (a redelivery after a crash) a post is skipped: the buffer and the detector remember uids.
+
+    lane = restore_lane(saved_state, lambda: Detector(...))   # built as the embedded runner builds it
+    admit(lane, [(raw_partition, enriched), ...], activity, wall)
+    alerts = release(lane, partitions, activity, wall, idle_s, lateness_s)
+    saved_state = lane_state(lane)
+"""
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Callable
+
+from alerting.detect import Detector
+from alerting.state import detector_state, restore_detector
+from pipeline.records import Alert, EnrichedPost
+from pipeline.stream.codec import enriched_doc, enriched_from_doc
+
+
+@dataclass
+class Lane:
+    detector: Detector
+    buffer: dict[str, EnrichedPost] = field(default_factory=dict)   # waiting for the watermark, by uid
+    marks: dict[int, datetime] = field(default_factory=dict)        # raw partition -> latest published_at
+
+
+@dataclass
+class Activity:
+    """Wall-clock activity of raw partitions as this process saw it (not saved)."""
+
+    started: float
+    seen: dict[int, float] = field(default_factory=dict)
+
+
+def admit(lane: Lane, items: list[tuple[int, EnrichedPost]], activity: Activity, wall: float) -> int:
+    """Buffer new posts; returns how many were new (not buffered or detected before)."""
+    new = 0
+    for src, e in items:
+        activity.seen[src] = wall
+        at = e.post.published_at
+        if src not in lane.marks or at > lane.marks[src]:
+            lane.marks[src] = at
+        if e.post.uid in lane.buffer or e.post.uid in lane.detector.recent:
+            continue
+        lane.buffer[e.post.uid] = e
+        new += 1
+    return new
+
+
+def watermark(lane: Lane, partitions: int, activity: Activity, wall: float, idle_s: float,
+              lateness_s: float) -> datetime | None | bool:
+    """The event time before which every post has arrived: a datetime; None = everything; False = nothing yet."""
+    holding = []
+    for p in range(partitions):
+        if wall - activity.seen.get(p, activity.started) > idle_s:
+            continue                                  # silent: it does not hold the lane back
+        if p not in activity.seen:
+            return False                              # active but not heard from yet in this process
+        holding.append(lane.marks[p])
+    return min(holding) - timedelta(seconds=lateness_s) if holding else None
+
+
+def release(lane: Lane, partitions: int, activity: Activity, wall: float, idle_s: float,
+            lateness_s: float) -> list[Alert]:
+    """Run detection over the buffered posts the watermark has passed, in event time; the alerts it gives."""
+    mark = watermark(lane, partitions, activity, wall, idle_s, lateness_s)
+    if mark is False or not lane.buffer:
+        return []
+    ready = sorted((e for e in lane.buffer.values() if mark is None or e.post.published_at < mark),
+                   key=lambda e: (e.post.published_at, e.post.uid))
+    alerts: list[Alert] = []
+    for e in ready:
+        del lane.buffer[e.post.uid]
+        alerts.extend(lane.detector.process(e))
+    return alerts
+
+
+def lane_state(lane: Lane) -> bytes:
+    """The lane as a compressed JSON document (a Faust table value)."""
+    doc = {"detector": detector_state(lane.detector),
+           "buffer": [enriched_doc(replace(e, lemmas=())) for e in lane.buffer.values()],   # detection needs none
+           "marks": {str(p): at.isoformat() for p, at in lane.marks.items()}}
+    return zlib.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+
+
+def restore_lane(value: bytes | None, new_detector: Callable[[], Detector]) -> Lane:
+    if not value:
+        return Lane(new_detector())
+    doc = json.loads(zlib.decompress(value).decode("utf-8"))
+    buffer = [enriched_from_doc(d) for d in doc["buffer"]]
+    return Lane(detector=restore_detector(doc["detector"], new_detector()),
+                buffer={e.post.uid: e for e in buffer},
+                marks={int(p): datetime.fromisoformat(at) for p, at in doc["marks"].items()})

@@ -1,0 +1,201 @@
+"""The Faust app: two thin agents around the same pure stages as the embedded runner.
+
+    posts.raw.v1 (keyed by source) --enrich--> posts.enriched.v1 (keyed by district) --detect--> alerts.v1
+                        \\-- undecodable / wrong schema --> posts.dlq.v1
+
+`enrich` decodes replay records and calls enrich_batch (the expensive stage; every worker takes a share of the
+raw partitions). `detect` re-keys nothing itself: every enriched post carries its district as the key, so a
+district's posts meet in one partition and one lane (pipeline/stream/lane.py), whose state lives in the Faust
+table `lanes` (changelog topic, restored after a restart or rebalance). A batch's outputs are delivered before
+its offsets are committed and before the lane is saved; a crash makes Kafka redeliver, and the lane skips
+posts it already has.
+
+    app = build_app(settings, kit, topics)       # faust.App; app.main() / `dozor worker` runs it
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import os
+import time
+from datetime import datetime, timezone
+
+import faust
+
+from pipeline.enrich import Kit, enrich_batch
+from pipeline.records import DeadLetter
+from pipeline.settings import Settings
+from pipeline.stream import codec
+from pipeline.stream.broker import TopicNames
+from pipeline.stream.lane import Activity, Lane, admit, lane_state, release, restore_lane
+from pipeline.topics import Topic
+
+log = logging.getLogger(__name__)
+RAW_LIMIT = 65_536   # bytes of an undecodable message kept in its dead letter
+
+
+def raw_text(value: bytes | None) -> str:
+    return (value or b"")[:RAW_LIMIT].decode("utf-8", "replace")
+
+
+def fatal(agent: str, e: Exception) -> None:
+    """Crash-only: an agent that fails takes the worker down (a supervisor restarts it). Nothing of the failed
+    batch was committed, and the lanes are restored from the changelog, as after kill -9."""
+    log.critical("агент %s остановлен ошибкой; процесс завершается для перезапуска", agent, exc_info=e)
+    logging.shutdown()
+    os._exit(70)
+
+
+def detector_factory(settings: Settings, topics: dict[str, Topic]):
+    """Detectors built as `dozor replay` builds its one (pipeline/cli.py): seasonal calendar, official pages."""
+    from alerting.campaigns import Calendar
+    from alerting.detect import Detector
+
+    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
+    return lambda: Detector(settings.detection, topics, calendar, settings.risks.official_sources)
+
+
+def detection_key(kit: Kit) -> str:
+    """One lane per district: the gazetteer's district (a story's posts may name no settlement at all)."""
+    return kit.gazetteer.district or "district"
+
+
+def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dict | None = None) -> faust.App:
+    k = settings.kafka
+    names = TopicNames.of(k)
+    stats = stats if stats is not None else {}
+    stats.update(enriched=0, dead_letters=0, detected=0, alerts=0, enrich_s=0.0, detect_s=0.0)
+    datadir = settings.data_dir / "faust" / f"{k.prefix}{k.app_id}"
+    datadir.parent.mkdir(parents=True, exist_ok=True)
+    app = faust.App(
+        f"{k.prefix}{k.app_id}", broker=[f"kafka://{b.strip()}" for b in k.brokers.split(",")],
+        store="memory://", datadir=str(datadir),
+        topic_partitions=k.partitions, topic_replication_factor=k.replication, topic_allow_declare=True,
+        topic_disable_leader=True, web_enabled=False, consumer_auto_offset_reset="earliest",
+        broker_commit_interval=1.0, producer_max_request_size=8_000_000, producer_compression_type="gzip",
+        table_standby_replicas=0, stream_wait_empty=True, broker_session_timeout=k.session_timeout_s,
+        broker_heartbeat_interval=min(3.0, k.session_timeout_s / 4))
+
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
+                         partitions=k.partitions, replicas=k.replication)
+
+    raw = topic(names.raw)
+    # Keys of posts.enriched.v1 and of the table's changelog are the same JSON string, so the producer's
+    # partitioner puts a district's lane state in the partition its posts are in (co-partitioned).
+    enriched = app.topic(names.enriched, key_type=str, value_type=bytes, key_serializer="json",
+                         value_serializer="raw", partitions=k.partitions, replicas=k.replication)
+    lanes = app.Table("lanes", default=None, partitions=k.partitions, use_partitioner=True, key_type=str,
+                      value_type=str)         # value: base64 of the compressed lane (lane.py), JSON-serialized
+    key = detection_key(kit)
+    new_detector = detector_factory(settings, topics)
+    key_bytes = app.serializers.dumps_key(str, key, serializer="json")   # as Faust writes it (changelog too)
+    producer: list = []
+
+    async def output():
+        """Outputs go through a plain aiokafka producer: Faust's own sends cost ~1 ms per message. Every batch
+        awaits its deliveries before it is acked, so offsets never run ahead of the outputs."""
+        if not producer:
+            from aiokafka import AIOKafkaProducer
+            p = AIOKafkaProducer(bootstrap_servers=k.brokers, acks="all", enable_idempotence=True, linger_ms=5,
+                                 max_request_size=8_000_000)
+            await p.start()
+            producer.append(p)
+        return producer[0]
+
+    checked: list = []
+
+    async def co_partitioned(partition: int) -> None:
+        """Once: the lane's changelog partition is the partition its posts come from (and the producer knows the
+        changelog topic, which it needs to pick that partition itself)."""
+        if not checked:
+            changelog = lanes.changelog_topic.get_topic_name()
+            await app.producer._ensure_producer().partitions_for(changelog)
+            if app.producer.key_partition(changelog, key_bytes).partition != partition:
+                raise RuntimeError(f"{changelog}: partition of {key!r} differs from {names.enriched}")
+            checked.append(True)
+
+    activity: dict[str, Activity] = {}
+    cache: dict[str, tuple[str, Lane]] = {}      # the lane last saved, while the table still holds that value
+
+    @app.agent(raw, name="enrich")
+    async def enrich(stream):
+        try:
+            await _enrich(stream)
+        except Exception as e:
+            fatal("enrich", e)
+
+    @app.agent(enriched, name="detect", isolated_partitions=True)
+    async def detect(stream):
+        try:
+            await _detect(stream)
+        except Exception as e:
+            fatal("detect", e)
+
+    async def _enrich(stream):
+        async for events in stream.take_events(k.enrich_batch, within=k.batch_within_s):
+            t = time.perf_counter()
+            posts, srcs, letters = [], [], []
+            for ev in events:
+                try:
+                    posts.append(codec.decode_post(ev.message.value, kit.max_text_chars))
+                    srcs.append(ev.message.partition)
+                except codec.BadMessage as e:
+                    letters.append(DeadLetter(origin=f"{ev.message.topic}[{ev.message.partition}]@{ev.message.offset}",
+                                              raw=raw_text(ev.message.value), reason=str(e),   # broker time:
+                                              received_at=datetime.fromtimestamp(ev.message.timestamp,  # same
+                                                                                 timezone.utc)))  # when redone
+            done = enrich_batch(posts, kit)
+            out = await output()
+            sent = [await out.send(names.enriched, key=key_bytes, value=codec.encode_enriched(e, src))
+                    for e, src in zip(done, srcs)]
+            sent += [await out.send(names.dlq, key=d.origin.encode(), value=codec.encode_dead_letter(d))
+                     for d in letters]
+            await asyncio.gather(*sent)          # delivered before take_events acks the batch
+            stats["enriched"] += len(posts)
+            stats["dead_letters"] += len(letters)
+            stats["enrich_s"] += time.perf_counter() - t
+
+    async def _detect(stream):
+        async for events in stream.take_events(1000, within=k.batch_within_s):
+            wall, t = time.monotonic(), time.perf_counter()
+            by_key: dict[str, list] = {}
+            for ev in events:
+                items = by_key.setdefault(ev.key, [])
+                try:
+                    decoded = codec.decode_enriched(ev.message.value)
+                except codec.BadMessage as e:
+                    log.error("пропущено сообщение %s[%d]@%d: %s", ev.message.topic, ev.message.partition,
+                              ev.message.offset, e)
+                    continue
+                if decoded is not None:
+                    items.append(decoded)
+            for lane_key, items in by_key.items():
+                act = activity.setdefault(lane_key, Activity(started=wall))
+                saved = lanes.get(lane_key)
+                if saved is None or cache.get(lane_key, (None,))[0] is not saved:   # not the value we wrote last
+                    lane = restore_lane(base64.b64decode(saved) if saved else None, new_detector)
+                else:
+                    lane = cache[lane_key][1]
+                cache.pop(lane_key, None)        # until saved again, the table's value is the only truth
+                new = admit(lane, items, act, wall)
+                had = len(lane.buffer)
+                found = release(lane, k.partitions, act, wall, k.idle_s, k.lateness_s)
+                out = await output()
+                sent = [await out.send(names.alerts, key=a.alert_id.encode(), value=codec.encode_alert(a))
+                        for a in found]
+                await asyncio.gather(*sent)      # alerts are out before the lane that produced them is saved
+                if new or had != len(lane.buffer) or items:
+                    await co_partitioned(events[-1].message.partition)
+                    lanes[lane_key] = base64.b64encode(lane_state(lane)).decode("ascii")
+                cache[lane_key] = (lanes.get(lane_key), lane)
+                stats["detected"] += had - len(lane.buffer)
+                stats["alerts"] += len(found)
+            stats["detect_s"] += time.perf_counter() - t
+
+    @app.timer(interval=k.tick_s)
+    async def tick():
+        await enriched.send(key=key, value=codec.TICK)
+
+    return app

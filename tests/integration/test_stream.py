@@ -1,0 +1,143 @@
+"""Kafka mode against a real broker: the same posts and alerts as the embedded runner, exactly once, through a
+worker crash, with two workers, and through a sink outage; bad messages become dead letters."""
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from tests.integration.harness import DEMO, ROOT
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def embedded(chdb_root, models_dir):
+    """The demo week as `dozor replay` runs it (embedded runner): (post uids, alert id -> post uids)."""
+    from collectors.files import read_files
+    from pipeline.cli import replay_items
+    from pipeline.settings import Settings
+    from storage.clickhouse import ClickHouseStore
+
+    settings = Settings(models_dir=models_dir)
+    store = ClickHouseStore.connect(f"chdb://{chdb_root}?database=embedded_{uuid.uuid4().hex[:8]}")
+    store.migrate()
+    replay_items(settings, read_files([DEMO]), store, "embedded", print_new=False)
+    uids = {r["uid"] for r in store.query_dicts("SELECT uid FROM posts")}
+    alerts = {a["alert_id"]: frozenset(a["post_uids"]) for a in store.alerts()}
+    assert len(uids) == 705 and len(alerts) >= 5     # the demo week has stories to compare
+    return uids, alerts
+
+
+def assert_same_as_embedded(harness, embedded) -> None:
+    uids, alerts = embedded
+    stored, kafka_alerts, alert_rows = harness.result()
+    assert set(stored) == uids
+    assert {u: n for u, n in stored.items() if n != 1} == {}          # every post stored exactly once
+    assert alert_rows == len(kafka_alerts)
+    assert kafka_alerts == alerts                                      # same ids, same post sets
+
+
+async def _produce_bad(brokers: str, topic: str) -> None:
+    from aiokafka import AIOKafkaProducer
+    producer = AIOKafkaProducer(bootstrap_servers=brokers)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, b"\xff\xfe not utf-8", key=b"vk:-1")
+        await producer.send_and_wait(topic, b'{"platform": "vk", "text": "no id"}', key=b"vk:-1")
+        await producer.send_and_wait(topic, b"{broken json", key=b"vk:-1")
+    finally:
+        await producer.stop()
+
+
+def test_kafka_mode_gives_the_embedded_result_and_dead_letters(harness, embedded, kafka_brokers):
+    harness.start_sink()
+    harness.start_worker()
+    done = harness.dozor("publish", str(DEMO))
+    assert done.returncode == 0, done.stderr
+    assert "705" in done.stdout
+    asyncio.run(_produce_bad(kafka_brokers, f"{harness.prefix}posts.raw.v1"))
+    harness.wait("dead letters stored", lambda: harness.status("sink").get("dead_letters") == 3)
+    harness.wait_quiet(posts=705)
+    assert harness.status("worker")["enriched"] == 705
+    harness.stop("worker")
+    harness.stop("sink")
+    assert_same_as_embedded(harness, embedded)
+    letters = harness.query("SELECT origin, reason FROM dead_letters ORDER BY origin")
+    reasons = sorted(r["reason"] for r in letters)
+    assert len(reasons) == 3
+    assert any(r.startswith("некорректный JSON") for r in reasons)
+    assert any(r.startswith("неверная кодировка") for r in reasons)
+    assert any(r.startswith("нет обязательного поля: source, id, published_at") for r in reasons)
+    assert all(r["origin"].startswith(f"{harness.prefix}posts.raw.v1[") for r in letters)
+
+
+def _halves(folder):
+    """The demo week split in event time: the first 350 posts and the rest, as two replay files."""
+    import json
+    lines = sorted(DEMO.read_text(encoding="utf-8").splitlines(), key=lambda l: json.loads(l)["published_at"])
+    first, second = folder / "first.jsonl", folder / "second.jsonl"
+    first.write_text("\n".join(lines[:350]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines[350:]) + "\n", encoding="utf-8")
+    return first, second
+
+
+def test_worker_killed_mid_stream_loses_and_doubles_nothing(harness, embedded, tmp_path):
+    first, second = _halves(tmp_path)
+    harness.set(enrich_batch=20)             # small batches: the kill lands between many commits
+    harness.start_sink()
+    harness.start_worker("worker")
+    assert harness.dozor("publish", str(first)).returncode == 0
+    harness.wait("the first half detected", lambda: harness.status("worker").get("detected", 0) >= 300)
+    time.sleep(2)                            # its lane saved to the changelog, offsets committed
+    publishing = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "publish", str(second)],
+                                  env=harness.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    harness.wait("the second half in flight", lambda: harness.status("worker").get("enriched", 0) >= 400)
+    harness.kill("worker")                   # kill -9 mid-stream
+    assert publishing.wait(60) == 0
+    assert harness.status("sink").get("posts", 0) < 705
+    harness.start_worker("worker2")
+    harness.wait_quiet(posts=705)
+    assert harness.status("worker2")["detected"] < 705   # it resumed from the changelog, not from the start
+    harness.stop("worker2")
+    harness.stop("sink")
+    assert_same_as_embedded(harness, embedded)
+
+
+def test_two_workers_share_partitions_and_give_one_workers_result(harness, embedded):
+    harness.set(enrich_batch=20)
+    harness.start_sink()
+    harness.start_worker("a")
+    harness.start_worker("b")
+
+    def split() -> bool:
+        a, b = harness.status("a").get("raw_partitions"), harness.status("b").get("raw_partitions")
+        return bool(a) and bool(b) and sorted(a + b) == [0, 1, 2, 3]
+    harness.wait("both workers assigned raw partitions", split)
+    assert harness.dozor("publish", str(DEMO)).returncode == 0
+    harness.wait_quiet(posts=705)
+    a, b = harness.status("a")["enriched"], harness.status("b")["enriched"]
+    assert a > 0 and b > 0 and a + b >= 705
+    harness.stop("a")
+    harness.stop("b")
+    harness.stop("sink")
+    assert_same_as_embedded(harness, embedded)
+
+
+def test_sink_outage_mid_stream_loses_nothing(harness, embedded):
+    harness.set(sink_batch=50, enrich_batch=20)
+    harness.start_sink()
+    harness.start_worker()
+    assert harness.dozor("publish", str(DEMO)).returncode == 0
+    harness.wait("some posts stored", lambda: harness.status("sink").get("posts", 0) >= 100)
+    harness.kill("sink")                     # the database's only writer is gone (kill -9)
+    harness.wait("the worker done", lambda: harness.status("worker").get("enriched") == 705)
+    harness.start_sink()
+    harness.wait_quiet(posts=705)
+    harness.stop("worker")
+    harness.stop("sink")
+    assert_same_as_embedded(harness, embedded)

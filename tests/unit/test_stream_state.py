@@ -1,0 +1,154 @@
+"""Kafka mode's pure parts: detector state that survives a restart, event-time lanes, message codecs."""
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timezone
+
+import pytest
+
+from alerting.detect import Detector
+from alerting.state import detector_state, restore_detector
+from pipeline.records import DeadLetter
+from pipeline.settings import Detection
+from pipeline.stream import codec
+from pipeline.stream.lane import Activity, Lane, admit, lane_state, release, restore_lane, watermark
+from pipeline.stream.publish import event_order
+from pipeline.topics import load_topics
+from tests.conftest import make_enriched as post
+
+CONFIG = Detection(window_s=3 * 3600, min_posts=3, min_authors=2, story_idle_s=12 * 3600)
+TOPICS = load_topics()
+
+
+def stream():
+    """Two stories, an instant alert, replies, noise; 40 posts over two days."""
+    posts = [post("w1", 0, settlement="Лычково"), post("w2", 30, settlement="Лычково"),
+             post("n1", 35, topic="other", score=0.9), post("w3", 50, settlement="Лычково"),
+             post("r1", 55, topic="other", score=0.2, parent="w1", text="и у нас так же"),
+             post("e1", 70, topic="emergency", score=0.97, settlement="Демянск"),
+             post("h1", 300, topic="heating", settlement="Ямник"), post("h2", 330, topic="heating"),
+             post("h3", 360, topic="heating", settlement="Ямник", author="author-h1"),
+             post("h4", 400, topic="heating", settlement="Ямник")]
+    posts += [post(f"w{i}", 600 + 40 * i, settlement="Лычково") for i in range(4, 20)]
+    posts += [post(f"x{i}", 2000 + 30 * i, topic="roads", settlement=None, source=f"vk:-{i % 3}")
+              for i in range(14)]
+    return posts
+
+
+def run_detector(posts, detector=None):
+    detector = detector or Detector(CONFIG, TOPICS)
+    return [(a.alert_id, a.post_uids, a.level) for p in posts for a in detector.process(p)], detector
+
+
+def test_a_restored_detector_continues_exactly_like_the_uninterrupted_one():
+    posts = stream()
+    whole, _ = run_detector(posts)
+    assert len({a for a, _, _ in whole}) >= 3
+    for cut in (1, 5, 9, 17, 30):
+        first, detector = run_detector(posts[:cut])
+        saved = json.loads(json.dumps(detector_state(detector)))      # through JSON, as in the changelog
+        rest, _ = run_detector(posts[cut:], restore_detector(saved, Detector(CONFIG, TOPICS)))
+        assert first + rest == whole, cut
+
+
+def test_a_post_delivered_again_changes_nothing():
+    posts = stream()
+    once, _ = run_detector(posts)
+    again = posts[:12] + posts[3:8] + posts[12:]          # a redelivered run of posts after a crash
+    twice, _ = run_detector(again)
+    assert twice == once
+
+
+def test_a_state_of_another_version_is_refused_in_russian():
+    with pytest.raises(ValueError, match="состояние детектора версии 99"):
+        restore_detector({"version": 99}, Detector(CONFIG, TOPICS))
+
+
+def _lane_alerts(chunks, partitions=2, idle_s=3.0, lateness_s=0.0):
+    """Feed (wall, [(raw partition, post)]) chunks through a lane saved and restored after every chunk."""
+    value, activity, out = None, Activity(started=0.0), []
+    for wall, items in chunks:
+        lane = restore_lane(value, lambda: Detector(CONFIG, TOPICS))
+        admit(lane, items, activity, wall)
+        out += [(a.alert_id, a.post_uids, a.level) for a in release(lane, partitions, activity, wall, idle_s,
+                                                                     lateness_s)]
+        value = lane_state(lane)
+    return out, restore_lane(value, lambda: Detector(CONFIG, TOPICS))
+
+
+def test_a_lane_fed_two_interleaved_partitions_detects_in_event_time_like_the_embedded_runner():
+    posts = stream()
+    whole, _ = run_detector(posts)
+    parts = {0: [p for i, p in enumerate(posts) if i % 3 == 0], 1: [p for i, p in enumerate(posts) if i % 3]}
+    rng = random.Random(7)
+    chunks, wall = [], 0.0
+    while parts[0] or parts[1]:                 # each partition in order, the two interleaved at random
+        src = rng.choice([p for p in parts if parts[p]])
+        n = rng.randint(1, 6)
+        chunks.append((wall, [(src, e) for e in parts[src][:n]]))
+        parts[src] = parts[src][n:]
+        wall += 0.1
+    chunks.append((wall + 10, []))              # input stopped: both partitions idle, the rest is released
+    got, lane = _lane_alerts(chunks)
+    assert got == whole
+    assert lane.buffer == {}
+
+
+def test_a_lane_waits_for_a_partition_it_has_not_heard_from_until_it_is_idle():
+    lane, activity = Lane(Detector(CONFIG, TOPICS)), Activity(started=0.0)
+    admit(lane, [(0, post("a", 0)), (0, post("b", 10))], activity, 1.0)
+    assert watermark(lane, 2, activity, 1.0, 3.0, 0.0) is False       # partition 1 may still send older posts
+    assert release(lane, 2, activity, 1.0, 3.0, 0.0) == [] and len(lane.buffer) == 2
+    admit(lane, [(1, post("c", 5))], activity, 1.5)
+    release(lane, 2, activity, 1.5, 3.0, 0.0)
+    assert set(lane.buffer) == {"b", "c"}                              # released below min(10, 5) minutes: a
+    assert watermark(lane, 2, activity, 10.0, 3.0, 0.0) is None        # both silent: everything goes
+    release(lane, 2, activity, 10.0, 3.0, 0.0)
+    assert lane.buffer == {}
+
+
+def test_a_lane_skips_posts_it_already_has():
+    lane, activity = Lane(Detector(CONFIG, TOPICS)), Activity(started=0.0)
+    assert admit(lane, [(0, post("a", 0)), (0, post("a", 0))], activity, 0.0) == 1
+    release(lane, 1, activity, 10.0, 3.0, 0.0)
+    assert admit(lane, [(0, post("a", 0))], activity, 11.0) == 0       # detected already: a redelivery
+
+
+def test_codecs_round_trip_records():
+    e = post("vk:-1_2", 10, settlement="Лычково", parent="vk:-1_1", also=(("roads", 0.4),))
+    assert codec.decode_post(codec.encode_post(e.post), 20_000) == e.post
+    assert codec.decode_enriched(codec.encode_enriched(e, 3)) == (3, e)
+    assert codec.decode_enriched(codec.TICK) is None
+    (alert,), _ = Detector(CONFIG, TOPICS).process(post("e", 0, topic="emergency", score=0.99)), None
+    assert codec.decode_alert(codec.encode_alert(alert)) == alert
+    d = DeadLetter(origin="x.jsonl:3", raw="{", reason="некорректный JSON", received_at=datetime.now(timezone.utc))
+    assert codec.decode_dead_letter(codec.encode_dead_letter(d)) == d
+
+
+@pytest.mark.parametrize("value, reason", [
+    (None, "пустое сообщение"),
+    (b"\xff\xfe", "неверная кодировка (не UTF-8): байт 0"),
+    (b"{oops", "некорректный JSON: Expecting property name enclosed in double quotes, позиция 1"),
+    (b"[1, 2]", "запись не является JSON-объектом"),
+    (b'{"platform": "vk", "source": "vk:-1", "text": "x"}', "нет обязательного поля: id, published_at"),
+])
+def test_bad_raw_messages_get_a_russian_reason(value, reason):
+    with pytest.raises(codec.BadMessage) as e:
+        codec.decode_post(value, 20_000)
+    assert str(e.value) == reason
+
+
+def test_publish_order_is_the_embedded_order_without_duplicates():
+    a, b, c = post("b", 5).post, post("a", 5).post, post("c", 1).post
+    letter = DeadLetter(origin="f:1", raw="", reason="x", received_at=datetime.now(timezone.utc))
+    posts, letters, dups = event_order([a, b, letter, c, a])
+    assert [p.uid for p in posts] == ["c", "a", "b"] and letters == [letter] and dups == 1
+
+
+def test_a_post_older_than_detection_remembers_is_too_late_to_raise_anything():
+    detector = Detector(CONFIG, TOPICS)
+    run_detector([post("x1", 0, topic="emergency", score=0.99)], detector)
+    run_detector([post("late-noise", 13 * 60, topic="other")], detector)      # now is 13 h later (idle: 12 h)
+    assert detector.process(post("old", 30, topic="emergency", score=0.99)) == []
+    assert detector.process(post("fresh", 13 * 60 + 1, topic="emergency", score=0.99)) != []
