@@ -2,7 +2,7 @@
 
     dozor sources check sources.yaml          validate the file; is every source reachable now?
     dozor sources login                       log the Telegram user account in once (asks for phone and code)
-    dozor run --sources sources.yaml [--for SECONDS]
+    dozor run --sources sources.yaml [--for SECONDS] [--kafka]
 """
 from __future__ import annotations
 
@@ -146,6 +146,8 @@ def cmd_run(args, settings: Settings) -> int:
                                                                              if s.kind == "official")))
     settings = settings.model_copy(update={"risks": settings.risks.model_copy(update={"official_sources": official})})
     collectors = make_collectors(settings, sources)
+    if args.kafka:
+        return _run_kafka(args, settings, sources, collectors)
     store = _store(settings, args.db)
     topics = load_topics(settings.topics_file)
     tz = ZoneInfo(settings.timezone)
@@ -173,12 +175,37 @@ def cmd_run(args, settings: Settings) -> int:
     return 0
 
 
+def _run_kafka(args, settings: Settings, sources, collectors) -> int:
+    """Collect into Kafka: workers enrich and detect, `dozor sink` stores posts. This process keeps only its own
+    state (cursors, poll log); with the embedded engine that is a database of its own (the sink owns the other)."""
+    from pipeline.cli import _store
+    from pipeline.live import KafkaHandler, LiveRunner
+    from storage.cursors import ClickHouseCursorStore
+
+    dsn = args.db or (f"chdb://{settings.data_dir.resolve() / 'collector'}"
+                      if settings.clickhouse_dsn.startswith("chdb://") else settings.clickhouse_dsn)
+    store = _store(settings, dsn)
+    runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), KafkaHandler(settings.kafka), store,
+                        settings.collect)
+    log.info("старт: источников %d, посты идут в Kafka (%s)", len(sources), settings.kafka.brokers)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    runner.run(stop, args.seconds)
+    store.close()
+    return 0
+
+
 def add_parser(sub) -> None:
     run = sub.add_parser("run", help="the 24/7 process: poll the sources, score, detect, store")
     run.add_argument("--sources", type=Path, required=True, help="YAML file with the sources (see README)")
     run.add_argument("--for", dest="seconds", type=float, default=None, help="stop after this many seconds")
     run.add_argument("--db", help="ClickHouse DSN")
     run.add_argument("--dataset", default="live", help="label stored with every row (default: live)")
+    run.add_argument("--kafka", action="store_true",
+                     help="hand posts to Kafka (posts.raw.v1) for `dozor worker` and `dozor sink` instead of "
+                          "processing them here; --db then holds only this process's cursors and poll log "
+                          "(default with the embedded engine: chdb://<data dir>/collector)")
     run.set_defaults(func=cmd_run)
 
     sources = sub.add_parser("sources", help="the sources file")

@@ -100,6 +100,24 @@ class EmbeddedHandler:
         return len(rows)
 
 
+@dataclass
+class KafkaHandler:
+    """Kafka mode: posts of one poll go onto posts.raw.v1 (keyed by source, in event time); workers enrich and
+    detect, the sink stores. Returns once the broker has acknowledged every post (acks=all), so the cursor the
+    runner saves next never runs ahead of what Kafka holds. New vs edited is the sink's business: (sent, 0)."""
+
+    kafka: object                                   # pipeline.settings.Kafka
+
+    def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
+        import asyncio
+
+        from pipeline.stream.publish import publish
+        return asyncio.run(publish(self.kafka, posts)).posts, 0
+
+    def tick(self, now: datetime) -> None:
+        pass
+
+
 def with_hint(e: EnrichedPost, source: SourceConfig) -> EnrichedPost:
     """A post that names no place gets its source's settlement hint («Чат Лычково» is about Лычково)."""
     return e if e.settlements or not source.settlement else replace(e, settlements=(source.settlement,))

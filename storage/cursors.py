@@ -97,6 +97,14 @@ def source_stats(store: ClickHouseStore, sources: list[str], now: datetime, rate
         " arrayMax(arrayPushFront(arrayDifference(arraySort(groupArray(toUnixTimestamp(published_at)))), 0)) AS gap"
         " FROM posts WHERE source IN {s:Array(String)} AND published_at >= fromUnixTimestamp64Milli({since:Int64})"
         " GROUP BY source", s=sources, since=int(since * 1000))}
+    missing = [key for key in sources if key not in posts]
+    if missing:                     # posts stored elsewhere (Kafka mode: the sink's database): the poll log's view
+        posts.update({r["source"]: r for r in store.query_dicts(
+            "SELECT source, max(last_post_at) AS last_post, sum(new_posts) AS n, min(last_post_at) AS first_post,"
+            " arrayMax(arrayPushFront(arrayDifference(arraySort(groupArray(toUnixTimestamp(assumeNotNull("
+            "last_post_at))))), 0)) AS gap FROM source_polls WHERE source IN {s:Array(String)} AND ok = 1"
+            " AND new_posts > 0 AND last_post_at >= fromUnixTimestamp64Milli({since:Int64}) GROUP BY source",
+            s=missing, since=int(since * 1000))})
     out = {}
     for key in sources:
         p, q = posts.get(key, {}), polls.get(key, {})
