@@ -79,7 +79,10 @@ class RiskTracker:
             self._emit(risk, events)
             if self.now - risk.last_at > KEEP and alert_id in self.risks and not risk.is_open:
                 self._forget(alert_id)
-        for uid in [u for u, m in self.seen.items() if self.now - m.at > KEEP]:
+        while self.seen:                     # `seen` is in arrival (≈ event-time) order: expire from the front
+            uid, oldest = next(iter(self.seen.items()))
+            if self.now - oldest.at <= KEEP:
+                break
             del self.seen[uid]
 
     def flush(self) -> None:
