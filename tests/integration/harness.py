@@ -20,6 +20,10 @@ class Harness:
         self.env = {**os.environ, "DOZOR_KAFKA__BROKERS": brokers, "DOZOR_KAFKA__PREFIX": prefix,
                     "DOZOR_MODELS_DIR": str(models_dir), "DOZOR_DATA_DIR": str(work / "data"),
                     "DOZOR_CLICKHOUSE__DSN": f"chdb://{work / 'sinkdb'}", "OPENBLAS_NUM_THREADS": "1",
+                    # a raw partition silent this long stops holding detection back: it must exceed how far one
+                    # worker's enrichment can lag another's. 2 s (the default) once let a late-starting second
+                    # worker's posts arrive behind the watermark on the loaded 2-core CI machine
+                    "DOZOR_KAFKA__IDLE_S": "10",
                     **{f"DOZOR_KAFKA__{k.upper()}": str(v) for k, v in settings.items()}}
         self.procs: dict[str, subprocess.Popen] = {}
 
@@ -85,8 +89,10 @@ class Harness:
         raise AssertionError(f"timed out waiting for {what}; statuses: "
                              + "; ".join(f"{n}={self.status(n)}" for n in self.procs))
 
-    def wait_quiet(self, posts: int, quiet_s: float = 5.0, timeout: float = 180) -> None:
-        """Until the sink has stored `posts` posts and written nothing new for quiet_s."""
+    def wait_quiet(self, posts: int, quiet_s: float | None = None, timeout: float = 180) -> None:
+        """Until the sink has stored `posts` posts and written nothing new for quiet_s (default: idle_s + 5 s,
+        so the lane's end-of-input release has happened)."""
+        quiet_s = quiet_s if quiet_s is not None else float(self.env["DOZOR_KAFKA__IDLE_S"]) + 5
         self.wait(f"{posts} posts stored", lambda: self.status("sink").get("posts") == posts, timeout)
         last, since = None, time.monotonic()
         while time.monotonic() - since < quiet_s:
