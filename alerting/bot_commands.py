@@ -14,7 +14,8 @@ from statistics import median
 from alerting.card import card_html, topic_name
 from alerting.lifecycle import STATE_NAMES, Sla
 from alerting.render import local_time, plural
-from alerting.risk_store import RiskStore, _aware
+from alerting.risk_store import RiskStore
+from storage.rows import aware
 from alerting.risk_text import hours, history_text
 from pipeline.topics import Topic
 
@@ -58,7 +59,7 @@ def digest_text(store: RiskStore, tz: tzinfo) -> str:
     latest = store.store.scalar("SELECT max(at) FROM risk_events")
     if latest is None or latest.year < 2000:
         return "Сводка: рисков пока нет."
-    end = _aware(latest)
+    end = aware(latest)
     start = end - timedelta(days=1)
     rows = store.store.query_dicts("SELECT alert_id, event, at, details FROM risk_events FINAL "
                                    "WHERE at > {s:DateTime64(3)} AND at <= {e:DateTime64(3)}",

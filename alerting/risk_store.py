@@ -12,15 +12,11 @@ from datetime import datetime, timezone
 from alerting.answers import Answer
 from alerting.lifecycle import OPEN, Risk, RiskEvent, replay
 from pipeline.records import Alert
-from storage.rows import alert_from_row, utc
+from storage.rows import alert_from_row, aware, utc
 
 EVENT_COLUMNS = ("alert_id", "event_id", "seq", "at", "event", "state", "actor", "details", "dataset")
 ANSWER_COLUMNS = ("alert_id", "answer_id", "answered_at", "text", "platforms", "links", "linked_uids", "author",
                   "origin", "dataset")
-
-
-def _aware(at: datetime) -> datetime:
-    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
 
 
 def event_row(ev: RiskEvent, dataset: str) -> tuple:
@@ -56,7 +52,7 @@ class RiskStore:
     def events(self, alert_id: str) -> list[RiskEvent]:
         rows = self.store.query_dicts("SELECT alert_id, event, at, state, actor, details, seq FROM risk_events FINAL "
                                       "WHERE alert_id = {a:String} ORDER BY at, seq", a=alert_id)
-        return [RiskEvent(r["alert_id"], r["event"], _aware(r["at"]), r["state"], r["actor"],
+        return [RiskEvent(r["alert_id"], r["event"], aware(r["at"]), r["state"], r["actor"],
                           json.loads(r["details"] or "{}"), r["seq"]) for r in rows]
 
     def risk(self, alert_id: str) -> Risk | None:
@@ -82,7 +78,7 @@ class RiskStore:
             return None
         row = found[0]
         for key in ("created_at", "updated_at", "first_at", "last_at"):
-            row[key] = _aware(row[key])
+            row[key] = aware(row[key])
         return alert_from_row(row)
 
     def known_uids(self, uids: list[str]) -> list[str]:
@@ -130,7 +126,7 @@ class RiskStoreSink:
         self._answers: list[Answer] = []
 
     def alert(self, alert: Alert, risk: Risk) -> None:
-        pass                                     # the runner writes alerts itself
+        """Nothing to buffer: the runner writes alert snapshots to `alerts` itself; this sink keeps the workflow."""
 
     def event(self, risk: Risk, event: RiskEvent, answer: Answer | None) -> None:
         self._events.append(event)

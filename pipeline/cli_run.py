@@ -165,14 +165,19 @@ def cmd_run(args, settings: Settings) -> int:
     warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))
     log.info("старт: источников %d, детектор прогрет %d сообщениями за сутки", len(sources), warmed)
 
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    runner.run(stop, args.seconds)
+    _run_until_stopped(runner, args.seconds)
     if chat is not None:
         chat.close()
     store.close()
     return 0
+
+
+def _run_until_stopped(runner, seconds: float | None) -> None:
+    """runner.run until SIGTERM / Ctrl-C or `seconds`; a signal only sets the flag, a poll is never cut."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    runner.run(stop, seconds)
 
 
 def _run_kafka(args, settings: Settings, sources, collectors) -> int:
@@ -188,10 +193,7 @@ def _run_kafka(args, settings: Settings, sources, collectors) -> int:
     runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), KafkaHandler(settings.kafka), store,
                         settings.collect)
     log.info("старт: источников %d, посты идут в Kafka (%s)", len(sources), settings.kafka.brokers)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    runner.run(stop, args.seconds)
+    _run_until_stopped(runner, args.seconds)
     store.close()
     return 0
 

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from collectors.base import Cursor
 from storage.clickhouse import ClickHouseStore
+from storage.rows import aware
 
 
 def cursor_to_json(c: Cursor) -> str:
@@ -108,13 +109,13 @@ def source_stats(store: ClickHouseStore, sources: list[str], now: datetime, rate
     out = {}
     for key in sources:
         p, q = posts.get(key, {}), polls.get(key, {})
-        watched_from = [t for t in (_aware(q.get("first_poll")), _aware(p.get("first_post"))) if t is not None]
+        watched_from = [t for t in (aware(q.get("first_poll")), aware(p.get("first_post"))) if t is not None]
         start = max(min(watched_from).timestamp(), since) if watched_from else now.timestamp()
-        last_ok = _aware(q.get("last_ok"))
+        last_ok = aware(q.get("last_ok"))
         failing = _failures_in_row(recent.get(key, []))
         out[key] = SourceStats(
             source=key, last_success_at=last_ok if last_ok and last_ok.year > 1970 else None,
-            last_post_at=max([t for t in (_aware(p.get("last_post")), _aware(q.get("poll_last_post"))) if t],
+            last_post_at=max([t for t in (aware(p.get("last_post")), aware(q.get("poll_last_post"))) if t],
                              default=None),
             posts_in_window=int(p.get("n", 0)), window_hours=max(0.0, (now.timestamp() - start) / 3600),
             longest_gap_s=float(p.get("gap", 0)),
@@ -130,9 +131,3 @@ def _failures_in_row(latest_first: list[dict]) -> list[dict]:
             break
         out.append(r)
     return out
-
-
-def _aware(at: datetime | None) -> datetime | None:
-    if at is None:
-        return None
-    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at

@@ -63,7 +63,7 @@ def enriched_from_row(row: dict) -> EnrichedPost:
     """A stored post back to the record detection needs (lemmas are not stored: empty). Used to warm a fresh
     Detector with the last day of posts after a restart, so a story is not split by it."""
     post = Post(uid=row["uid"], platform=row["platform"], source=row["source"],
-                published_at=_aware(row["published_at"]), text=row["text"], source_name=row["source_name"] or None,
+                published_at=aware(row["published_at"]), text=row["text"], source_name=row["source_name"] or None,
                 author=row["author"] or None, url=row["url"] or None, parent_uid=row["parent_uid"] or None,
                 reactions=Reactions(row["likes"], row["reposts"], row["comments"], row["views"]))
     topics = tuple(TopicScore(t, float(s)) for t, s in sorted(row["topics"].items(), key=lambda kv: (-kv[1], kv[0])))
@@ -73,5 +73,8 @@ def enriched_from_row(row: dict) -> EnrichedPost:
                         model_version=row["model_version"])
 
 
-def _aware(at: datetime) -> datetime:
-    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
+def aware(at: datetime | None) -> datetime | None:
+    """A time read back from ClickHouse as aware UTC (drivers return naive UTC or aware values); None stays."""
+    if at is None:
+        return None
+    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
