@@ -53,7 +53,7 @@ def cmd_publish(args, settings: Settings) -> int:
     from pipeline.stream.publish import publish
 
     opts = FileOptions(timezone=ZoneInfo(args.tz or settings.timezone), max_chars=settings.max_text_chars)
-    out = asyncio.run(publish(settings.kafka, read_files(args.files, opts)))
+    out = asyncio.run(publish(settings.kafka, read_files(args.files, opts), rate=args.rate))
     print(f"Отправлено в {settings.kafka.topic(settings.kafka.raw_topic)}: {out.posts} сообщ.; "
           f"повторов пропущено: {out.duplicates}; в очередь ошибок: {out.dead_letters}")
     return 0 if out.posts else 1
@@ -120,6 +120,8 @@ def add_parser(sub) -> None:
     publish = sub.add_parser("publish", help="Kafka mode: put replay JSONL / Telegram exports onto posts.raw.v1")
     publish.add_argument("files", nargs="+", type=Path)
     publish.add_argument("--tz", default=None, help="time zone for naive times (default: settings.timezone)")
+    publish.add_argument("--rate", type=float, default=None,
+                         help="posts per second of wall clock, in event-time order (default: as fast as possible)")
     publish.set_defaults(func=_friendly(cmd_publish))
 
     sink = sub.add_parser("sink", help="Kafka mode: write enriched posts, alerts, dead letters to ClickHouse")

@@ -34,7 +34,7 @@ def normalize(text: str) -> str:
 
 
 def _fix_mixed(m: re.Match) -> str:
-    """A word with both Latin and Cyrillic letters gets _fix_script. (One pass over words: the earlier regex
+    r"""A word with both Latin and Cyrillic letters gets _fix_script. (One pass over words: the earlier regex
     `\w*(?:[a-z]\w*[а-я]|[а-я]\w*[a-z])\w*` backtracked; 14x slower, same output on 22,897 texts.)"""
     word = m.group(0)
     return _fix_script(word) if LATIN.search(word) and CYRILLIC.search(word) else word

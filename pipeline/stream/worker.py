@@ -14,7 +14,6 @@ posts it already has.
 """
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 import os
@@ -29,6 +28,7 @@ from pipeline.settings import Settings
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 from pipeline.stream.lane import Activity, Lane, admit, lane_state, release, restore_lane
+from pipeline.stream.output import Output
 from pipeline.topics import Topic
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,21 @@ def fatal(agent: str, e: Exception) -> None:
     log.critical("агент %s остановлен ошибкой; процесс завершается для перезапуска", agent, exc_info=e)
     logging.shutdown()
     os._exit(70)
+
+
+async def batches(stream, n: int, within: float):
+    """stream.take_events, except that a batch's offsets may be committed only after the agent finished it.
+
+    Faust's take_events acks the events it yielded in a `finally`, so an agent cancelled mid-batch (a shutdown,
+    or a rebalance restarting an isolated agent) would commit the offsets of posts it never processed; a
+    rebalance test lost a post that way. Holding one more reference on each message makes that ack not the
+    final one unless the body came back for the next batch."""
+    async for events in stream.take_events(n, within=within):
+        for ev in events:
+            ev.message.incref()
+        yield events
+        for ev in events:           # reached only when the body finished the batch
+            ev.message.decref()
 
 
 def detector_factory(settings: Settings, topics: dict[str, Topic]):
@@ -74,7 +89,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
         topic_partitions=k.partitions, topic_replication_factor=k.replication, topic_allow_declare=True,
         topic_disable_leader=True, web_enabled=False, consumer_auto_offset_reset="earliest",
         broker_commit_interval=1.0, producer_max_request_size=8_000_000, producer_compression_type="gzip",
-        table_standby_replicas=0, stream_wait_empty=True, broker_session_timeout=k.session_timeout_s,
+        table_standby_replicas=0, stream_wait_empty=True, consumer_max_fetch_size=16 * 1024 * 1024, broker_session_timeout=k.session_timeout_s,
         broker_heartbeat_interval=min(3.0, k.session_timeout_s / 4))
 
     def topic(name: str) -> faust.TopicT:
@@ -91,18 +106,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
     key = detection_key(kit)
     new_detector = detector_factory(settings, topics)
     key_bytes = app.serializers.dumps_key(str, key, serializer="json")   # as Faust writes it (changelog too)
-    producer: list = []
-
-    async def output():
-        """Outputs go through a plain aiokafka producer: Faust's own sends cost ~1 ms per message. Every batch
-        awaits its deliveries before it is acked, so offsets never run ahead of the outputs."""
-        if not producer:
-            from aiokafka import AIOKafkaProducer
-            p = AIOKafkaProducer(bootstrap_servers=k.brokers, acks="all", enable_idempotence=True, linger_ms=5,
-                                 max_request_size=8_000_000)
-            await p.start()
-            producer.append(p)
-        return producer[0]
+    out = Output(k.brokers)      # outputs bypass Faust's per-message sends (pipeline/stream/output.py)
 
     checked: list = []
 
@@ -134,7 +138,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
             fatal("detect", e)
 
     async def _enrich(stream):
-        async for events in stream.take_events(k.enrich_batch, within=k.batch_within_s):
+        async for events in batches(stream, k.enrich_batch, k.batch_within_s):
             t = time.perf_counter()
             posts, srcs, letters = [], [], []
             for ev in events:
@@ -147,18 +151,15 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                                               received_at=datetime.fromtimestamp(ev.message.timestamp,  # same
                                                                                  timezone.utc)))  # when redone
             done = enrich_batch(posts, kit)
-            out = await output()
-            sent = [await out.send(names.enriched, key=key_bytes, value=codec.encode_enriched(e, src))
-                    for e, src in zip(done, srcs)]
-            sent += [await out.send(names.dlq, key=d.origin.encode(), value=codec.encode_dead_letter(d))
-                     for d in letters]
-            await asyncio.gather(*sent)          # delivered before take_events acks the batch
+            # delivered before take_events acks the batch
+            await out.deliver(names.enriched, ((key_bytes, codec.encode_enriched(e, src)) for e, src in zip(done, srcs)))
+            await out.deliver(names.dlq, ((d.origin.encode(), codec.encode_dead_letter(d)) for d in letters))
             stats["enriched"] += len(posts)
             stats["dead_letters"] += len(letters)
             stats["enrich_s"] += time.perf_counter() - t
 
     async def _detect(stream):
-        async for events in stream.take_events(1000, within=k.batch_within_s):
+        async for events in batches(stream, 1000, k.batch_within_s):
             wall, t = time.monotonic(), time.perf_counter()
             by_key: dict[str, list] = {}
             for ev in events:
@@ -182,17 +183,21 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                 new = admit(lane, items, act, wall)
                 had = len(lane.buffer)
                 found = release(lane, k.partitions, act, wall, k.idle_s, k.lateness_s)
-                out = await output()
-                sent = [await out.send(names.alerts, key=a.alert_id.encode(), value=codec.encode_alert(a))
-                        for a in found]
-                await asyncio.gather(*sent)      # alerts are out before the lane that produced them is saved
+                # alerts are out before the lane that produced them is saved
+                await out.deliver(names.alerts, ((a.alert_id.encode(), codec.encode_alert(a)) for a in found))
                 if new or had != len(lane.buffer) or items:
                     await co_partitioned(events[-1].message.partition)
                     lanes[lane_key] = base64.b64encode(lane_state(lane)).decode("ascii")
                 cache[lane_key] = (lanes.get(lane_key), lane)
                 stats["detected"] += had - len(lane.buffer)
                 stats["alerts"] += len(found)
+                stats["waiting"] = len(lane.buffer)
+                stats["marks"] = {p: at.isoformat()[5:16] for p, at in sorted(lane.marks.items())}
             stats["detect_s"] += time.perf_counter() - t
+
+    @app.on_before_shutdown.connect
+    async def close_output(app, **kwargs):
+        await out.stop()
 
     @app.timer(interval=k.tick_s)
     async def tick():

@@ -128,6 +128,36 @@ def test_two_workers_share_partitions_and_give_one_workers_result(harness, embed
     assert_same_as_embedded(harness, embedded)
 
 
+def test_rebalance_while_posts_flow_loses_and_doubles_nothing(harness, embedded, tmp_path):
+    """A second worker joins while posts flow, then the first leaves: raw partitions, the detection lane and its
+    table move between live workers twice, and the result is still one worker's."""
+    first, second = _halves(tmp_path)
+    harness.set(enrich_batch=10)
+    harness.start_sink()
+    harness.start_worker("a")
+    assert harness.dozor("publish", str(first)).returncode == 0
+    harness.wait("the first half detected", lambda: harness.status("a").get("detected", 0) >= 300)
+    publishing = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "publish", str(second), "--rate", "15"],
+                                  env=harness.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    harness.wait("the second half flowing", lambda: harness.status("a").get("enriched", 0) >= 380)
+    harness.start_worker("b")                # joins mid-stream: partitions are reassigned while posts flow
+
+    def shared() -> bool:
+        a, b = harness.status("a").get("raw_partitions"), harness.status("b").get("raw_partitions")
+        return bool(a) and bool(b) and sorted(a + b) == [0, 1, 2, 3]
+    harness.wait("the raw partitions shared", shared)
+    harness.wait("b enriching", lambda: harness.status("b").get("enriched", 0) > 0)
+    assert publishing.poll() is None, "the second half was published before the rebalance: slow it down"
+    harness.stop("a")                        # leaves mid-stream: everything, the lane too, moves to b
+    harness.wait("b took every raw partition", lambda: harness.status("b").get("raw_partitions") == [0, 1, 2, 3])
+    assert publishing.wait(120) == 0
+    harness.wait_quiet(posts=705)
+    assert harness.status("b")["enriched"] < 705 - 300   # b did not start over
+    harness.stop("b")
+    harness.stop("sink")
+    assert_same_as_embedded(harness, embedded)
+
+
 def test_sink_outage_mid_stream_loses_nothing(harness, embedded):
     harness.set(sink_batch=50, enrich_batch=20)
     harness.start_sink()
