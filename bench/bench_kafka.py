@@ -10,6 +10,8 @@ then, each run with its own topics and one fresh `dozor worker` (models trained 
    the embedded enrichment stage on the same posts in this process right after (the machine is shared).
 2. latency: posts published at --rate posts/s in event-time order; for every alert snapshot on alerts.v1 the
    latency is the time the worker sent it minus the time its newest post was sent (p50/p95/max).
+Diagnostics: DOZOR_BENCH_TRACE=1 prints the worker's counters every 0.5 s (posts waiting for the watermark, each
+raw partition's event time); DOZOR_BENCH_PYSPY=FILE records the worker with py-spy during the steady phase.
 """
 from __future__ import annotations
 
@@ -69,9 +71,14 @@ class Worker:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"worker exited with {self.proc.returncode}")
-            if cond(self.status()):
+            s = self.status()
+            if os.environ.get("DOZOR_BENCH_TRACE") and s:
+                print(f"{time.time():.2f} enriched={s.get('enriched')} detected={s.get('detected')} "
+                      f"detect_s={s.get('detect_s', 0):.2f} enrich_s={s.get('enrich_s', 0):.2f} "
+                      f"waiting={s.get('waiting')} marks={s.get('marks')}", flush=True)
+            if cond(s):
                 return
-            time.sleep(0.05)
+            time.sleep(0.05 if not os.environ.get("DOZOR_BENCH_TRACE") else 0.5)
         raise RuntimeError(f"timed out; worker status {self.status()}")
 
     def stop(self) -> None:
@@ -145,13 +152,24 @@ def main() -> None:
         worker.wait(lambda s: len(s.get("raw_partitions", [])) == k.partitions)
         rates, done = [], 0
         for half in halves:
+            spy = None
+            if os.environ.get("DOZOR_BENCH_PYSPY") and half is halves[1]:
+                spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",
+                                        "-o", os.environ["DOZOR_BENCH_PYSPY"], "--pid", str(worker.proc.pid),
+                                        "--idle", "--rate", "200"])
+                time.sleep(1)
             t0 = time.time()
             sent = asyncio.run(publish(k, half))
+            if os.environ.get("DOZOR_BENCH_TRACE"):
+                print(f"{t0:.2f} publish start; {time.time():.2f} published {sent.posts}", flush=True)
             done += sent.posts
             enriched = asyncio.run(read_topic(k, TopicNames.of(k).enriched,
                                               lambda got: sum(v != codec.TICK for _, v in got) >= done, 600))
             last_enriched = max(t for t, v in enriched if v != codec.TICK)
             worker.wait(lambda s: s.get("detected", 0) >= done)
+            if spy:
+                spy.send_signal(signal.SIGINT)
+                spy.wait()
             rates.append((sent.posts / (last_enriched - t0), sent.posts / (time.time() - t0)))
         alerts_total = worker.status().get("alerts")
         busy = {key: round(worker.status()[key], 1) for key in ("enrich_s", "detect_s")}
