@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from alerting.detect import Detector
 from alerting.workflow import RiskTracker
 from pipeline.enrich import Kit, enrich_batch
-from pipeline.records import Alert, DeadLetter, Post
+from pipeline.records import Alert, DeadLetter, EnrichedPost, Post
 from storage.clickhouse import ClickHouseStore
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,22 @@ class RunSummary:
     risks: dict = field(default_factory=dict)                  # alert_id -> Risk, when the workflow ran
     first_at: object = None
     last_at: object = None
+
+
+def detect_in_order(enriched: Iterable[EnrichedPost], detector: Detector, risks: RiskTracker | None,
+                    on_alert: Callable[[Alert, bool], None], seen: dict[str, Alert]) -> dict[str, Alert]:
+    """Detection, then the risk workflow (SLA marks, official answers, reactions, verdicts), post by post in the
+    order given (event time); on_alert(alert, is_new) for every created or updated alert. Returns the latest
+    snapshot of each alert the posts changed; seen (alert id -> latest snapshot) is updated."""
+    changed: dict[str, Alert] = {}
+    for e in enriched:
+        alerts = detector.process(e)
+        for alert in alerts:
+            on_alert(alert, alert.alert_id not in seen)
+            seen[alert.alert_id] = changed[alert.alert_id] = alert
+        if risks is not None:
+            risks.observe(e, alerts)
+    return changed
 
 
 def run_embedded(items: Iterable[Post | DeadLetter], kit: Kit, detector: Detector, store: ClickHouseStore,
@@ -59,15 +75,8 @@ def run_embedded(items: Iterable[Post | DeadLetter], kit: Kit, detector: Detecto
     for start in range(0, len(ordered), batch):
         chunk = ordered[start:start + batch]
         enriched = enrich_batch(chunk, kit)
-        changed: dict[str, Alert] = {}
-        for e in enriched:
-            summary.topics[e.topic] += 1
-            alerts = detector.process(e)
-            for alert in alerts:
-                on_alert(alert, alert.alert_id not in summary.alerts)
-                summary.alerts[alert.alert_id] = changed[alert.alert_id] = alert
-            if risks is not None:
-                risks.observe(e, alerts)         # SLA marks, official answers, reactions, verdicts
+        summary.topics.update(e.topic for e in enriched)
+        changed = detect_in_order(enriched, detector, risks, on_alert, summary.alerts)
         summary.stored += store.write_posts(enriched, dataset)
         store.write_alerts(list(changed.values()), dataset)
         if risks is not None:

@@ -24,6 +24,7 @@ from collectors.backoff import Action, SourceUnavailable
 from collectors.base import Collector, CursorStore, SourceConfig
 from collectors.completeness import Notice, assess
 from pipeline import failpoints
+from pipeline.embedded import detect_in_order
 from pipeline.enrich import Kit, enrich_batch
 from pipeline.records import Alert, EnrichedPost, Post
 from pipeline.settings import Collect
@@ -51,7 +52,7 @@ class EmbeddedHandler:
     on_alert: Callable[[Alert, bool], None] = lambda alert, is_new: None
     risks: RiskTracker | None = None
     risk_store: RiskStore | None = None
-    alerts: set[str] = field(default_factory=set)
+    alerts: dict[str, Alert] = field(default_factory=dict)     # alert id -> latest snapshot
 
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
         # authors as the store keeps them, so detection after a restart (warmed from stored posts) counts
@@ -60,15 +61,8 @@ class EmbeddedHandler:
         known = self.store.known_texts([p.uid for p in posts])
         todo = [p for p in posts if known.get(p.uid) != p.text]
         enriched = [with_hint(e, source) for e in enrich_batch(todo, self.kit)]
-        changed: dict[str, Alert] = {}
-        for e in sorted((e for e in enriched if e.post.uid not in known), key=lambda e: e.post.published_at):
-            alerts = self.detector.process(e)
-            for alert in alerts:
-                self.on_alert(alert, alert.alert_id not in self.alerts)
-                self.alerts.add(alert.alert_id)
-                changed[alert.alert_id] = alert
-            if self.risks is not None:
-                self.risks.observe(e, alerts)
+        new = sorted((e for e in enriched if e.post.uid not in known), key=lambda e: e.post.published_at)
+        changed = detect_in_order(new, self.detector, self.risks, self.on_alert, self.alerts)
         counts = self.store.upsert_posts(enriched, self.dataset)
         self.store.write_alerts(list(changed.values()), self.dataset)
         if self.risks is not None:
@@ -88,12 +82,7 @@ class EmbeddedHandler:
         sinks = self.risks.sinks if self.risks is not None else []
         if self.risks is not None:
             self.risks.sinks = []
-        for row in rows:
-            e = enriched_from_row(row)
-            alerts = self.detector.process(e)
-            self.alerts.update(a.alert_id for a in alerts)
-            if self.risks is not None:
-                self.risks.observe(e, alerts)
+        detect_in_order(map(enriched_from_row, rows), self.detector, self.risks, lambda a, new: None, self.alerts)
         if self.risks is not None:
             self.risks.sync(self.risk_store)
             self.risks.sinks = sinks
