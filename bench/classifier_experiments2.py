@@ -374,6 +374,22 @@ def main():
         print(confusion(T, sc))
         print(confusion(T, sc, fit_biases(sc["val"], T.y["val"], sc["classes"])))
     (CACHE / f"results_{args.task}.json").write_text(json.dumps(results, indent=1))
+    print(markdown(results))
+
+
+def markdown(results: list[dict]) -> str:
+    """The table for bench/results/classifier_experiments.md."""
+    two = any("val_b" in r for r in results)
+    head = "| configuration | biases | val | val 2-fold (biases) |" + (" val month b | val mean |" if two else "") + \
+        " test |"
+    out = [head, "|---|---|---:|---:|" + ("---:|---:|" if two else "") + "---:|"]
+    for r in results:
+        b = r["bias"] == "none"
+        cells = [r["config"], r["bias"], f"{r['val']:.4f}", "" if b else f"{r['val2']:.4f}"]
+        if two:
+            cells += [f"{r['val_b']:.4f}" if "val_b" in r else "", f"{r['val_mean2']:.4f}" if "val_mean2" in r else ""]
+        out.append("| " + " | ".join(cells + [f"{r['test']:.4f}"]) + " |")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
