@@ -3,8 +3,9 @@
     OPENBLAS_NUM_THREADS=1 python bench/bench_classifiers.py [--out bench/results/classifiers.json]
 
 Splits (deterministic, never random):
-- topics: spb-appeals, texts >= 40 chars, the latest calendar month held out; training rows sharing a
-  text_norm_hash with a held-out row dropped;
+- topics: spb-appeals, the latest calendar month's texts >= 40 chars held out; training: the earlier months, short
+  texts included (as `dozor classifiers train` reads the CSV), rows sharing a text_norm_hash with a held-out row
+  dropped (until 2026-11-28 training also kept only texts >= 40 chars: `topics_train_min40` reports that rule);
 - sentiment: rusentiment, positive/neutral/negative only; toxicity: toxic. Neither has times: the last 15 % of
   rows in file order are held out; exact duplicates of held-out texts dropped from training.
 Baseline: TF-IDF (word + char_wb 2-5 n-grams, raw text) + LogisticRegression, trained and scored on the same
@@ -33,7 +34,7 @@ from classifiers import registry  # noqa: E402
 from classifiers.dataset import seed_examples, text_key  # noqa: E402
 from classifiers.evaluate import evaluate  # noqa: E402
 from classifiers.models import Models  # noqa: E402
-from classifiers.train import RECIPES, fit_task_model  # noqa: E402
+from classifiers.train import RECIPES, SEED_RECIPES, fit_task_model  # noqa: E402
 from pipeline.topics import load_topics  # noqa: E402
 from pipeline.training import to_docs  # noqa: E402
 
@@ -46,13 +47,17 @@ def rows(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def split_topics():
-    data = [r for r in rows(DATA / "spb-appeals/train.csv") if len(r["text"]) >= 40]
-    last_month = max(r["created_dt"][:7] for r in data)
-    test = [r for r in data if r["created_dt"][:7] == last_month]
+def split_topics(min_train_chars: int = 1):
+    """Test: texts >= 40 chars of the latest month. Train: the earlier months' rows, short ones too (as
+    `dozor classifiers train` reads a CSV: --min-chars 1), minus rows sharing a text_norm_hash with the test."""
+    every = [r for r in rows(DATA / "spb-appeals/train.csv") if r["text"].strip()]
+    last_month = max(r["created_dt"][:7] for r in every)
+    test = [r for r in every if r["created_dt"][:7] == last_month and len(r["text"]) >= 40]
     held = {r["text_norm_hash"] for r in test}
-    train = [r for r in data if r["created_dt"][:7] != last_month and r["text_norm_hash"] not in held]
-    return [(r["text"], r["topic"]) for r in train], [(r["text"], r["topic"]) for r in test], f"held out {last_month}"
+    train = [r for r in every if r["created_dt"][:7] != last_month and r["text_norm_hash"] not in held
+             and len(r["text"]) >= min_train_chars]
+    return ([(r["text"], r["topic"]) for r in train], [(r["text"], r["topic"]) for r in test],
+            f"held out {last_month} (texts >= 40 chars); train: earlier months, texts >= {min_train_chars} chars")
 
 
 def split_tail(path: Path, text_col: str, label_col: str, allowed: set[str]):
@@ -98,9 +103,18 @@ def main() -> None:
                          "text_processing_s": round(docs_s, 1),
                          "artifact_mb": round(sum(f.stat().st_size for f in folder.iterdir()) / 1e6, 1)}
         print(task, {k: results[task][k] for k in ("baseline_macro_f1", "ours_macro_f1", "artifact_mb")}, flush=True)
+    # the topic split's earlier rule (training texts >= 40 chars too), for comparison with figures before 2026-11-28
+    train40, test40, rule40 = split_topics(min_train_chars=40)
+    model40 = fit_task_model("topics", to_docs([t for t, _ in train40]), [l for _, l in train40], "topics-bench-40",
+                             RECIPES["topics"])
+    results["topics_train_min40"] = {
+        "split": rule40, "train_rows": len(train40), "baseline_macro_f1": baseline(train40, test40),
+        "ours_macro_f1": evaluate([l for _, l in test40], model40.predict(to_docs([t for t, _ in test40])),
+                                  model40.classes)["macro_f1"]}
+    print("topics_train_min40", results["topics_train_min40"], flush=True)
     seed = seed_examples("topics", topics)
     seed_model = fit_task_model("topics", to_docs([e.text for e in seed]), [e.label for e in seed], "topics-seed",
-                                RECIPES["topics"])
+                                SEED_RECIPES["topics"])
     _, test, _ = splits["topics"]
     seed_report = evaluate([l for _, l in test], seed_model.predict(to_docs([t for t, _ in test])), seed_model.classes)
     held_classes = sorted({l for _, l in test})

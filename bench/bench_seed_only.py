@@ -23,7 +23,7 @@ from bench_classifiers import split_topics  # noqa: E402
 from classifiers.dataset import seed_examples  # noqa: E402
 from classifiers.evaluate import evaluate  # noqa: E402
 from classifiers.seed import seed_hash  # noqa: E402
-from classifiers.train import RECIPES, fit_task_model  # noqa: E402
+from classifiers.train import SEED_RECIPES, fit_task_model  # noqa: E402
 from pipeline.topics import load_topics  # noqa: E402
 from pipeline.training import to_docs  # noqa: E402
 
@@ -31,7 +31,7 @@ from pipeline.training import to_docs  # noqa: E402
 def seed_only_report() -> dict:
     seed = seed_examples("topics", tuple(load_topics()))
     model = fit_task_model("topics", to_docs([e.text for e in seed]), [e.label for e in seed], "topics-seed",
-                           RECIPES["topics"])
+                           SEED_RECIPES["topics"])
     _, test, rule = split_topics()
     report = evaluate([l for _, l in test], model.predict(to_docs([t for t, _ in test])), model.classes)
     held = sorted({l for _, l in test})

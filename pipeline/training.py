@@ -20,7 +20,7 @@ from classifiers.evaluate import evaluate
 from classifiers.features import Doc
 from classifiers.models import TASKS, Models, TaskModel
 from classifiers.seed import seed_hash
-from classifiers.train import RECIPES, fit_task_model, fit_thresholds
+from classifiers.train import fit_task_model, fit_thresholds, recipe_for
 from pipeline import text
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,8 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
         raise ValueError(f"для задачи {task} нужно хотя бы два разных класса в данных")
     train_rows, test_rows = split_holdout(examples) if measure else (examples, [])
     train_docs, test_docs = to_docs([e.text for e in train_rows]), to_docs([e.text for e in test_rows])
-    recipe = RECIPES[task]
+    seed_only = use_seed and not sources and not staff_rows      # a fresh install's models: SEED_RECIPES
+    recipe = recipe_for(task, seed_only)
     content = hashlib.sha256(json.dumps([data_card, recipe], sort_keys=True, default=str).encode()).hexdigest()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     version = f"{task}-seed-{content[:12]}" if not measure else f"{task}-{stamp}-{content[:6]}"
@@ -89,8 +90,8 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     report = evaluate(y_test, model.predict(test_docs), model.classes)
     report["mean_confidence"] = (round(float(model.predict_proba(test_docs).max(axis=1).mean()), 4)
                                  if test_docs else None)
-    seed_only = measure and not sources and not staff_rows
-    if seed_only:   # the seed has no time order: measure on the held-out tenth, then ship a model fitted on all of it
+    refit_all = measure and seed_only
+    if refit_all:   # the seed has no time order: measure on the held-out tenth, then ship a model fitted on all of it
         refit = fit_task_model(task, train_docs + test_docs, [e.label for e in train_rows + test_rows], version, recipe)
         model = TaskModel(task, version, refit.featurizer, refit.head, model.thresholds)
     counts: dict[str, int] = {}
@@ -104,7 +105,7 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
                         "macro_f1": report["macro_f1"] if test_rows else None,
                         "accuracy": report["accuracy"], "mean_confidence": report["mean_confidence"],
                         "per_class": report["per_class"]},
-            "thresholds": model.thresholds, "refit_on_all_rows_after_holdout": seed_only, "libraries": _libraries()}
+            "thresholds": model.thresholds, "refit_on_all_rows_after_holdout": refit_all, "libraries": _libraries()}
     registry.save(model, models_dir, card)
     result = TrainResult(model, report, card)
     current = registry.current_version(models_dir, task)

@@ -11,6 +11,7 @@ import pytest
 from classifiers import registry
 from classifiers.dataset import DataSource, Example, split_holdout
 from classifiers.evaluate import evaluate
+from classifiers.train import RECIPES, SEED_RECIPES, recipe_for
 from pipeline.topics import load_topics
 from pipeline.training import to_docs, train
 
@@ -121,3 +122,12 @@ def test_the_model_card_tells_sources_counts_and_staff_labels(tmp_path):
     assert set(card["rows_per_label"]) == {"water", "roads"}
     assert card["holdout"]["rows"] == 12 and "macro_f1" in card["holdout"]
     assert set(card["libraries"]) >= {"python", "scikit-learn", "numpy"}
+    assert card["recipe"] == RECIPES["topics"]
+
+
+def test_models_of_the_seed_alone_use_the_seed_recipe():
+    """A fresh install's topic model keeps lemma characters (detection out of the box was tuned on it); real
+    data gets the recipe chosen on spb-appeals."""
+    assert recipe_for("topics", seed_only=True) == SEED_RECIPES["topics"] != RECIPES["topics"]
+    assert recipe_for("topics") == RECIPES["topics"]
+    assert recipe_for("sentiment", seed_only=True) == RECIPES["sentiment"]
