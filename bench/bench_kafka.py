@@ -114,6 +114,23 @@ def copy_of(p, r: int):
                    parent_uid=f"{p.parent_uid}#w{r}" if p.parent_uid else None)
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time counters (/proc/stat: user nice system idle iowait irq softirq steal ...)."""
+    try:
+        with open("/proc/stat") as f:
+            return [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return []
+
+
+def steal_percent(before: list[int], after: list[int]) -> float | None:
+    """Share of CPU time the hypervisor gave to other guests between two readings (a VM's noisy neighbours)."""
+    if len(before) < 8 or len(after) < 8:
+        return None
+    d = [b - a for a, b in zip(before, after)]
+    return round(100 * d[7] / max(1, sum(d)), 1)
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -148,6 +165,7 @@ def main() -> None:
         halves = (by_time[: len(by_time) // 2],
                   by_time[len(by_time) // 2:] + [copy_of(p, r) for r in range(1, args.repeat) for p in by_time])
         k = Kafka(brokers=f"127.0.0.1:{port}", prefix=f"bench{uuid.uuid4().hex[:6]}.")
+        cpu_before = cpu_times()
         worker = Worker({**env, "DOZOR_KAFKA__PREFIX": k.prefix}, work)
         worker.wait(lambda s: len(s.get("raw_partitions", [])) == k.partitions)
         rates, done = [], 0
@@ -171,6 +189,7 @@ def main() -> None:
                 spy.send_signal(signal.SIGINT)
                 spy.wait()
             rates.append((sent.posts / (last_enriched - t0), sent.posts / (time.time() - t0)))
+        steal = steal_percent(cpu_before, cpu_times())
         alerts_total = worker.status().get("alerts")
         busy = {key: round(worker.status()[key], 1) for key in ("enrich_s", "detect_s")}
         worker.stop()
@@ -211,6 +230,7 @@ def main() -> None:
             "worker_busy_s": busy,
             "embedded_enrich_posts_per_s_same_load": round(embedded_rate),
             "load_average_1m_at_end": os.getloadavg()[0],
+            "cpu_steal_percent_during_throughput_run": steal,
             "alert_snapshots": alerts_total,
             "latency_run": {"rate_posts_per_s": args.rate, "alert_snapshots": len(latencies),
                             "produce_to_alert_s_p50": round(pct(latencies, 50), 3),
