@@ -75,7 +75,7 @@ class Worker:
             if os.environ.get("DOZOR_BENCH_TRACE") and s:
                 print(f"{time.time():.2f} enriched={s.get('enriched')} detected={s.get('detected')} "
                       f"detect_s={s.get('detect_s', 0):.2f} enrich_s={s.get('enrich_s', 0):.2f} "
-                      f"waiting={s.get('waiting')} marks={s.get('marks')}", flush=True)
+                      f"lanes={s.get('lanes')}", flush=True)
             if cond(s):
                 return
             time.sleep(0.05 if not os.environ.get("DOZOR_BENCH_TRACE") else 0.5)

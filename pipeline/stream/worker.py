@@ -28,6 +28,7 @@ from pipeline.settings import Settings
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 from pipeline.stream.lane import Activity, Lane, admit, lane_state, release, restore_lane
+from pipeline.stream.offsets import GuardedApp
 from pipeline.stream.output import Output
 from pipeline.topics import Topic
 
@@ -83,7 +84,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
     stats.update(enriched=0, dead_letters=0, detected=0, alerts=0, enrich_s=0.0, detect_s=0.0)
     datadir = settings.data_dir / "faust" / f"{k.prefix}{k.app_id}"
     datadir.parent.mkdir(parents=True, exist_ok=True)
-    app = faust.App(
+    app = GuardedApp(
         f"{k.prefix}{k.app_id}", broker=[f"kafka://{b.strip()}" for b in k.brokers.split(",")],
         store="memory://", datadir=str(datadir),
         topic_partitions=k.partitions, topic_replication_factor=k.replication, topic_allow_declare=True,
@@ -91,6 +92,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
         broker_commit_interval=1.0, producer_max_request_size=8_000_000, producer_compression_type="gzip",
         table_standby_replicas=0, stream_wait_empty=True, consumer_max_fetch_size=16 * 1024 * 1024, broker_session_timeout=k.session_timeout_s,
         broker_heartbeat_interval=min(3.0, k.session_timeout_s / 4))
+    app.dense_topics = {names.raw, names.enriched}     # commits never skip their offsets (offsets.py)
 
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
@@ -191,8 +193,9 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                 cache[lane_key] = (lanes.get(lane_key), lane)
                 stats["detected"] += had - len(lane.buffer)
                 stats["alerts"] += len(found)
-                stats["waiting"] = len(lane.buffer)
-                stats["marks"] = {p: at.isoformat()[5:16] for p, at in sorted(lane.marks.items())}
+                stats.setdefault("lanes", {})[lane_key] = {       # one entry per district (status file)
+                    "waiting": len(lane.buffer),
+                    "marks": {p: at.isoformat()[5:16] for p, at in sorted(lane.marks.items())}}
             stats["detect_s"] += time.perf_counter() - t
 
     @app.on_before_shutdown.connect

@@ -128,8 +128,6 @@ def test_two_workers_share_partitions_and_give_one_workers_result(harness, embed
     assert_same_as_embedded(harness, embedded)
 
 
-@pytest.mark.xfail(strict=False, reason="known bug (issue 4): a rebalance while posts flow still loses posts now "
-                   "and then (704 of 705 before the take_events fix, 694 once in CI after it); not yet found")
 def test_rebalance_while_posts_flow_loses_and_doubles_nothing(harness, embedded, tmp_path):
     """A second worker joins while posts flow, then the first leaves: raw partitions, the detection lane and its
     table move between live workers twice, and the result is still one worker's."""

@@ -1,0 +1,201 @@
+"""Offsets that only move over processed posts: a guard around Faust's consumer for dense topics.
+
+Faust (faust-streaming 0.15) tracks a per-partition *read offset* and, when a fetched record's offset jumps
+above it, records the skipped offsets as a "gap" that its commit counts as acked. Gaps are meant for compacted
+or transactional topics. Ours (posts.raw.v1, posts.enriched.v1) have neither: every offset holds a record, so a
+jump only means the record came from a fetch that started before a seek. That happens at a rebalance: a fetch
+issued before it returns after Faust has sought back to the committed offsets, and Faust delivers it. The
+records between the committed offset and that stale batch were then committed unprocessed. A rebalance test
+lost posts so (11 of 705 in a CI run); an offset trace of a failing local run showed a worker seek
+posts.enriched.v1 back to 495 and then receive 520.
+
+The guard keeps, per partition of a dense topic, the next offset it expects:
+- a record at that offset, or below it, is passed on (Faust drops what it read already);
+- one above it is dropped and the partition is sought back to the expected offset, so the records in between
+  are fetched again. Should the same offset be missing after `MAX_RESEEKS` fetches (the log was truncated
+  under us by retention), the jump is let through as Faust would have, with an error in the log;
+- Faust's seeks (to committed offsets after every rebalance) reset the expectation.
+
+Commits never pass an offset that was not acked: `_new_offset` tolerated one missing offset (with the last
+committed offset C, the next one to read, acked offsets from C + 1 committed past C). And a record Faust
+delivered while its flow was stopped is skipped by the stream, unacked; should it never come again, the
+partition's commits would stop at it for good while later posts went on. `holes` finds such a head that stays
+unacked while later offsets are acked, and the app seeks back to it (the posts after it are processed twice,
+which the lane and the sink ignore by uid).
+
+GuardedApp also watches table recovery (see its docstring).
+
+    app = GuardedApp(...); app.dense_topics = {"posts.raw.v1", "posts.enriched.v1"}
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import faust
+
+log = logging.getLogger(__name__)
+MAX_RESEEKS = 5
+
+
+class DenseOffsets:
+    def __init__(self, consumer: Any, topics: set[str]) -> None:
+        self.consumer, self.topics = consumer, topics
+        self.expected: dict[Any, int | None] = {}
+        self.first: dict[Any, int] = {}                    # first offset read where nothing was committed
+        self.reseeks: dict[Any, tuple[int, int]] = {}     # tp -> (expected offset, seeks made for it)
+        self.since: dict[Any, tuple[int, float]] = {}     # tp -> (unacked head, first seen at)
+        self._getmany, self._perform_seek = consumer.getmany, consumer.perform_seek
+        self._seek, self._new_offset = consumer.seek, consumer._new_offset
+        self._revoked = consumer.on_partitions_revoked
+
+    def install(self) -> "DenseOffsets":
+        c = self.consumer
+        c.getmany, c.perform_seek, c.seek = self.getmany, self.perform_seek, self.seek
+        c._new_offset, c.on_partitions_revoked = self.new_offset, self.on_partitions_revoked
+        return self
+
+    def jumped(self, tp: Any, offset: int) -> bool:
+        """True if records before this one are missing (and it is not yet time to give up on them)."""
+        want = self.expected.get(tp)
+        if want is None or offset <= want:
+            return False
+        seen_for, n = self.reseeks.get(tp, (want, 0))
+        n = n + 1 if seen_for == want else 1
+        self.reseeks[tp] = (want, n)
+        if n > MAX_RESEEKS:
+            log.error("%s[%d]: смещения %d..%d не пришли после %d запросов; пропуск принят", tp.topic, tp.partition,
+                      want, offset - 1, MAX_RESEEKS)
+            return False
+        return True
+
+    async def getmany(self, timeout: float):
+        reseek: dict[Any, int] = {}
+        async for tp, message in self._getmany(timeout):
+            if tp.topic not in self.topics:
+                yield tp, message
+            elif tp in reseek:
+                continue                         # the rest of a stale batch
+            elif self.jumped(tp, message.offset):
+                reseek[tp] = self.expected[tp]
+                log.info("%s[%d]: пришло смещение %d вместо %d (выборка до перехода); перечитываем", tp.topic,
+                         tp.partition, message.offset, reseek[tp])
+                await self._seek(tp, reseek[tp])
+            else:
+                want = self.expected.get(tp)
+                if want is None and self.consumer._committed_offset[tp] is None:
+                    self.first.setdefault(tp, message.offset)
+                self.expected[tp] = max(message.offset + 1, want or 0)
+                yield tp, message
+
+    async def perform_seek(self) -> None:
+        await self._perform_seek()
+        for tp in self.consumer.assignment():
+            if tp.topic in self.topics:       # Faust's read offset after its seek is the committed offset
+                self.expected[tp] = self.consumer._read_offset.get(tp)
+
+    async def seek(self, partition: Any, offset: int) -> None:
+        await self._seek(partition, offset)
+        if partition.topic in self.topics:
+            self.expected[partition] = offset
+
+    def head(self, tp: Any) -> int | None:
+        """The next offset to commit: the committed one, or the first read where none was committed."""
+        committed = self.consumer._committed_offset[tp]
+        return committed if committed is not None else self.first.get(tp)
+
+    def new_offset(self, tp: Any) -> int | None:
+        if tp.topic in self.topics:
+            acked, head = self.consumer._acked[tp], self.head(tp)
+            if acked and head is not None and min(acked) > head:
+                return None                    # the head itself is not processed yet
+        return self._new_offset(tp)
+
+    def holes(self, now: float, after_s: float) -> dict[Any, int]:
+        """Partitions whose head has stayed unacked for after_s while later offsets were acked: tp -> head."""
+        out = {}
+        for tp in self.consumer.assignment():
+            acked = self.consumer._acked.get(tp) if tp.topic in self.topics else None
+            head = self.head(tp) if acked else None
+            if head is None or min(acked) <= head:
+                self.since.pop(tp, None)
+                continue
+            seen, at = self.since.get(tp, (None, now))
+            if seen != head:
+                self.since[tp] = (head, now)
+            elif now - at >= after_s:
+                out[tp] = head
+                self.since.pop(tp)
+        return out
+
+    async def on_partitions_revoked(self, revoked: set) -> None:
+        for tp in revoked:
+            for known in (self.expected, self.first, self.reseeks, self.since):
+                known.pop(tp, None)
+        await self._revoked(revoked)
+
+
+def stalled_changelogs(recovery: Any, now: float, after_s: float, mended: dict) -> dict[Any, int]:
+    """Changelog partitions a table recovery still needs records from, from which nothing arrived for after_s
+    (nor since they were last mended): partition -> offset to read again from (Faust's own rule: the offset last
+    applied, -1 meaning none; applying a changelog record twice is harmless)."""
+    if not recovery.in_recovery or recovery._recovery_started_at is None:
+        return {}
+    out = {}
+    for tp in list(recovery.active_tps):
+        highwater, offset = recovery.active_highwaters.get(tp), recovery.active_offsets.get(tp)
+        offset = -1 if offset is None else offset
+        if highwater is None or highwater - offset <= 0:
+            continue
+        last = max(recovery._active_events_received_at.get(tp) or recovery._recovery_started_at, mended.get(tp, 0.0))
+        if now - last >= after_s:
+            out[tp] = max(offset, 0)
+    return out
+
+
+class GuardedApp(faust.App):
+    """faust.App whose consumer never commits over records it did not process (see the module docstring), and
+    whose table recovery does not wait forever for changelog records a rebalance swallowed.
+
+    A rebalance test under CPU load once left a worker in recovery for good: no record of the lanes' changelog
+    partition arrived, though aiokafka reported no fetch trouble. A trace shows, at every rebalance, the
+    changelog's records fetched once while Faust's flow is stopped (Faust discards that fetch and seeks back only
+    partitions with committed offsets, which changelogs have not) and then fetched again after recovery's own
+    seek; when the seek comes first, nothing brings them back. The watch seeks such a partition again when no
+    record came for `recovery_stall_s`."""
+    dense_topics: set[str] = set()
+    recovery_stall_s: float = 15.0
+    hole_s: float = 10.0
+    watch_s: float = 2.0
+
+    def _new_consumer(self):
+        consumer = super()._new_consumer()
+        self.offsets = DenseOffsets(consumer, self.dense_topics).install()
+        return consumer
+
+    async def on_start(self) -> None:
+        await super().on_start()
+        self.add_future(self._watch())     # Faust's timers start only after the first recovery
+
+    async def _watch(self) -> None:
+        mended: dict = {}
+        while not self.should_stop:
+            await self.sleep(self.watch_s)
+            await self.mend_recovery(mended, time.monotonic())
+            if not self.rebalancing:       # a rebalance ends with a seek to the committed offsets anyway
+                await self.mend_holes(time.monotonic())
+
+    async def mend_recovery(self, mended: dict, now: float) -> None:
+        for tp, offset in stalled_changelogs(self.tables.recovery, now, self.recovery_stall_s, mended).items():
+            log.warning("%s[%d]: восстановление таблицы не получает записей %.0f с; перечитываем с %d",
+                        tp.topic, tp.partition, self.recovery_stall_s, offset)
+            mended[tp] = now
+            self.consumer.resume_partitions([tp])
+            await self.consumer.seek_wait({tp: offset})
+
+    async def mend_holes(self, now: float) -> None:
+        for tp, offset in self.offsets.holes(now, self.hole_s).items():
+            log.warning("%s[%d]: смещение %d не обработано, а следующие обработаны; перечитываем с него",
+                        tp.topic, tp.partition, offset)
+            await self.consumer.seek(tp, offset)
