@@ -131,6 +131,16 @@ def steal_percent(before: list[int], after: list[int]) -> float | None:
     return round(100 * d[7] / max(1, sum(d)), 1)
 
 
+def process_cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (/proc/PID/stat fields 14 and 15)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -168,7 +178,7 @@ def main() -> None:
         cpu_before = cpu_times()
         worker = Worker({**env, "DOZOR_KAFKA__PREFIX": k.prefix}, work)
         worker.wait(lambda s: len(s.get("raw_partitions", [])) == k.partitions)
-        rates, done = [], 0
+        rates, cpu_s, done = [], [], 0
         for half in halves:
             spy = None
             if os.environ.get("DOZOR_BENCH_PYSPY") and half is halves[1]:
@@ -176,7 +186,7 @@ def main() -> None:
                                         "-o", os.environ["DOZOR_BENCH_PYSPY"], "--pid", str(worker.proc.pid),
                                         "--idle", "--rate", "200"])
                 time.sleep(1)
-            t0 = time.time()
+            t0, cpu0 = time.time(), process_cpu_s(worker.proc.pid)
             sent = asyncio.run(publish(k, half))
             if os.environ.get("DOZOR_BENCH_TRACE"):
                 print(f"{t0:.2f} publish start; {time.time():.2f} published {sent.posts}", flush=True)
@@ -189,6 +199,8 @@ def main() -> None:
                 spy.send_signal(signal.SIGINT)
                 spy.wait()
             rates.append((sent.posts / (last_enriched - t0), sent.posts / (time.time() - t0)))
+            cpu1 = process_cpu_s(worker.proc.pid)
+            cpu_s.append(round(cpu1 - cpu0, 1) if cpu0 is not None and cpu1 is not None else None)
         steal = steal_percent(cpu_before, cpu_times())
         alerts_total = worker.status().get("alerts")
         busy = {key: round(worker.status()[key], 1) for key in ("enrich_s", "detect_s")}
@@ -228,6 +240,10 @@ def main() -> None:
             "worker_posts_per_s_cold": {"enriched": round(rates[0][0]), "detected": round(rates[0][1])},
             "worker_posts_per_s_steady": {"enriched": round(rates[1][0]), "detected": round(rates[1][1])},
             "worker_busy_s": busy,
+            # the worker's own CPU time in the steady phase: posts per CPU second do not depend on how much of
+            # the machine the VM's host leaves us (steal), wall-clock posts/s do
+            "worker_cpu_s_steady": cpu_s[1],
+            "worker_posts_per_cpu_s_steady": round(len(halves[1]) / cpu_s[1]) if cpu_s[1] else None,
             "embedded_enrich_posts_per_s_same_load": round(embedded_rate),
             "load_average_1m_at_end": os.getloadavg()[0],
             "cpu_steal_percent_during_throughput_run": steal,
