@@ -67,12 +67,17 @@ def split_topics(min_train_chars: int = 1):
             f"held out {last_month} (texts >= 40 chars); train: earlier months, texts >= {min_train_chars} chars")
 
 
-def split_tail(path: Path, text_col: str, label_col: str, allowed: set[str]):
-    data = [(r[text_col], r[label_col]) for r in rows(path) if r[label_col] in allowed and r[text_col].strip()]
+def tail_cut(data: list[tuple[str, str]]) -> tuple[list, list]:
+    """(train, test): the last 15 % of rows held out, exact duplicates of held-out texts dropped from train."""
     cut = len(data) - round(len(data) * 0.15)
     train, test = data[:cut], data[cut:]
     held = {text_key(t) for t, _ in test}
-    return [(t, l) for t, l in train if text_key(t) not in held], test, "last 15 % of rows in file order"
+    return [(t, l) for t, l in train if text_key(t) not in held], test
+
+
+def split_tail(path: Path, text_col: str, label_col: str, allowed: set[str]):
+    data = [(r[text_col], r[label_col]) for r in rows(path) if r[label_col] in allowed and r[text_col].strip()]
+    return (*tail_cut(data), "last 15 % of rows in file order")
 
 
 def baseline(train, test) -> float:

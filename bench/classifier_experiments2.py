@@ -22,7 +22,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
-import csv  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import pickle  # noqa: E402
@@ -39,14 +38,14 @@ from sklearn.metrics import confusion_matrix, f1_score  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_classifiers import DATA, rows, tail_cut  # noqa: E402  (the benchmark's splits and reader)
 from classifiers.dataset import text_key  # noqa: E402
 from classifiers.features import CHAR_PARAMS, WORD_PARAMS, Featurizer  # noqa: E402
 from pipeline.training import to_docs  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "datasets"
 CACHE = Path("/tmp/dozor_clf_cache/exp2")
-csv.field_size_limit(sys.maxsize)
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 LW = {"field": "lemmas", **WORD_PARAMS}
@@ -55,11 +54,6 @@ WC = {"field": "words", "analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 
 TC = {"field": "text", "analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 2, "max_features": 150_000}
 WW = {"field": "words", **WORD_PARAMS}
 TW = {"field": "text", "analyzer": "word", "ngram_range": (1, 2), "min_df": 1, "max_features": None}
-
-
-def rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 # ----------------------------------------------------------------------------------------------------------- splits
@@ -99,20 +93,13 @@ def topics_splits() -> dict:
     return out
 
 
-def _tail_cut(data: list[tuple[str, str]]) -> tuple[list, list]:
-    cut = len(data) - round(len(data) * 0.15)
-    train, test = data[:cut], data[cut:]
-    held = {text_key(t) for t, _ in test}
-    return [(t, l) for t, l in train if text_key(t) not in held], test
-
-
 def sentiment_splits() -> dict:
     """As bench_classifiers.split_tail, with val cut from train the same way. 'extra_*': rusentiment's
     speech/skip rows from the same file positions as train/in_train (minus test/val texts)."""
     every = [(r["text"], r["label"]) for r in rows(DATA / "rusentiment/train.csv") if r["text"].strip()]
     data = [(t, l) for t, l in every if l in {"positive", "neutral", "negative"}]
-    train, test = _tail_cut(data)
-    in_train, val = _tail_cut(train)
+    train, test = tail_cut(data)
+    in_train, val = tail_cut(train)
     out = {"train": train, "test": test, "in_train": in_train, "val": val}
     # positions: the 3-class rows' cut points mapped back into the whole file
     idx3 = [i for i, (t, l) in enumerate(every) if l in {"positive", "neutral", "negative"}]

@@ -86,7 +86,8 @@ class DenseOffsets:
                 want = self.expected.get(tp)
                 if want is None and self.consumer._committed_offset[tp] is None:
                     self.first.setdefault(tp, message.offset)
-                self.expected[tp] = max(message.offset + 1, want or 0)
+                if want is None or message.offset >= want:       # a record read again leaves it where it is
+                    self.expected[tp] = message.offset + 1
                 yield tp, message
 
     async def perform_seek(self) -> None:
@@ -182,9 +183,10 @@ class GuardedApp(faust.App):
         mended: dict = {}
         while not self.should_stop:
             await self.sleep(self.watch_s)
-            await self.mend_recovery(mended, time.monotonic())
+            now = time.monotonic()
+            await self.mend_recovery(mended, now)
             if not self.rebalancing:       # a rebalance ends with a seek to the committed offsets anyway
-                await self.mend_holes(time.monotonic())
+                await self.mend_holes(now)
 
     async def mend_recovery(self, mended: dict, now: float) -> None:
         for tp, offset in stalled_changelogs(self.tables.recovery, now, self.recovery_stall_s, mended).items():

@@ -60,7 +60,7 @@ P0, P1, OTHER = TP(RAW, 0), TP(RAW, 1), TP("dozor-lanes-changelog", 0)
 
 def guarded(committed):
     consumer = FakeConsumer(committed)
-    DenseOffsets(consumer, {RAW}).install()
+    consumer.guard = DenseOffsets(consumer, {RAW}).install()
     return consumer
 
 
@@ -135,15 +135,14 @@ def test_no_commit_past_an_offset_that_was_not_acked():
 def test_a_head_left_unacked_while_later_offsets_are_acked_is_found_after_a_while():
     c = guarded({P0: 102, P1: 10})
     asyncio.run(c.perform_seek())
-    offsets = c._new_offset.__self__
     c._acked[P0] = [103, 104]               # 102 was skipped by the stream
     c._acked[P1] = [10, 11]                 # P1 is fine
-    assert offsets.holes(0.0, 10.0) == {}
-    assert offsets.holes(5.0, 10.0) == {}
-    assert offsets.holes(10.0, 10.0) == {P0: 102}
-    assert offsets.holes(11.0, 10.0) == {}                 # found once; the clock starts again
+    assert c.guard.holes(0.0, 10.0) == {}
+    assert c.guard.holes(5.0, 10.0) == {}
+    assert c.guard.holes(10.0, 10.0) == {P0: 102}
+    assert c.guard.holes(11.0, 10.0) == {}                 # found once; the clock starts again
     c._acked[P0] = [102, 103, 104]
-    assert offsets.holes(30.0, 10.0) == {}
+    assert c.guard.holes(30.0, 10.0) == {}
 
 
 def test_revoked_partitions_are_forgotten():
