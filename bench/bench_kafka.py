@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import replace
@@ -71,15 +72,22 @@ class Worker:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"worker exited with {self.proc.returncode}")
-            s = self.status()
-            if os.environ.get("DOZOR_BENCH_TRACE") and s:
-                print(f"{time.time():.2f} enriched={s.get('enriched')} detected={s.get('detected')} "
-                      f"detect_s={s.get('detect_s', 0):.2f} enrich_s={s.get('enrich_s', 0):.2f} "
-                      f"lanes={s.get('lanes')}", flush=True)
-            if cond(s):
+            if cond(self.status()):
                 return
-            time.sleep(0.05 if not os.environ.get("DOZOR_BENCH_TRACE") else 0.5)
+            time.sleep(0.05)
         raise RuntimeError(f"timed out; worker status {self.status()}")
+
+    def trace(self) -> None:
+        """DOZOR_BENCH_TRACE: the worker's counters and CPU seconds every 0.5 s, until it exits."""
+        def loop():
+            while self.proc.poll() is None:
+                s = self.status()
+                if s:
+                    print(f"{time.time():.2f} cpu={process_cpu_s(self.proc.pid)} enriched={s.get('enriched')} "
+                          f"detected={s.get('detected')} detect_s={s.get('detect_s', 0):.2f} "
+                          f"enrich_s={s.get('enrich_s', 0):.2f} lanes={s.get('lanes')}", flush=True)
+                time.sleep(0.5)
+        threading.Thread(target=loop, daemon=True).start()
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -106,6 +114,19 @@ async def read_topic(k: Kafka, topic: str, until, timeout: float) -> list[tuple[
     finally:
         await consumer.stop()
     return got
+
+
+class PostCount:
+    """read_topic's `until` for posts.enriched.v1: true once the bundles read hold `posts` posts."""
+
+    def __init__(self, posts: int):
+        self.posts, self.seen, self.read = posts, 0, 0
+
+    def __call__(self, got: list[tuple[float, bytes]]) -> bool:
+        for _, value in got[self.read:]:
+            self.seen += len(json.loads(value).get("posts", ()))
+        self.read = len(got)
+        return self.seen >= self.posts
 
 
 def copy_of(p, r: int):
@@ -178,6 +199,8 @@ def main() -> None:
         cpu_before = cpu_times()
         worker = Worker({**env, "DOZOR_KAFKA__PREFIX": k.prefix}, work)
         worker.wait(lambda s: len(s.get("raw_partitions", [])) == k.partitions)
+        if os.environ.get("DOZOR_BENCH_TRACE"):
+            worker.trace()
         rates, cpu_s, done = [], [], 0
         for half in halves:
             spy = None
@@ -191,8 +214,7 @@ def main() -> None:
             if os.environ.get("DOZOR_BENCH_TRACE"):
                 print(f"{t0:.2f} publish start; {time.time():.2f} published {sent.posts}", flush=True)
             done += sent.posts
-            enriched = asyncio.run(read_topic(k, TopicNames.of(k).enriched,
-                                              lambda got: sum(v != codec.TICK for _, v in got) >= done, 600))
+            enriched = asyncio.run(read_topic(k, TopicNames.of(k).enriched, PostCount(done), 600))
             last_enriched = max(t for t, v in enriched if v != codec.TICK)
             worker.wait(lambda s: s.get("detected", 0) >= done)
             if spy:

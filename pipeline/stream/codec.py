@@ -1,9 +1,14 @@
 """Records <-> Kafka message values (UTF-8 JSON), pure.
 
 posts.raw.v1 carries the replay JSONL contract (collectors/parse.py), so anything that can write a replay line
-can publish; posts.enriched.v1 carries {"kind": "post", "src": raw partition, "post": enriched} or
-{"kind": "tick"} (a wall-clock heartbeat for the detector); alerts.v1 one Alert; posts.dlq.v1 one DeadLetter.
+can publish; posts.enriched.v1 carries bundles {"kind": "posts", "src": raw partition, "posts": [enriched, ...]}
+(one per raw partition and enrichment batch, each under BUNDLE_BYTES: a Kafka message costs the worker far more
+than a post's JSON does) or {"kind": "tick"} (a wall-clock heartbeat for the detector); alerts.v1 one Alert;
+posts.dlq.v1 one DeadLetter. Enriched posts travel without their lemmas: detection and ClickHouse use none.
 A value that cannot be decoded raises BadMessage with the reason in Russian.
+
+    values = encode_enriched([post, ...], src)          # bundles, in order
+    decode_enriched(value) -> [(src, post), ...]        # [] for a tick
 """
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ from datetime import datetime
 
 from collectors.parse import InputError, replay_record_to_post
 from pipeline.records import Alert, DeadLetter, EnrichedPost, Post, Reactions, TopicScore
+
+
+BUNDLE_BYTES = 900_000        # an enriched bundle stays below the broker's message.max.bytes (1 MiB)
 
 
 class BadMessage(Exception):
@@ -53,7 +61,8 @@ def decode_post(value: bytes | None, max_chars: int) -> Post:
 
 
 def enriched_doc(e: EnrichedPost) -> dict:
-    return {"post": post_record(e.post), "lemmas": list(e.lemmas), "topics": [[t.topic, t.score] for t in e.topics],
+    """An enriched post as JSON, without its lemmas (which come back empty)."""
+    return {"post": post_record(e.post), "topics": [[t.topic, t.score] for t in e.topics],
             "sentiment": e.sentiment, "sentiment_score": e.sentiment_score, "negative": e.negative,
             "toxic": e.toxic, "settlements": list(e.settlements), "model_version": e.model_version}
 
@@ -64,27 +73,42 @@ def enriched_from_doc(d: dict) -> EnrichedPost:
                 published_at=datetime.fromisoformat(r["published_at"]), text=r["text"],
                 source_name=r["source_name"], author=r["author"], url=r["url"], parent_uid=r["parent_id"],
                 reactions=Reactions(r["likes"], r["reposts"], r["comments"], r["views"]))
-    return EnrichedPost(post=post, lemmas=tuple(d["lemmas"]), topics=tuple(TopicScore(t, s) for t, s in d["topics"]),
+    return EnrichedPost(post=post, lemmas=(), topics=tuple(TopicScore(t, s) for t, s in d["topics"]),
                         sentiment=d["sentiment"], sentiment_score=d["sentiment_score"], negative=d["negative"],
                         toxic=d["toxic"], settlements=tuple(d["settlements"]), model_version=d["model_version"])
 
 
-def encode_enriched(e: EnrichedPost, src: int) -> bytes:
-    return _dumps({"kind": "post", "src": src, "post": enriched_doc(e)})
+def encode_enriched(posts: list[EnrichedPost], src: int, limit: int = BUNDLE_BYTES) -> list[bytes]:
+    """The posts of one raw partition as bundles of at most `limit` bytes (a larger post goes alone)."""
+    head, tail = b'{"kind":"posts","src":%d,"posts":[' % src, b"]}"
+    out, chunk, size = [], [], len(head) + len(tail)
+    for e in posts:
+        doc = _dumps(enriched_doc(e))
+        if chunk and size + len(doc) + 1 > limit:
+            out.append(head + b",".join(chunk) + tail)
+            chunk, size = [], len(head) + len(tail)
+        chunk.append(doc)
+        size += len(doc) + 1
+    if chunk:
+        out.append(head + b",".join(chunk) + tail)
+    return out
 
 
 TICK = _dumps({"kind": "tick"})
 
 
-def decode_enriched(value: bytes | None) -> tuple[int, EnrichedPost] | None:
-    """(raw partition, post), or None for a tick."""
+def decode_enriched(value: bytes | None) -> list[tuple[int, EnrichedPost]]:
+    """[(raw partition, post), ...] of a bundle; [] for a tick."""
     doc = _loads(value)
     try:
         if doc["kind"] == "tick":
-            return None
-        return int(doc["src"]), enriched_from_doc(doc["post"])
+            return []
+        if doc["kind"] != "posts":
+            raise ValueError(f"kind={doc['kind']!r}")
+        src = int(doc["src"])
+        return [(src, enriched_from_doc(d)) for d in doc["posts"]]
     except (KeyError, TypeError, ValueError) as e:
-        raise BadMessage(f"сообщение обогащённого поста не по схеме: {e!r}") from None
+        raise BadMessage(f"сообщение обогащённых постов не по схеме: {e!r}") from None
 
 
 def encode_alert(a: Alert) -> bytes:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -34,6 +34,8 @@ class Lane:
     detector: Detector
     buffer: dict[str, EnrichedPost] = field(default_factory=dict)   # waiting for the watermark, by uid
     marks: dict[int, datetime] = field(default_factory=dict)        # raw partition -> latest published_at
+    encoded: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)   # buffered posts' JSON,
+    #                                                                  made once for the first lane_state they are in
 
 
 @dataclass
@@ -83,16 +85,26 @@ def release(lane: Lane, partitions: int, activity: Activity, wall: float, idle_s
     alerts: list[Alert] = []
     for e in ready:
         del lane.buffer[e.post.uid]
+        lane.encoded.pop(e.post.uid, None)
         alerts.extend(lane.detector.process(e))
     return alerts
 
 
 def lane_state(lane: Lane) -> bytes:
-    """The lane as a compressed JSON document (a Faust table value)."""
-    doc = {"detector": detector_state(lane.detector),
-           "buffer": [enriched_doc(replace(e, lemmas=())) for e in lane.buffer.values()],   # detection needs none
-           "marks": {str(p): at.isoformat() for p, at in lane.marks.items()}}
-    return zlib.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+    """The lane as a compressed JSON document (a Faust table value). Saved after every batch while posts wait
+    in the buffer, so each buffered post is encoded once, not at every save."""
+    docs = lane.encoded
+    for uid, e in lane.buffer.items():
+        if uid not in docs:
+            docs[uid] = _dumps(enriched_doc(e))
+    doc = b'{"detector":%s,"buffer":[%s],"marks":%s}' % (
+        _dumps(detector_state(lane.detector)), b",".join(docs[uid] for uid in lane.buffer),
+        _dumps({str(p): at.isoformat() for p, at in lane.marks.items()}))
+    return zlib.compress(doc, 1)
+
+
+def _dumps(doc) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def restore_lane(value: bytes | None, new_detector: Callable[[], Detector]) -> Lane:

@@ -26,6 +26,7 @@ from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 
 log = logging.getLogger(__name__)
+RAW_LIMIT = 1_048_576   # a bad message is kept whole in its dead letter (a bundle of enriched posts included)
 
 
 @dataclass
@@ -35,17 +36,20 @@ class Batch:
     letters: list[DeadLetter] = field(default_factory=list)
     records: int = 0
 
+    @property
+    def rows(self) -> int:
+        return len(self.posts) + len(self.alerts) + len(self.letters)
 
-def decode_batch(records, names: TopicNames) -> Batch:
-    """Kafka records (topic, partition, offset, timestamp ms, value) -> rows to write, pure. Undecodable -> dead letters."""
-    batch = Batch()
+
+def decode_batch(records, names: TopicNames, batch: Batch | None = None) -> Batch:
+    """Kafka records (topic, partition, offset, timestamp ms, value) -> rows to write (added to `batch` if
+    given), pure. Undecodable -> dead letters."""
+    batch = batch if batch is not None else Batch()
     for r in records:
         batch.records += 1
         try:
             if r.topic == names.enriched:
-                decoded = codec.decode_enriched(r.value)
-                if decoded is not None:
-                    batch.posts.append(decoded[1])
+                batch.posts.extend(e for _, e in codec.decode_enriched(r.value))
             elif r.topic == names.alerts:
                 a = codec.decode_alert(r.value)
                 batch.alerts[a.alert_id] = a
@@ -53,7 +57,7 @@ def decode_batch(records, names: TopicNames) -> Batch:
                 batch.letters.append(codec.decode_dead_letter(r.value))
         except codec.BadMessage as e:
             batch.letters.append(DeadLetter(origin=f"{r.topic}[{r.partition}]@{r.offset}",
-                                            raw=(r.value or b"")[:65536].decode("utf-8", "replace"),
+                                            raw=(r.value or b"")[:RAW_LIMIT].decode("utf-8", "replace"),
                                             reason=str(e),   # the broker's time: the same on a redelivery
                                             received_at=datetime.fromtimestamp(r.timestamp / 1000, timezone.utc)))
     return batch
@@ -90,15 +94,14 @@ async def run_sink(k: Kafka, consumer, connect: Callable[[], object], stop: asyn
     store = None
     stats = {"batches": 0, "records": 0, "new_posts": 0, "snapshots": 0, "letters": 0, "failures": 0}
     while not stop.is_set():
-        records, deadline = [], time.monotonic() + k.sink_within_s
-        while len(records) < k.sink_batch and time.monotonic() < deadline and not stop.is_set():
+        batch, deadline = Batch(), time.monotonic() + k.sink_within_s
+        while batch.rows < k.sink_batch and time.monotonic() < deadline and not stop.is_set():
             got = await consumer.getmany(timeout_ms=max(1, int((deadline - time.monotonic()) * 1000)),
-                                         max_records=k.sink_batch - len(records))
+                                         max_records=k.sink_batch - batch.rows)   # a message has a row or more
             for part in got.values():
-                records.extend(part)
-        if not records:
+                decode_batch(part, names, batch)
+        if not batch.records:
             continue
-        batch = decode_batch(records, names)
         delay = 0.5
         while True:                      # the same batch until it is written: nothing skipped, no offset moved
             try:

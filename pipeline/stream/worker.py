@@ -4,8 +4,8 @@
                         \\-- undecodable / wrong schema --> posts.dlq.v1
 
 `enrich` decodes replay records and calls enrich_batch (the expensive stage; every worker takes a share of the
-raw partitions). `detect` re-keys nothing itself: every enriched post carries its district as the key, so a
-district's posts meet in one partition and one lane (pipeline/stream/lane.py), whose state lives in the Faust
+raw partitions) and sends the results as bundles, one per raw partition (codec.py). `detect` re-keys nothing
+itself: every bundle carries its district as the key, so a district's posts meet in one partition and one lane (pipeline/stream/lane.py), whose state lives in the Faust
 table `lanes` (changelog topic, restored after a restart or rebalance). A batch's outputs are delivered before
 its offsets are committed and before the lane is saved; a crash makes Kafka redeliver, and the lane skips
 posts it already has.
@@ -14,7 +14,6 @@ posts it already has.
 """
 from __future__ import annotations
 
-import base64
 import logging
 import os
 import time
@@ -34,6 +33,7 @@ from pipeline.topics import Topic
 
 log = logging.getLogger(__name__)
 RAW_LIMIT = 65_536   # bytes of an undecodable message kept in its dead letter
+DETECT_BUNDLES = 50  # messages of posts.enriched.v1 per detection batch (a bundle holds up to enrich_batch posts)
 
 
 def raw_text(value: bytes | None) -> str:
@@ -89,7 +89,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
         store="memory://", datadir=str(datadir),
         topic_partitions=k.partitions, topic_replication_factor=k.replication, topic_allow_declare=True,
         topic_disable_leader=True, web_enabled=False, consumer_auto_offset_reset="earliest",
-        broker_commit_interval=1.0, producer_max_request_size=8_000_000, producer_compression_type="gzip",
+        broker_commit_interval=1.0, producer_max_request_size=8_000_000,   # lanes are compressed already
         table_standby_replicas=0, stream_wait_empty=True, consumer_max_fetch_size=16 * 1024 * 1024, broker_session_timeout=k.session_timeout_s,
         broker_heartbeat_interval=min(3.0, k.session_timeout_s / 4))
     app.dense_topics = {names.raw, names.enriched}     # commits never skip their offsets (offsets.py)
@@ -104,7 +104,8 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
     enriched = app.topic(names.enriched, key_type=str, value_type=bytes, key_serializer="json",
                          value_serializer="raw", partitions=k.partitions, replicas=k.replication)
     lanes = app.Table("lanes", default=None, partitions=k.partitions, use_partitioner=True, key_type=str,
-                      value_type=str)         # value: base64 of the compressed lane (lane.py), JSON-serialized
+                      value_type=bytes,          # value (raw, bytes): the compressed lane (lane.py)
+                      extra_topic_configs={"max.message.bytes": str(8 * 1024 * 1024)})   # a long buffer fits
     key = detection_key(kit)
     new_detector = detector_factory(settings, topics)
     key_bytes = app.serializers.dumps_key(str, key, serializer="json")   # as Faust writes it (changelog too)
@@ -152,33 +153,33 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                                               raw=raw_text(ev.message.value), reason=str(e),   # broker time:
                                               received_at=datetime.fromtimestamp(ev.message.timestamp,  # same
                                                                                  timezone.utc)))  # when redone
-            done = enrich_batch(posts, kit)
-            # delivered before take_events acks the batch
-            await out.deliver(names.enriched, ((key_bytes, codec.encode_enriched(e, src)) for e, src in zip(done, srcs)))
+            by_src: dict[int, list] = {}
+            for e, src in zip(enrich_batch(posts, kit), srcs):
+                by_src.setdefault(src, []).append(e)
+            # delivered before take_events acks the batch: one bundle per raw partition (codec.py)
+            await out.deliver(names.enriched, ((key_bytes, value) for src, done in by_src.items()
+                                               for value in codec.encode_enriched(done, src)))
             await out.deliver(names.dlq, ((d.origin.encode(), codec.encode_dead_letter(d)) for d in letters))
             stats["enriched"] += len(posts)
             stats["dead_letters"] += len(letters)
             stats["enrich_s"] += time.perf_counter() - t
 
     async def _detect(stream):
-        async for events in batches(stream, 1000, k.batch_within_s):
+        async for events in batches(stream, DETECT_BUNDLES, k.batch_within_s):
             wall, t = time.monotonic(), time.perf_counter()
             by_key: dict[str, list] = {}
             for ev in events:
                 items = by_key.setdefault(ev.key, [])
                 try:
-                    decoded = codec.decode_enriched(ev.message.value)
+                    items.extend(codec.decode_enriched(ev.message.value))
                 except codec.BadMessage as e:
                     log.error("пропущено сообщение %s[%d]@%d: %s", ev.message.topic, ev.message.partition,
                               ev.message.offset, e)
-                    continue
-                if decoded is not None:
-                    items.append(decoded)
             for lane_key, items in by_key.items():
                 act = activity.setdefault(lane_key, Activity(started=wall))
                 saved = lanes.get(lane_key)
                 if saved is None or cache.get(lane_key, (None,))[0] is not saved:   # not the value we wrote last
-                    lane = restore_lane(base64.b64decode(saved) if saved else None, new_detector)
+                    lane = restore_lane(saved, new_detector)
                 else:
                     lane = cache[lane_key][1]
                 cache.pop(lane_key, None)        # until saved again, the table's value is the only truth
@@ -189,7 +190,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                 await out.deliver(names.alerts, ((a.alert_id.encode(), codec.encode_alert(a)) for a in found))
                 if new or had != len(lane.buffer) or items:
                     await co_partitioned(events[-1].message.partition)
-                    lanes[lane_key] = base64.b64encode(lane_state(lane)).decode("ascii")
+                    lanes[lane_key] = lane_state(lane)
                 cache[lane_key] = (lanes.get(lane_key), lane)
                 stats["detected"] += had - len(lane.buffer)
                 stats["alerts"] += len(found)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import random
+import zlib
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -80,8 +82,14 @@ def _lane_alerts(chunks, partitions=2, idle_s=3.0, lateness_s=0.0):
 def test_a_lane_fed_two_interleaved_partitions_detects_in_event_time_like_the_embedded_runner():
     posts = stream()
     whole, _ = run_detector(posts)
+    got, lane = _lane_alerts(interleaved_chunks(posts))
+    assert got == whole
+    assert lane.buffer == {}
+
+
+def interleaved_chunks(posts, seed=7):
     parts = {0: [p for i, p in enumerate(posts) if i % 3 == 0], 1: [p for i, p in enumerate(posts) if i % 3]}
-    rng = random.Random(7)
+    rng = random.Random(seed)
     chunks, wall = [], 0.0
     while parts[0] or parts[1]:                 # each partition in order, the two interleaved at random
         src = rng.choice([p for p in parts if parts[p]])
@@ -90,9 +98,20 @@ def test_a_lane_fed_two_interleaved_partitions_detects_in_event_time_like_the_em
         parts[src] = parts[src][n:]
         wall += 0.1
     chunks.append((wall + 10, []))              # input stopped: both partitions idle, the rest is released
-    got, lane = _lane_alerts(chunks)
-    assert got == whole
-    assert lane.buffer == {}
+    return chunks
+
+
+def test_a_lane_kept_between_batches_saves_the_state_a_fresh_encoding_gives():
+    lane, activity, waited = Lane(Detector(CONFIG, TOPICS)), Activity(started=0.0), 0
+    for wall, items in interleaved_chunks(stream(), seed=3):
+        admit(lane, items, activity, wall)
+        release(lane, 2, activity, wall, 3.0, 0.0)
+        saved = lane_state(lane)                # the buffered posts' JSON made once and reused
+        fresh = Lane(lane.detector, dict(lane.buffer), dict(lane.marks))
+        assert zlib.decompress(saved) == zlib.decompress(lane_state(fresh))
+        assert set(lane.encoded) == set(lane.buffer)      # released posts are forgotten
+        waited = max(waited, len(lane.buffer))
+    assert waited >= 3 and lane.buffer == {}
 
 
 def test_a_lane_waits_for_a_partition_it_has_not_heard_from_until_it_is_idle():
@@ -118,12 +137,34 @@ def test_a_lane_skips_posts_it_already_has():
 def test_codecs_round_trip_records():
     e = post("vk:-1_2", 10, settlement="Лычково", parent="vk:-1_1", also=(("roads", 0.4),))
     assert codec.decode_post(codec.encode_post(e.post), 20_000) == e.post
-    assert codec.decode_enriched(codec.encode_enriched(e, 3)) == (3, e)
-    assert codec.decode_enriched(codec.TICK) is None
+    (value,) = codec.encode_enriched([e], 3)
+    assert codec.decode_enriched(value) == [(3, e)]
+    assert codec.decode_enriched(codec.TICK) == []
     (alert,), _ = Detector(CONFIG, TOPICS).process(post("e", 0, topic="emergency", score=0.99)), None
     assert codec.decode_alert(codec.encode_alert(alert)) == alert
     d = DeadLetter(origin="x.jsonl:3", raw="{", reason="некорректный JSON", received_at=datetime.now(timezone.utc))
     assert codec.decode_dead_letter(codec.encode_dead_letter(d)) == d
+
+
+def test_enriched_posts_travel_in_bundles_under_the_size_limit_in_order_without_lemmas():
+    posts = [replace(post(f"p{i}", i, text="нет воды " * (i + 1)), lemmas=("нет", "вода")) for i in range(7)]
+    one = len(codec.encode_enriched(posts[-1:], 2)[0])
+    values = codec.encode_enriched(posts, 2, limit=2 * one)
+    assert len(values) > 2 and all(len(v) <= 2 * one for v in values)
+    got = [item for v in values for item in codec.decode_enriched(v)]
+    assert got == [(2, replace(p, lemmas=())) for p in posts]
+    assert [len(v) for v in codec.encode_enriched(posts[-1:], 2, limit=10)] == [one]   # too large: alone
+    assert codec.encode_enriched([], 2) == []
+
+
+@pytest.mark.parametrize("value, reason", [
+    (b'{"kind": "post", "src": 1, "post": {}}', "сообщение обогащённых постов не по схеме: ValueError(\"kind='post'\")"),
+    (b'{"kind": "posts", "src": 1, "posts": [{"post": {}}]}', "сообщение обогащённых постов не по схеме: KeyError('id')"),
+])
+def test_bad_enriched_messages_get_a_russian_reason(value, reason):
+    with pytest.raises(codec.BadMessage) as e:
+        codec.decode_enriched(value)
+    assert str(e.value) == reason
 
 
 @pytest.mark.parametrize("value, reason", [
