@@ -51,6 +51,7 @@ def _md(text: str) -> tuple[int, int]:
 class Calendar:
     def __init__(self, campaigns: list[Campaign]):
         self.campaigns = campaigns
+        self._drops: dict[tuple[str, date], float] = {}      # threshold() asks per post: (topic, day) -> drop
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Calendar":
@@ -71,8 +72,14 @@ class Calendar:
 
     def threshold(self, topic: str, at: datetime, base: float) -> float:
         """The topic threshold at `at` (event time): lower by the largest drop of the seasons running then."""
-        drops = [c.threshold_drop for c in self.active(at.date()) if topic in c.topics]
-        return round(base - max(drops, default=0.0), 4)
+        key = (topic, at.date())
+        drop = self._drops.get(key)
+        if drop is None:
+            if len(self._drops) > 100_000:
+                self._drops.clear()
+            drop = self._drops[key] = max((c.threshold_drop for c in self.active(key[1]) if topic in c.topics),
+                                          default=0.0)
+        return round(base - drop, 4)
 
     def reminders(self, since: date, until: date) -> list[tuple[Campaign, date, date]]:
         """(campaign, reminder day, season start) for reminder days in (since, until]."""
