@@ -169,10 +169,22 @@ class GuardedApp(faust.App):
     recovery_stall_s: float = 15.0
     hole_s: float = 10.0
     watch_s: float = 2.0
+    # Faust asks aiokafka for a 1.5 s fetch_max_wait and offers no setting. aiokafka keeps one fetch in flight
+    # per broker, so a fetch waiting on partitions with nothing new (the changelog, a drained topic) held up
+    # partitions that had been drained meanwhile: one worker went from ~650-700 to ~825 posts/s with 100 ms.
+    fetch_max_wait_ms: int = 100
 
     def _new_consumer(self):
         consumer = super()._new_consumer()
         self.offsets = DenseOffsets(consumer, self.dense_topics).install()
+        thread = consumer._thread                  # Faust's AIOKafkaConsumerThread, before it starts
+        create = thread._create_worker_consumer
+
+        def create_worker_consumer(transport):
+            aiokafka_consumer = create(transport)
+            aiokafka_consumer._fetch_max_wait_ms = self.fetch_max_wait_ms     # read by its start()
+            return aiokafka_consumer
+        thread._create_worker_consumer = create_worker_consumer
         return consumer
 
     async def on_start(self) -> None:

@@ -5,10 +5,10 @@
 
 `enrich` decodes replay records and calls enrich_batch (the expensive stage; every worker takes a share of the
 raw partitions) and sends the results as bundles, one per raw partition (codec.py). `detect` re-keys nothing
-itself: every bundle carries its district as the key, so a district's posts meet in one partition and one lane (pipeline/stream/lane.py), whose state lives in the Faust
-table `lanes` (changelog topic, restored after a restart or rebalance). A batch's outputs are delivered before
-its offsets are committed and before the lane is saved; a crash makes Kafka redeliver, and the lane skips
-posts it already has.
+itself: every bundle carries its district as the key, so a district's posts meet in one partition and one lane
+(pipeline/stream/lane.py), whose state lives in the Faust table `lanes` (changelog topic, restored after a
+restart or rebalance). A batch's outputs are delivered before its offsets are committed and before the lane is
+saved; a crash makes Kafka redeliver, and the lane skips posts it already has.
 
     app = build_app(settings, kit, topics)       # faust.App; app.main() / `dozor worker` runs it
 """

@@ -194,3 +194,17 @@ def test_the_watch_resumes_and_seeks_a_stalled_changelog_once_per_period():
     for now in (120.0, 125.0, 136.0):
         asyncio.run(GuardedApp.mend_recovery(app, mended, now))
     assert calls == [("resume", [CL3]), ("seek", {CL3: 0}), ("resume", [CL3]), ("seek", {CL3: 0})]
+
+
+def test_the_worker_consumer_waits_at_most_fetch_max_wait_ms_for_a_fetch_not_fausts_fixed_1500():
+    app = GuardedApp("t-fetch-wait", broker="kafka://127.0.0.1:1", store="memory://", web_enabled=False)
+
+    async def main():
+        consumer = app.consumer._thread._create_worker_consumer(app.transport)   # as the consumer thread does
+        try:
+            return consumer._fetch_max_wait_ms, consumer._max_partition_fetch_bytes
+        finally:
+            await consumer.stop()
+
+    assert asyncio.run(main()) == (GuardedApp.fetch_max_wait_ms, app.conf.consumer_max_fetch_size)
+    assert GuardedApp.fetch_max_wait_ms == 100
