@@ -26,7 +26,13 @@ class BadMessage(Exception):
     """A message value we cannot use; str(e) is the Russian reason stored with the dead letter."""
 
 
-def _dumps(doc) -> bytes:
+def raw_text(value: bytes | None, limit: int) -> str:
+    """A message value as the `raw` of its dead letter: its first `limit` bytes as text."""
+    return (value or b"")[:limit].decode("utf-8", "replace")
+
+
+def json_bytes(doc) -> bytes:
+    """Compact UTF-8 JSON, as every value here is written (lane.py writes its state so too)."""
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -50,7 +56,7 @@ def post_record(p: Post) -> dict:
 
 
 def encode_post(p: Post) -> bytes:
-    return _dumps(post_record(p))
+    return json_bytes(post_record(p))
 
 
 def decode_post(value: bytes | None, max_chars: int) -> Post:
@@ -83,7 +89,7 @@ def encode_enriched(posts: list[EnrichedPost], src: int, limit: int = BUNDLE_BYT
     head, tail = b'{"kind":"posts","src":%d,"posts":[' % src, b"]}"
     out, chunk, size = [], [], len(head) + len(tail)
     for e in posts:
-        doc = _dumps(enriched_doc(e))
+        doc = json_bytes(enriched_doc(e))
         if chunk and size + len(doc) + 1 > limit:
             out.append(head + b",".join(chunk) + tail)
             chunk, size = [], len(head) + len(tail)
@@ -94,7 +100,7 @@ def encode_enriched(posts: list[EnrichedPost], src: int, limit: int = BUNDLE_BYT
     return out
 
 
-TICK = _dumps({"kind": "tick"})
+TICK = json_bytes({"kind": "tick"})
 
 
 def decode_enriched(value: bytes | None) -> list[tuple[int, EnrichedPost]]:
@@ -112,7 +118,7 @@ def decode_enriched(value: bytes | None) -> list[tuple[int, EnrichedPost]]:
 
 
 def encode_alert(a: Alert) -> bytes:
-    return _dumps({"alert_id": a.alert_id, "kind": a.kind, "topic": a.topic, "settlement": a.settlement,
+    return json_bytes({"alert_id": a.alert_id, "kind": a.kind, "topic": a.topic, "settlement": a.settlement,
                    "level": a.level, "score": a.score, "created_at": a.created_at.isoformat(),
                    "updated_at": a.updated_at.isoformat(), "first_at": a.first_at.isoformat(),
                    "last_at": a.last_at.isoformat(), "post_uids": list(a.post_uids), "sources": list(a.sources),
@@ -133,7 +139,7 @@ def decode_alert(value: bytes | None) -> Alert:
 
 
 def encode_dead_letter(d: DeadLetter) -> bytes:
-    return _dumps({"origin": d.origin, "raw": d.raw, "reason": d.reason, "received_at": d.received_at.isoformat()})
+    return json_bytes({"origin": d.origin, "raw": d.raw, "reason": d.reason, "received_at": d.received_at.isoformat()})
 
 
 def decode_dead_letter(value: bytes | None) -> DeadLetter:

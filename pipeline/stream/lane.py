@@ -26,7 +26,7 @@ from typing import Callable
 from alerting.detect import Detector
 from alerting.state import detector_state, restore_detector
 from pipeline.records import Alert, EnrichedPost
-from pipeline.stream.codec import enriched_doc, enriched_from_doc
+from pipeline.stream.codec import enriched_doc, enriched_from_doc, json_bytes
 
 
 @dataclass
@@ -96,15 +96,11 @@ def lane_state(lane: Lane) -> bytes:
     docs = lane.encoded
     for uid, e in lane.buffer.items():
         if uid not in docs:
-            docs[uid] = _dumps(enriched_doc(e))
+            docs[uid] = json_bytes(enriched_doc(e))
     doc = b'{"detector":%s,"buffer":[%s],"marks":%s}' % (
-        _dumps(detector_state(lane.detector)), b",".join(docs[uid] for uid in lane.buffer),
-        _dumps({str(p): at.isoformat() for p, at in lane.marks.items()}))
+        json_bytes(detector_state(lane.detector)), b",".join(docs[uid] for uid in lane.buffer),
+        json_bytes({str(p): at.isoformat() for p, at in lane.marks.items()}))
     return zlib.compress(doc, 1)
-
-
-def _dumps(doc) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def restore_lane(value: bytes | None, new_detector: Callable[[], Detector]) -> Lane:

@@ -23,7 +23,7 @@ partition's commits would stop at it for good while later posts went on. `holes`
 unacked while later offsets are acked, and the app seeks back to it (the posts after it are processed twice,
 which the lane and the sink ignore by uid).
 
-GuardedApp also watches table recovery (see its docstring).
+GuardedApp also watches table recovery and shortens Faust's fixed fetch wait (see its docstring).
 
     app = GuardedApp(...); app.dense_topics = {"posts.raw.v1", "posts.enriched.v1"}
 """
@@ -156,8 +156,9 @@ def stalled_changelogs(recovery: Any, now: float, after_s: float, mended: dict) 
 
 
 class GuardedApp(faust.App):
-    """faust.App whose consumer never commits over records it did not process (see the module docstring), and
-    whose table recovery does not wait forever for changelog records a rebalance swallowed.
+    """faust.App whose consumer never commits over records it did not process (see the module docstring),
+    whose table recovery does not wait forever for changelog records a rebalance swallowed, and whose fetches
+    wait at most `fetch_max_wait_ms` for new records.
 
     A rebalance test under CPU load once left a worker in recovery for good: no record of the lanes' changelog
     partition arrived, though aiokafka reported no fetch trouble. A trace shows, at every rebalance, the

@@ -57,7 +57,7 @@ def decode_batch(records, names: TopicNames, batch: Batch | None = None) -> Batc
                 batch.letters.append(codec.decode_dead_letter(r.value))
         except codec.BadMessage as e:
             batch.letters.append(DeadLetter(origin=f"{r.topic}[{r.partition}]@{r.offset}",
-                                            raw=(r.value or b"")[:RAW_LIMIT].decode("utf-8", "replace"),
+                                            raw=codec.raw_text(r.value, RAW_LIMIT),
                                             reason=str(e),   # the broker's time: the same on a redelivery
                                             received_at=datetime.fromtimestamp(r.timestamp / 1000, timezone.utc)))
     return batch

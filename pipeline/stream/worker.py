@@ -36,10 +36,6 @@ RAW_LIMIT = 65_536   # bytes of an undecodable message kept in its dead letter
 DETECT_BUNDLES = 50  # messages of posts.enriched.v1 per detection batch (a bundle holds up to enrich_batch posts)
 
 
-def raw_text(value: bytes | None) -> str:
-    return (value or b"")[:RAW_LIMIT].decode("utf-8", "replace")
-
-
 def fatal(agent: str, e: Exception) -> None:
     """Crash-only: an agent that fails takes the worker down (a supervisor restarts it). Nothing of the failed
     batch was committed, and the lanes are restored from the changelog, as after kill -9."""
@@ -149,10 +145,11 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                     posts.append(codec.decode_post(ev.message.value, kit.max_text_chars))
                     srcs.append(ev.message.partition)
                 except codec.BadMessage as e:
-                    letters.append(DeadLetter(origin=f"{ev.message.topic}[{ev.message.partition}]@{ev.message.offset}",
-                                              raw=raw_text(ev.message.value), reason=str(e),   # broker time:
-                                              received_at=datetime.fromtimestamp(ev.message.timestamp,  # same
-                                                                                 timezone.utc)))  # when redone
+                    m = ev.message
+                    letters.append(DeadLetter(origin=f"{m.topic}[{m.partition}]@{m.offset}",
+                                              raw=codec.raw_text(m.value, RAW_LIMIT), reason=str(e),
+                                              # the broker's time: the same when the batch is redone
+                                              received_at=datetime.fromtimestamp(m.timestamp, timezone.utc)))
             by_src: dict[int, list] = {}
             for e, src in zip(enrich_batch(posts, kit), srcs):
                 by_src.setdefault(src, []).append(e)
