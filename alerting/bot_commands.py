@@ -17,7 +17,7 @@ from alerting.render import local_time, plural
 from alerting.risk_store import RiskStore
 from storage.rows import aware
 from alerting.risk_text import hours, history_text
-from pipeline.topics import Topic
+from core.taxonomy import Topic
 
 HELP = ("Команды Дозора:\n"
         "/risks — открытые риски\n"

@@ -1,4 +1,4 @@
-"""Preventive campaigns: the seasonal threat calendar (pipeline/data/campaigns.yaml), reminders before a season
+"""Preventive campaigns: the seasonal threat calendar (alerting/data/campaigns.yaml), reminders before a season
 with the last years' volume on its topics, and season-aware detection thresholds. Pure, but for `volume`.
 
     calendar = Calendar.load()                              # or Calendar.load(settings.campaigns_file)
@@ -56,7 +56,7 @@ class Calendar:
     @classmethod
     def load(cls, path: Path | None = None) -> "Calendar":
         raw = (Path(path).read_text(encoding="utf-8") if path else
-               resources.files("pipeline").joinpath("data/campaigns.yaml").read_text(encoding="utf-8"))
+               resources.files("alerting").joinpath("data/campaigns.yaml").read_text(encoding="utf-8"))
         out = []
         for key, c in (yaml.safe_load(raw) or {}).get("campaigns", {}).items():
             try:

@@ -12,8 +12,8 @@ from html import escape
 from alerting.lifecycle import OPEN, Risk, Sla
 from alerting.render import LEVEL_MARK, local_time, plural, shorten
 from alerting.risk_text import sla_text, state_text
-from pipeline.records import Alert
-from pipeline.topics import Topic
+from core.records import Alert
+from core.taxonomy import Topic
 
 LIMIT = 4096                      # Telegram's message length
 

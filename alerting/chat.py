@@ -24,8 +24,8 @@ from alerting.card import card_html, keyboard, notice_html
 from alerting.lifecycle import Risk, RiskEvent, Sla
 from alerting.risk_store import text_hash
 from alerting.risk_text import event_text
-from pipeline.records import Alert
-from pipeline.topics import Topic
+from core.records import Alert
+from core.taxonomy import Topic
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from pipeline.records import OTHER_TOPIC, Alert, EnrichedPost
-from pipeline.settings import LEVELS, Detection
-from pipeline.topics import Topic
+from core.records import OTHER_TOPIC, Alert, EnrichedPost
+from core.settings import LEVELS, Detection
+from core.taxonomy import Topic
 
 SNIPPET_CHARS = 280
 

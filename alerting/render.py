@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from pipeline.records import Alert
-from pipeline.topics import Topic
+from core.records import Alert
+from core.taxonomy import Topic
 
 LEVEL_MARK = {"низкий": "⚪", "средний": "🟡", "высокий": "🟠", "критический": "🔴"}
 SNIPPET_CHARS = 160

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from alerting.answers import Answer
 from alerting.lifecycle import OPEN, Risk, RiskEvent, replay
-from pipeline.records import Alert
+from core.records import Alert
 from storage.rows import alert_from_row, aware, utc
 
 EVENT_COLUMNS = ("alert_id", "event_id", "seq", "at", "event", "state", "actor", "details", "dataset")

@@ -18,7 +18,7 @@ from typing import Protocol
 from alerting.answers import DOMAINS, Answer, domain
 from alerting.lifecycle import Risk, RiskEvent, Sla, apply, due_sla, start
 from alerting.reaction import NEGATIVE, Mention, Reaction, next_step
-from pipeline.records import Alert, EnrichedPost
+from core.records import Alert, EnrichedPost
 
 KEEP = timedelta(days=7)          # risks and posts idle this long are forgotten (the store keeps them)
 

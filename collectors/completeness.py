@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from pipeline.settings import Collect
-from storage.cursors import SourceStats
+from core.settings import Collect
+from core.sources import SourceStats
 
 MIN_HISTORY_H = 24
 MIN_HISTORY_POSTS = 5

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from collectors.parse import (MAX_TEXT_CHARS, InputError, csv_row_to_post, replay_record_to_post,
                               tg_message_to_post)
-from pipeline.records import DeadLetter, Post
+from core.records import DeadLetter, Post
 
 Item = Post | DeadLetter
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
 
-from pipeline.records import Post, Reactions
+from core.records import Post, Reactions
 
 MAX_TEXT_CHARS = 20_000
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from collectors.base import SOURCE_KINDS, SourceConfig
+from core.sources import SOURCE_KINDS, SourceConfig
 
 PLATFORMS = ("vk", "telegram")
 FIELDS = {"platform", "id", "name", "kind", "settlement", "poll_s"}

@@ -23,7 +23,7 @@ from telethon import TelegramClient, errors, utils
 from telethon.tl import types
 
 from collectors.backoff import Action, RetryPolicy, Verdict, call_with_retry
-from collectors.base import Batch, Cursor, SourceConfig
+from core.sources import Batch, Cursor, SourceConfig
 from collectors.telegram_parse import TgChat, TgMessage, comment_to_post, edit_stamp, message_to_post
 
 log = logging.getLogger(__name__)

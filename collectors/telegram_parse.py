@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from collectors.parse import tg_message_url
-from pipeline.records import Post, Reactions
+from core.records import Post, Reactions
 
 
 @dataclass(frozen=True, slots=True)

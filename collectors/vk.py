@@ -32,11 +32,11 @@ from requests.adapters import HTTPAdapter
 from vk_api.exceptions import ApiError, ApiHttpError, VkApiError
 
 from collectors.backoff import Action, RetryPolicy, SourceUnavailable, Verdict, call_with_retry
-from collectors.base import Batch, Cursor, SourceConfig
+from core.sources import Batch, Cursor, SourceConfig
 from collectors.parse import InputError
 from collectors.vk_parse import (classify_http_status, classify_vk_error, comment_to_post, count_of,
                                  group_display_name, group_items, is_deleted, item_id, item_time, wall_item_to_post)
-from pipeline.records import Post
+from core.records import Post
 
 log = logging.getLogger(__name__)
 

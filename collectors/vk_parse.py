@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from collectors.backoff import Action, Verdict
 from collectors.parse import InputError
-from pipeline.records import Post, Reactions
+from core.records import Post, Reactions
 
 
 def source_key(gid: int) -> str:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.settings import Settings
+from core.settings import Settings
 
 
 def _store(settings: Settings, dsn: str | None):
@@ -56,7 +56,7 @@ def replay_items(settings: Settings, items, store, dataset: str, print_new: bool
     from alerting.render import card_text
     from pipeline.embedded import run_embedded
     from pipeline.kit import load_kit
-    from pipeline.topics import load_topics
+    from core.taxonomy import load_topics
 
     topics = load_topics(settings.topics_file)
     kit = load_kit(settings)
@@ -100,7 +100,7 @@ def cmd_demo(args, settings: Settings) -> int:
 def cmd_alerts(args, settings: Settings) -> int:
     from alerting.export import alert_json
     from alerting.render import card_text
-    from pipeline.topics import load_topics
+    from core.taxonomy import load_topics
     from storage.clickhouse import ClickHouseStore
 
     store = ClickHouseStore.connect(args.db or settings.clickhouse_dsn)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from pipeline.settings import Settings
+from core.settings import Settings
 
 
 def cmd_bot(args, settings: Settings) -> int:
@@ -17,7 +17,7 @@ def cmd_bot(args, settings: Settings) -> int:
     from alerting.chat import AlertChat
     from alerting.risk_store import RiskStore
     from pipeline.cli import _store
-    from pipeline.topics import load_topics
+    from core.taxonomy import load_topics
 
     if not settings.telegram.enabled:
         print("Ошибка: бот не настроен — задайте DOZOR_TELEGRAM__BOT_TOKEN и DOZOR_TELEGRAM__ALERT_CHAT_ID "

@@ -11,8 +11,8 @@ from classifiers import registry
 from classifiers.dataset import DataSource, read_csv_examples
 from classifiers.evaluate import evaluate, format_report
 from classifiers.models import TASKS
-from pipeline.settings import Settings
-from pipeline.topics import load_topics
+from core.settings import Settings
+from core.taxonomy import load_topics
 
 LABEL_COLUMNS = ("uid", "task", "label", "text", "who", "labelled_at", "source")
 

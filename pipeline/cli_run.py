@@ -12,7 +12,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from pipeline.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger("dozor.run")
 
@@ -136,7 +136,7 @@ def cmd_run(args, settings: Settings) -> int:
     from pipeline.cli import _store, risk_tracker
     from pipeline.kit import load_kit
     from pipeline.live import EmbeddedHandler, LiveRunner
-    from pipeline.topics import load_topics
+    from core.taxonomy import load_topics
     from storage.cursors import ClickHouseCursorStore
     from zoneinfo import ZoneInfo
 

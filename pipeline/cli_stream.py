@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.settings import Settings
+from core.settings import Settings
 
 
 def cmd_worker(args, settings: Settings) -> int:
@@ -25,7 +25,7 @@ def cmd_worker(args, settings: Settings) -> int:
     from pipeline.kit import load_kit
     from pipeline.stream.broker import ensure_topics
     from pipeline.stream.worker import build_app
-    from pipeline.topics import load_topics
+    from core.taxonomy import load_topics
 
     kit = load_kit(settings)
     loop = asyncio.new_event_loop()

@@ -9,7 +9,7 @@ import time
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from pipeline.settings import Settings
+from core.settings import Settings
 
 DATASET = "demo"
 

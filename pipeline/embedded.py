@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from alerting.detect import Detector
 from alerting.workflow import RiskTracker
 from pipeline.enrich import Kit, enrich_batch
-from pipeline.records import Alert, DeadLetter, EnrichedPost, Post
+from core.records import Alert, DeadLetter, EnrichedPost, Post
 from storage.clickhouse import ClickHouseStore
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from classifiers.features import Doc
 from classifiers.models import Models
 from pipeline import geo, text
-from pipeline.records import EnrichedPost, Post, TopicScore
+from core.records import EnrichedPost, Post, TopicScore
 
 TOXIC_AT = 0.5
 TOP_TOPICS = 3

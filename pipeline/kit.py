@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pipeline import geo
 from pipeline.enrich import Kit
-from pipeline.settings import Settings
-from pipeline.topics import load_topics
+from core.settings import Settings
+from core.taxonomy import load_topics
 from pipeline.training import ensure_models
 
 

@@ -21,15 +21,17 @@ from alerting.detect import Detector
 from alerting.risk_store import RiskStore
 from alerting.workflow import RiskTracker
 from collectors.backoff import Action, SourceUnavailable
-from collectors.base import Collector, CursorStore, SourceConfig
+from collectors.base import Collector, CursorStore
+from core.sources import SourceConfig
 from collectors.completeness import Notice, assess
 from pipeline import failpoints
 from pipeline.embedded import detect_in_order
 from pipeline.enrich import Kit, enrich_batch
-from pipeline.records import Alert, EnrichedPost, Post
-from pipeline.settings import Collect
+from core.records import Alert, EnrichedPost, Post
+from core.settings import Collect
 from storage.clickhouse import ClickHouseStore
-from storage.cursors import PollRecord, record_poll, source_stats
+from core.sources import PollRecord
+from storage.cursors import record_poll, source_stats
 from storage.rows import enriched_from_row
 
 log = logging.getLogger("dozor.run")
@@ -95,7 +97,7 @@ class KafkaHandler:
     detect, the sink stores. Returns once the broker has acknowledged every post (acks=all), so the cursor the
     runner saves next never runs ahead of what Kafka holds. New vs edited is the sink's business: (sent, 0)."""
 
-    kafka: object                                   # pipeline.settings.Kafka
+    kafka: object                                   # core.settings.Kafka
 
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
         import asyncio

@@ -5,7 +5,7 @@ from datetime import tzinfo
 
 from alerting.render import local_time, plural
 from pipeline.embedded import RunSummary
-from pipeline.topics import Topic
+from core.taxonomy import Topic
 from storage.clickhouse import ClickHouseStore, safe_dsn
 
 EXAMPLE_SQL = ("SELECT topic, settlement, count() AS posts, round(avg(negative), 2) AS negativity\n"

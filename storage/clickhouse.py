@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 import clickhouse_connect
 from clickhouse_connect.driver import options as _driver_options
 
-from pipeline.records import Alert, DeadLetter, EnrichedPost
+from core.records import Alert, DeadLetter, EnrichedPost
 from storage import rows
 
 class _PandasIfLoaded:

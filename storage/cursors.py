@@ -1,15 +1,14 @@
 """Live sources' state in ClickHouse: cursors (advanced only after their posts are stored) and the poll log.
 
-The cursor is a frozen collectors.base.Cursor; here it becomes one JSON string per source. The poll log feeds the
+The cursor is a frozen core.sources.Cursor; here it becomes one JSON string per source. The poll log feeds the
 per-source figures: last success, last post time, posts per hour, errors in a row.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from collectors.base import Cursor
+from core.sources import Cursor, PollRecord, SourceStats
 from storage.clickhouse import ClickHouseStore
 from storage.rows import aware
 
@@ -32,7 +31,7 @@ def cursor_from_json(source: str, text: str) -> Cursor:
 
 
 class ClickHouseCursorStore:
-    """collectors.base.CursorStore over the source_cursors table."""
+    """core.sources.CursorStore over the source_cursors table."""
 
     def __init__(self, store: ClickHouseStore) -> None:
         self.store = store
@@ -46,33 +45,6 @@ class ClickHouseCursorStore:
     def put(self, cursor: Cursor) -> None:
         self.store.client.insert("source_cursors", [(cursor.source, cursor_to_json(cursor), datetime.now(timezone.utc))],
                                  column_names=("source", "cursor", "saved_at"))
-
-
-@dataclass(frozen=True, slots=True)
-class PollRecord:
-    source: str
-    polled_at: datetime
-    ok: bool
-    posts: int = 0
-    new_posts: int = 0
-    error: str = ""
-    action: str = ""
-    last_post_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SourceStats:
-    """What completeness is judged on, per source."""
-
-    source: str
-    last_success_at: datetime | None
-    last_post_at: datetime | None
-    posts_in_window: int            # posts published within the rate window (stored, any dataset)
-    window_hours: float             # the part of the rate window the source has been watched
-    longest_gap_s: float            # the longest pause between two posts within the rate window
-    failures_in_row: int
-    errors_total: int
-    last_error: str
 
 
 def record_poll(store: ClickHouseStore, r: PollRecord) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from pipeline.records import Alert, DeadLetter, EnrichedPost, Post, Reactions, TopicScore
+from core.records import Alert, DeadLetter, EnrichedPost, Post, Reactions, TopicScore
 
 RAW_LIMIT = 1_048_576   # bytes of a dead letter's raw input kept (a 1 MB text fits whole)
 

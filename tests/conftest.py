@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipeline.records import EnrichedPost, Post, TopicScore
+from core.records import EnrichedPost, Post, TopicScore
 
 MSK = timezone(timedelta(hours=3))
 T0 = datetime(2026, 3, 24, 8, 0, tzinfo=MSK)
@@ -50,5 +50,5 @@ def models_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def kit(models_dir):
     from pipeline.kit import load_kit
-    from pipeline.settings import Settings
+    from core.settings import Settings
     return load_kit(Settings(models_dir=models_dir))

@@ -9,7 +9,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from pipeline.settings import Kafka
+from core.settings import Kafka
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from typing import Callable
 
 from alerting.detect import Detector
 from alerting.state import detector_state, restore_detector
-from pipeline.records import Alert, EnrichedPost
+from core.records import Alert, EnrichedPost
 from pipeline.stream.codec import enriched_doc, enriched_from_doc, json_bytes
 
 

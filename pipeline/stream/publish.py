@@ -11,8 +11,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from pipeline.records import DeadLetter, Post
-from pipeline.settings import Kafka
+from core.records import DeadLetter, Post
+from core.settings import Kafka
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames, ensure_topics
 

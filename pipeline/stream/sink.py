@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from pipeline.records import Alert, DeadLetter, EnrichedPost
-from pipeline.settings import Kafka
+from core.records import Alert, DeadLetter, EnrichedPost
+from core.settings import Kafka
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 

@@ -22,14 +22,14 @@ from datetime import datetime, timezone
 import faust
 
 from pipeline.enrich import Kit, enrich_batch
-from pipeline.records import DeadLetter
-from pipeline.settings import Settings
+from core.records import DeadLetter
+from core.settings import Settings
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 from pipeline.stream.lane import Activity, Lane, admit, lane_state, release, restore_lane
 from pipeline.stream.offsets import GuardedApp
 from pipeline.stream.output import Output
-from pipeline.topics import Topic
+from core.taxonomy import Topic
 
 log = logging.getLogger(__name__)
 RAW_LIMIT = 65_536   # bytes of an undecodable message kept in its dead letter

@@ -12,9 +12,9 @@ from alerting.bot import REFUSAL, Bot
 from alerting.chat import AlertChat
 from alerting.lifecycle import start
 from alerting.risk_store import RiskStore
-from pipeline.records import Alert
-from pipeline.settings import Settings
-from pipeline.topics import load_topics
+from core.records import Alert
+from core.settings import Settings
+from core.taxonomy import load_topics
 from tests.conftest import T0, make_enriched
 from tests.fakes.bot_api import FakeBotApi, html_error
 

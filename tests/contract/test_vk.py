@@ -14,10 +14,10 @@ import pytest
 from pydantic import SecretStr
 
 from collectors.backoff import Action, RetryPolicy, SourceUnavailable, Verdict, call_with_retry
-from collectors.base import SourceConfig
+from core.sources import SourceConfig
 from collectors.vk import PollStats, VKCollector
 from collectors.vk_parse import classify_vk_error
-from pipeline.records import Post, Reactions
+from core.records import Post, Reactions
 from tests.contract.fake_vk import FakeVK
 from tests.contract.vk_fixtures import (CLOSED, CLOSED_CLUB, DEM, LYCH, LYCHKOVO, NOW, PODSLUSHANO, ago, comment,
                                         reply, wall_post)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from pipeline.cli import main
-from pipeline.records import DeadLetter
+from core.records import DeadLetter
 from storage.clickhouse import ClickHouseStore, pseudonym
 from tests.conftest import make_enriched
 
@@ -34,8 +34,8 @@ def test_aggregates_follow_inserts_and_count_a_reinserted_uid_once(store):
 
 def test_stories_aggregate_counts_a_story_once_across_its_versions(store):
     from alerting.detect import Detector
-    from pipeline.settings import Detection
-    from pipeline.topics import load_topics
+    from core.settings import Detection
+    from core.taxonomy import load_topics
     det = Detector(Detection(), load_topics())
     alerts = []
     for i in range(6):
@@ -76,7 +76,7 @@ def test_authors_are_stored_as_salted_pseudonyms(dsn):
 
 
 def test_the_salt_comes_from_the_secret_setting(dsn, monkeypatch):
-    from pipeline.settings import Settings
+    from core.settings import Settings
     monkeypatch.setenv("DOZOR_CLICKHOUSE__AUTHOR_SALT", "from-env")
     settings = Settings()
     assert "from-env" not in repr(settings)                              # a SecretStr is not printed
@@ -128,11 +128,11 @@ def test_live_detection_counts_one_resident_once_across_a_restart(dsn, kit):
     """`dozor run` warms a fresh detector from stored posts (pseudonymised authors): live posts must carry the
     same pseudonyms, or one resident before and after a restart would count as two authors."""
     from alerting.detect import Detector
-    from collectors.base import SourceConfig
+    from core.sources import SourceConfig
     from pipeline.live import EmbeddedHandler
-    from pipeline.records import Post
-    from pipeline.settings import Settings
-    from pipeline.topics import load_topics
+    from core.records import Post
+    from core.settings import Settings
+    from core.taxonomy import load_topics
     from tests.conftest import T0
 
     store = ClickHouseStore.connect(dsn, author_salt="s3cret")

@@ -12,7 +12,7 @@ from classifiers import registry
 from classifiers.dataset import DataSource, Example, split_holdout
 from classifiers.evaluate import evaluate
 from classifiers.train import RECIPES, SEED_RECIPES, recipe_for
-from pipeline.topics import load_topics
+from core.taxonomy import load_topics
 from pipeline.training import to_docs, train
 
 CODES = tuple(load_topics())

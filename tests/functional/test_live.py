@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 
 from alerting.detect import Detector
-from collectors.base import SourceConfig
+from core.sources import SourceConfig
 from collectors.telegram import TelegramCollector
 from collectors.vk import VKCollector
 from pipeline.live import EmbeddedHandler, LiveRunner
-from pipeline.settings import Collect, Settings
-from pipeline.topics import load_topics
+from core.settings import Collect, Settings
+from core.taxonomy import load_topics
 from storage.cursors import ClickHouseCursorStore
 from tests.conftest import T0, make_enriched
 from tests.contract.fake_vk import FakeVK

@@ -12,8 +12,8 @@ from alerting.chat import AlertChat, ChatSink
 from alerting.detect import Detector
 from alerting.risk_store import RiskStore, RiskStoreSink
 from alerting.workflow import RiskTracker
-from pipeline.settings import Settings
-from pipeline.topics import load_topics
+from core.settings import Settings
+from core.taxonomy import load_topics
 from tests.conftest import T0, make_enriched
 from tests.fakes.bot_api import FakeBotApi
 

@@ -7,12 +7,12 @@ from collections import namedtuple
 from datetime import datetime, timezone
 
 from alerting.detect import Detector
-from pipeline.records import DeadLetter
-from pipeline.settings import Detection, Kafka
+from core.records import DeadLetter
+from core.settings import Detection, Kafka
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 from pipeline.stream.sink import decode_batch, run_sink, write_batch
-from pipeline.topics import load_topics
+from core.taxonomy import load_topics
 from storage.clickhouse import StoreError
 from tests.conftest import make_enriched as post
 

@@ -5,9 +5,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from alerting.detect import Detector
-from pipeline.records import DeadLetter
-from pipeline.settings import Detection
-from pipeline.topics import load_topics
+from core.records import DeadLetter
+from core.settings import Detection
+from core.taxonomy import load_topics
 from storage.clickhouse import ClickHouseStore
 from storage.rows import alert_from_row
 from tests.conftest import make_enriched

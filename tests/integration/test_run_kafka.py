@@ -9,7 +9,7 @@ import subprocess
 import sys
 import uuid
 
-from pipeline.settings import Kafka
+from core.settings import Kafka
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 from tests.contract.fake_vk import FakeVK

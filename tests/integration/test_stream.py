@@ -20,7 +20,7 @@ def embedded(chdb_root, models_dir):
     """The demo week as `dozor replay` runs it (embedded runner): (post uids, alert id -> post uids)."""
     from collectors.files import read_files
     from pipeline.cli import replay_items
-    from pipeline.settings import Settings
+    from core.settings import Settings
     from storage.clickhouse import ClickHouseStore
 
     settings = Settings(models_dir=models_dir)

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 from alerting.answers import link_uid, missing_text, parse_reply
 from alerting.card import card_html, keyboard
 from alerting.lifecycle import Sla, apply, start
-from pipeline.records import Alert
-from pipeline.topics import load_topics
+from core.records import Alert
+from core.taxonomy import load_topics
 from tests.fakes.bot_api import html_error
 
 MSK = timezone(timedelta(hours=3))

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from alerting.detect import Detector, alert_id_for
-from pipeline.settings import Detection
-from pipeline.topics import load_topics
+from core.settings import Detection
+from core.taxonomy import load_topics
 from tests.conftest import T0, make_enriched as post
 
 CONFIG = Detection(window_s=3 * 3600, min_posts=3, min_authors=2, story_idle_s=12 * 3600)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from collectors.files import FileOptions, read_file, read_files
-from pipeline.records import DeadLetter, Post
+from core.records import DeadLetter, Post
 
 MSK = timezone(timedelta(hours=3))
 

@@ -8,7 +8,7 @@ import pytest
 
 from collectors.parse import (MAX_TEXT_CHARS, InputError, csv_row_to_post, replay_record_to_post, tg_message_to_post,
                               tg_text)
-from pipeline.records import Post, Reactions
+from core.records import Post, Reactions
 
 MSK = timezone(timedelta(hours=3))
 BASE = {"platform": "vk", "source": "vk:-123", "id": "vk:-123_456", "published_at": "2024-03-01T10:15:00+03:00",

@@ -11,12 +11,12 @@ import pytest
 
 from alerting.detect import Detector
 from alerting.state import detector_state, restore_detector
-from pipeline.records import DeadLetter
-from pipeline.settings import Detection
+from core.records import DeadLetter
+from core.settings import Detection
 from pipeline.stream import codec
 from pipeline.stream.lane import Activity, Lane, admit, lane_state, release, restore_lane, watermark
 from pipeline.stream.publish import event_order
-from pipeline.topics import load_topics
+from core.taxonomy import load_topics
 from tests.conftest import make_enriched as post
 
 CONFIG = Detection(window_s=3 * 3600, min_posts=3, min_authors=2, story_idle_s=12 * 3600)

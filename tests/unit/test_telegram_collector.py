@@ -11,12 +11,12 @@ from telethon import errors
 from telethon.tl import types
 
 from collectors.backoff import Action, RetryPolicy, SourceUnavailable
-from collectors.base import Cursor, SourceConfig
+from core.sources import Cursor, SourceConfig
 from tests.fakes.telegram import RecordingTelegramFake
 from collectors.telegram import (TelegramCollector, TelethonAdapter, TelethonConfig,
                                  classify_telethon_error, telethon_to_tg)
 from collectors.telegram_parse import TgChat, TgMessage, comment_to_post, message_to_post
-from pipeline.records import Post, Reactions
+from core.records import Post, Reactions
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 24, 5, 0, tzinfo=UTC)

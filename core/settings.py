@@ -78,7 +78,7 @@ class Risks(_Section):
     official_sources: tuple[str, ...] = ("vk:-193847201",)   # pages whose posts on an open story are answers
     official_window_s: int = 24 * 3600           # ... when published within this long after the story's last post
     official_topic_threshold: float = 0.15       # ... and naming the story's place, at this topic probability
-    campaigns_file: Path | None = None           # the seasonal threat calendar; default pipeline/data/campaigns.yaml
+    campaigns_file: Path | None = None           # the seasonal threat calendar; default alerting/data/campaigns.yaml
     seasonal_thresholds: bool = True             # lower the topic threshold for a running season's topics
 
 
@@ -151,7 +151,7 @@ class Settings(BaseSettings):
     telethon: Telethon = Telethon()
     collect: Collect = Collect()
     models_dir: Path | None = None      # default: <data_dir>/models
-    topics_file: Path | None = None     # default: the bundled pipeline/data/topics.yaml
+    topics_file: Path | None = None     # default: the bundled core/data/topics.yaml
     gazetteer_file: Path | None = None  # default: the bundled pipeline/data/gazetteer.yaml
     max_text_chars: int = 20_000        # longer texts are cut for scoring and storage; the raw goes nowhere else
 

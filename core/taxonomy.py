@@ -1,4 +1,4 @@
-"""The topic taxonomy (pipeline/data/topics.yaml, or settings.topics_file): codes, Russian names, criticality."""
+"""The topic taxonomy (core/data/topics.yaml, or settings.topics_file): codes, Russian names, criticality."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ class Topic:
 
 def load_topics(path: Path | None = None) -> dict[str, Topic]:
     if path is None:
-        raw = resources.files("pipeline").joinpath("data/topics.yaml").read_text(encoding="utf-8")
+        raw = resources.files("core").joinpath("data/topics.yaml").read_text(encoding="utf-8")
     else:
         raw = Path(path).read_text(encoding="utf-8")
     doc = yaml.safe_load(raw)["topics"]
