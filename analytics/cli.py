@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.settings import Settings
+from core.settings import Settings
 
 
 def _parse_date(value: str) -> datetime:
@@ -29,7 +29,7 @@ def cmd_digest(args, settings: Settings) -> int:
     from analytics.digest_html import render_html
     from analytics.queries import Cookbook
     from pipeline.geo import load_gazetteer
-    from pipeline.topics import load_topics
+    from core.taxonomy import load_topics
 
     tz = ZoneInfo(settings.timezone)
     book = Cookbook.from_settings(settings, args.db)

@@ -35,9 +35,9 @@ from collectors.files import read_files  # noqa: E402
 from pipeline.embedded import run_embedded  # noqa: E402
 from pipeline.enrich import enrich_batch  # noqa: E402
 from pipeline.kit import load_kit  # noqa: E402
-from pipeline.records import Post  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
-from pipeline.topics import load_topics  # noqa: E402
+from core.records import Post  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from core.taxonomy import load_topics  # noqa: E402
 from storage import rows  # noqa: E402
 from storage.clickhouse import ClickHouseStore  # noqa: E402
 

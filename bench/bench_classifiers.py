@@ -42,7 +42,7 @@ from classifiers.dataset import seed_examples, text_key  # noqa: E402
 from classifiers.evaluate import evaluate  # noqa: E402
 from classifiers.models import Models  # noqa: E402
 from classifiers.train import RECIPES, SEED_RECIPES, fit_task_model  # noqa: E402
-from pipeline.topics import load_topics  # noqa: E402
+from core.taxonomy import load_topics  # noqa: E402
 from pipeline.training import to_docs  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "datasets"

@@ -25,8 +25,8 @@ from alerting.export import alert_json  # noqa: E402
 from collectors.files import read_files  # noqa: E402
 from pipeline.embedded import run_embedded  # noqa: E402
 from pipeline.kit import load_kit  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
-from pipeline.topics import load_topics  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from core.taxonomy import load_topics  # noqa: E402
 from storage.clickhouse import ClickHouseStore  # noqa: E402
 from alerting.campaigns import Calendar  # noqa: E402
 

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from collectors.files import read_files  # noqa: E402
-from pipeline.settings import Kafka  # noqa: E402
+from core.settings import Kafka  # noqa: E402
 from pipeline.stream import codec  # noqa: E402
 from pipeline.stream.broker import TopicNames  # noqa: E402
 from pipeline.stream.publish import publish  # noqa: E402
@@ -183,7 +183,7 @@ def main() -> None:
             subprocess.run([str(KAFKA_SH), "start", "--fresh", *broker_opts], check=True)
         env = {**os.environ, "DOZOR_DATA_DIR": str(work / "data"), "DOZOR_KAFKA__BROKERS": f"127.0.0.1:{port}",
                "OPENBLAS_NUM_THREADS": "1"}
-        subprocess.run([sys.executable, "-c", "from pipeline.kit import load_kit; from pipeline.settings import "
+        subprocess.run([sys.executable, "-c", "from pipeline.kit import load_kit; from core.settings import "
                         "Settings; load_kit(Settings())"], check=True, env=env, cwd=ROOT)
         items = list(read_files([args.posts]))
         posts = [p for p in items if not hasattr(p, "reason")]
@@ -230,7 +230,7 @@ def main() -> None:
         # the embedded stage on the same posts in this process, now, for comparison under the same machine load
         from pipeline.enrich import enrich_batch
         from pipeline.kit import load_kit
-        from pipeline.settings import Settings
+        from core.settings import Settings
         kit = load_kit(Settings(data_dir=work / "data"))
         t = time.perf_counter()
         for i in range(0, len(by_time), 500):

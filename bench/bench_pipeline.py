@@ -29,8 +29,8 @@ from pipeline import text  # noqa: E402
 from pipeline.embedded import run_embedded  # noqa: E402
 from pipeline.enrich import enrich_batch  # noqa: E402
 from pipeline.kit import load_kit  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
-from pipeline.topics import load_topics  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from core.taxonomy import load_topics  # noqa: E402
 from storage.clickhouse import ClickHouseStore  # noqa: E402
 
 DEFAULT_POSTS = ROOT.parent / "shared" / "datasets" / "stream-dev" / "posts.jsonl"
@@ -57,7 +57,7 @@ def main() -> None:
         settings = Settings(data_dir=work)
         env = {**os.environ, "DOZOR_DATA_DIR": str(work)}
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "from pipeline.kit import load_kit; from pipeline.settings import "
+        subprocess.run([sys.executable, "-c", "from pipeline.kit import load_kit; from core.settings import "
                         "Settings; load_kit(Settings())"], check=True, env=env, cwd=ROOT)
         train_s = time.perf_counter() - t
         kit = load_kit(settings)
@@ -114,7 +114,7 @@ def main() -> None:
         # the same chain without the embedded database (what a Kafka worker holds; a ClickHouse server elsewhere)
         no_db = ("import sys; from alerting.detect import Detector; from collectors.files import read_files; "
                  "from pipeline.enrich import enrich_batch; from pipeline.kit import load_kit; "
-                 "from pipeline.settings import Settings; from pipeline.topics import load_topics; "
+                 "from core.settings import Settings; from core.taxonomy import load_topics; "
                  "s = Settings(); kit = load_kit(s); d = Detector(s.detection, load_topics()); "
                  "ps = sorted((p for p in read_files([sys.argv[1]]) if not hasattr(p, 'reason')), "
                  "key=lambda p: p.published_at); "

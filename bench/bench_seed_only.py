@@ -24,7 +24,7 @@ from classifiers.dataset import seed_examples  # noqa: E402
 from classifiers.evaluate import evaluate  # noqa: E402
 from classifiers.seed import seed_hash  # noqa: E402
 from classifiers.train import SEED_RECIPES, fit_task_model  # noqa: E402
-from pipeline.topics import load_topics  # noqa: E402
+from core.taxonomy import load_topics  # noqa: E402
 from pipeline.training import to_docs  # noqa: E402
 
 
