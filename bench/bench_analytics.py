@@ -27,12 +27,12 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from alerting.detect import Detector  # noqa: E402
 from analytics.digest import build_digest  # noqa: E402
 from analytics.digest_html import render_html  # noqa: E402
 from analytics.queries import Cookbook  # noqa: E402
 from collectors.files import read_files  # noqa: E402
 from pipeline.embedded import run_embedded  # noqa: E402
+from pipeline.stages import Stages  # noqa: E402
 from pipeline.enrich import enrich_batch  # noqa: E402
 from pipeline.kit import load_kit  # noqa: E402
 from core.records import Post  # noqa: E402
@@ -103,7 +103,8 @@ def main() -> None:
 
         topics = load_topics()
         store = fresh(root, "week", views=True)
-        run_embedded(list(read_files([args.posts])), kit, Detector(settings.detection, topics), store, "bench")
+        run_embedded(list(read_files([args.posts])), Stages.build(settings, store, "bench", workflow=False, kit=kit),
+                     store, "bench")
         book = Cookbook(store)
         week = {"posts": store.scalar("SELECT count() FROM posts"), "alerts": store.scalar(
                     "SELECT count() FROM alerts FINAL"),

@@ -20,15 +20,13 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from alerting.detect import Detector  # noqa: E402
 from alerting.export import alert_json  # noqa: E402
 from collectors.files import read_files  # noqa: E402
 from pipeline.embedded import run_embedded  # noqa: E402
+from pipeline.stages import Stages  # noqa: E402
 from pipeline.kit import load_kit  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from core.taxonomy import load_topics  # noqa: E402
 from storage.clickhouse import ClickHouseStore  # noqa: E402
-from alerting.campaigns import Calendar  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 STREAMS = {
@@ -41,9 +39,8 @@ TARGETS = {"stream-dev": {"recall": ">= 0.9", "false_alerts_per_day": "<= 2", "m
 def score(name: str, posts: Path, truth: Path, kit, settings: Settings, work: Path) -> dict:
     store = ClickHouseStore.connect(f"chdb://{work}?database={name.replace('-', '_')}")
     store.migrate()
-    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
-    detector = Detector(settings.detection, load_topics(), calendar, settings.risks.official_sources)   # as `replay`
-    run_embedded(list(read_files([posts])), kit, detector, store, name)
+    stages = Stages.build(settings, store, name, workflow=False, kit=kit)   # the detector as `replay` builds it
+    run_embedded(list(read_files([posts])), stages, store, name)
     alerts = work.parent / f"{name}.alerts.jsonl"
     alerts.write_text("".join(alert_json(r, ZoneInfo(settings.timezone)) + "\n" for r in store.alerts()))
     out = subprocess.run([sys.executable, str(SHARED / "tools/score_alerts.py"), str(truth), str(alerts), str(posts)],

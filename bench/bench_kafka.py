@@ -57,7 +57,7 @@ class Worker:
     def __init__(self, env: dict, work: Path):
         self.status_file = work / f"worker-{uuid.uuid4().hex[:6]}.json"
         self.log = open(work / "worker.log", "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "--status",
+        self.proc = subprocess.Popen([sys.executable, "-m", "pipeline.commands", "worker", "--status",
                                       str(self.status_file)], env=env, cwd=ROOT, stdout=self.log,
                                      stderr=subprocess.STDOUT)
 

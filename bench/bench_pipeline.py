@@ -23,14 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from alerting.detect import Detector  # noqa: E402
 from collectors.files import read_files  # noqa: E402
 from pipeline import text  # noqa: E402
 from pipeline.embedded import run_embedded  # noqa: E402
+from pipeline.stages import Stages  # noqa: E402
 from pipeline.enrich import enrich_batch  # noqa: E402
 from pipeline.kit import load_kit  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from core.taxonomy import load_topics  # noqa: E402
 from storage.clickhouse import ClickHouseStore  # noqa: E402
 
 DEFAULT_POSTS = ROOT.parent / "shared" / "datasets" / "stream-dev" / "posts.jsonl"
@@ -95,14 +94,14 @@ def main() -> None:
         store.migrate()
         t = time.perf_counter()
         items = list(read_files([args.posts]))
-        summary = run_embedded(items, kit, Detector(settings.detection, load_topics()), store, "bench")
+        summary = run_embedded(items, Stages.build(settings, store, "bench", workflow=False, kit=kit), store, "bench")
         e2e = len(posts) / (time.perf_counter() - t)
         split = rss_split_mb()
         store.close()
         # child processes report their own VmHWM (ru_maxrss would carry this process's size across fork+exec)
         hwm = ("; import pathlib; print([l.split()[1] for l in pathlib.Path('/proc/self/status').read_text()"
                ".splitlines() if l.startswith('VmHWM')][0])")
-        cli = ("import sys, contextlib, io; from pipeline.cli import main; "
+        cli = ("import sys, contextlib, io; from pipeline.commands import main; "
                "out = io.StringIO(); ctx = contextlib.redirect_stdout(out); ctx.__enter__(); "
                "rc = main(['replay', sys.argv[1], '-q', '--db', sys.argv[2]]); ctx.__exit__(None, None, None); "
                "assert rc == 0")

@@ -11,10 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from alerting.detect import Detector
-from alerting.workflow import RiskTracker
-from pipeline.enrich import Kit, enrich_batch
-from core.records import Alert, DeadLetter, EnrichedPost, Post
+from core.records import Alert, DeadLetter, Post
+from pipeline.enrich import enrich_batch
+from pipeline.stages import Stages, detect_in_order, pseudonymise
 from storage.clickhouse import ClickHouseStore
 
 log = logging.getLogger(__name__)
@@ -34,28 +33,12 @@ class RunSummary:
     last_at: object = None
 
 
-def detect_in_order(enriched: Iterable[EnrichedPost], detector: Detector, risks: RiskTracker | None,
-                    on_alert: Callable[[Alert, bool], None], seen: dict[str, Alert]) -> dict[str, Alert]:
-    """Detection, then the risk workflow (SLA marks, official answers, reactions, verdicts), post by post in the
-    order given (event time); on_alert(alert, is_new) for every created or updated alert. Returns the latest
-    snapshot of each alert the posts changed; seen (alert id -> latest snapshot) is updated."""
-    changed: dict[str, Alert] = {}
-    for e in enriched:
-        alerts = detector.process(e)
-        for alert in alerts:
-            on_alert(alert, alert.alert_id not in seen)
-            seen[alert.alert_id] = changed[alert.alert_id] = alert
-        if risks is not None:
-            risks.observe(e, alerts)
-    return changed
-
-
-def run_embedded(items: Iterable[Post | DeadLetter], kit: Kit, detector: Detector, store: ClickHouseStore,
-                 dataset: str, on_alert: Callable[[Alert, bool], None] = lambda a, new: None,
-                 progress: Callable[[int], None] = lambda n: None, batch: int = BATCH,
-                 risks: RiskTracker | None = None) -> RunSummary:
-    """Replay items in event time. on_alert(alert, is_new) is called for every created or updated alert;
-    risks (when given) sees every post with the alerts it changed: the risk workflow in event time."""
+def run_embedded(items: Iterable[Post | DeadLetter], stages: Stages, store: ClickHouseStore, dataset: str,
+                 on_alert: Callable[[Alert, bool], None] = lambda a, new: None,
+                 progress: Callable[[int], None] = lambda n: None, batch: int = BATCH) -> RunSummary:
+    """Replay items in event time through the stages (pipeline/stages.py). on_alert(alert, is_new) is called for
+    every created or updated alert; the risk workflow (when the stages have one) sees every post with the alerts
+    it changed."""
     summary = RunSummary()
     posts: dict[str, Post] = {}
     letters: list[DeadLetter] = []
@@ -69,21 +52,21 @@ def run_embedded(items: Iterable[Post | DeadLetter], kit: Kit, detector: Detecto
     summary.read = len(posts)
     summary.dead_letters = len(letters)
     store.write_dead_letters(letters, dataset)
-    ordered = sorted(posts.values(), key=lambda p: (p.published_at, p.uid))
+    ordered = sorted(pseudonymise(posts.values(), store), key=lambda p: (p.published_at, p.uid))
     if ordered:
         summary.first_at, summary.last_at = ordered[0].published_at, ordered[-1].published_at
     for start in range(0, len(ordered), batch):
         chunk = ordered[start:start + batch]
-        enriched = enrich_batch(chunk, kit)
+        enriched = enrich_batch(chunk, stages.kit)
         summary.topics.update(e.topic for e in enriched)
-        changed = detect_in_order(enriched, detector, risks, on_alert, summary.alerts)
+        changed = detect_in_order(enriched, stages.detector, stages.risks, on_alert, summary.alerts)
         summary.stored += store.write_posts(enriched, dataset)
         store.write_alerts(list(changed.values()), dataset)
-        if risks is not None:
-            risks.flush()
+        if stages.risks is not None:
+            stages.risks.flush()
         progress(len(chunk))
-    if risks is not None:
-        summary.risks = dict(risks.risks)
+    if stages.risks is not None:
+        summary.risks = dict(stages.risks.risks)
     log.info("replayed %d posts (%d new), %d alerts, %d dead letters", summary.read, summary.stored,
              len(summary.alerts), summary.dead_letters)
     return summary

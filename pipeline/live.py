@@ -25,8 +25,8 @@ from collectors.base import Collector, CursorStore
 from core.sources import SourceConfig
 from collectors.completeness import Notice, assess
 from pipeline import failpoints
-from pipeline.embedded import detect_in_order
 from pipeline.enrich import Kit, enrich_batch
+from pipeline.stages import detect_in_order, pseudonymise
 from core.records import Alert, EnrichedPost, Post
 from core.settings import Collect
 from storage.clickhouse import ClickHouseStore
@@ -57,9 +57,7 @@ class EmbeddedHandler:
     alerts: dict[str, Alert] = field(default_factory=dict)     # alert id -> latest snapshot
 
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
-        # authors as the store keeps them, so detection after a restart (warmed from stored posts) counts
-        # one resident as one author
-        posts = tuple(replace(p, author=self.store.pseudonym(p.author) or None) for p in posts)
+        posts = tuple(pseudonymise(posts, self.store))      # as stored: a restart's warm-up counts authors alike
         known = self.store.known_texts([p.uid for p in posts])
         todo = [p for p in posts if known.get(p.uid) != p.text]
         enriched = [with_hint(e, source) for e in enrich_batch(todo, self.kit)]

@@ -268,3 +268,12 @@ class ClickHouseStore:
 
     def close(self) -> None:
         self.client.close()
+
+
+def open_store(settings, dsn: str | None = None, *, migrate: bool = True) -> ClickHouseStore:
+    """The one way every command and runner opens the database: the configured (or given) DSN, the configured
+    author salt, the migrations applied. Use ClickHouseStore.connect directly only in tests and benchmarks."""
+    store = ClickHouseStore.from_settings(settings, dsn)
+    if migrate:
+        store.migrate()
+    return store

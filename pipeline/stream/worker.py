@@ -24,6 +24,7 @@ import faust
 from pipeline.enrich import Kit, enrich_batch
 from core.records import DeadLetter
 from core.settings import Settings
+from pipeline.stages import detector_factory
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 from pipeline.stream.lane import Activity, Lane, admit, lane_state, release, restore_lane
@@ -57,15 +58,6 @@ async def batches(stream, n: int, within: float):
         yield events
         for ev in events:           # reached only when the body finished the batch
             ev.message.decref()
-
-
-def detector_factory(settings: Settings, topics: dict[str, Topic]):
-    """Detectors built as `dozor replay` builds its one (pipeline/cli.py): seasonal calendar, official pages."""
-    from alerting.campaigns import Calendar
-    from alerting.detect import Detector
-
-    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
-    return lambda: Detector(settings.detection, topics, calendar, settings.risks.official_sources)
 
 
 def detection_key(kit: Kit) -> str:

@@ -232,7 +232,7 @@ def test_reminders_before_the_norm_come_on_the_clock(tg, desk):
 
 
 def test_dozor_bot_polls_and_keeps_its_offset(tg, desk, dsn, monkeypatch, capsys):
-    from pipeline.cli import main
+    from pipeline.commands import main
     bot, risks, store, _ = desk
     for key, value in {"BOT_TOKEN": TOKEN, "ALERT_CHAT_ID": str(CHAT), "BOT_API_BASE": tg.base,
                        "STAFF_USER_IDS": json.dumps([STAFF]), "POLL_TIMEOUT_S": "1"}.items():
@@ -270,7 +270,7 @@ def test_a_season_reminder_goes_to_the_chat_once_with_last_years_volume(tg, desk
 
 
 def test_a_wrong_token_is_a_clear_error(tg, dsn, monkeypatch, capsys):
-    from pipeline.cli import main
+    from pipeline.commands import main
     for key, value in {"BOT_TOKEN": "1:wrong", "ALERT_CHAT_ID": str(CHAT), "BOT_API_BASE": tg.base}.items():
         monkeypatch.setenv(f"DOZOR_TELEGRAM__{key}", value)
     assert main(["bot", "--for", "1", "--db", dsn]) == 2

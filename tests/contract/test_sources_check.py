@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.commands import main
 from tests.contract.fake_vk import FakeVK
 from tests.contract.test_vk import TOKEN
 from tests.contract.vk_fixtures import CLOSED, CLOSED_CLUB, DEM, LYCHKOVO, PODSLUSHANO

@@ -8,7 +8,7 @@ import pytest
 def demo_db(chdb_root, models_dir, kit, tmp_path_factory):
     """(dsn, sample): the demo week with its risk workflow; sample = True when the demo left the risk tables
     empty and the fixture wrote the known sample workflow of tests/functional/demo_db.py instead."""
-    from pipeline.cli import main
+    from pipeline.commands import main
     from storage.clickhouse import ClickHouseStore
     from tests.functional.demo_db import fill_risks
 

@@ -7,7 +7,7 @@ import hashlib
 import json
 from datetime import datetime, timedelta, timezone
 
-from pipeline.demo import demo_path
+from pipeline.commands.demo import demo_path
 
 OFFICIAL = "vk:-193847201"
 # (topic, settlement) -> the events after `detected`: (event, state, actor, hours after the answer)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.commands import main
 from core.records import DeadLetter
 from storage.clickhouse import ClickHouseStore, pseudonym
 from tests.conftest import make_enriched

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.commands import main
 from tests.functional.test_classifiers import small_csv
 from tests.functional.test_replay import FIXTURE
 

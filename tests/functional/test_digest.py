@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.commands import main
 from storage.clickhouse import ClickHouseStore
 from tests.functional.demo_db import OFFICIAL
 

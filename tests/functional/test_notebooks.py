@@ -19,7 +19,7 @@ NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
 def demo_dsn(tmp_path_factory, models_dir, kit):
     data = tmp_path_factory.mktemp("notebook-demo")
     env = {**os.environ, "DOZOR_DATA_DIR": str(data), "DOZOR_MODELS_DIR": str(models_dir)}
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "demo"], env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "pipeline.commands", "demo"], env=env, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     return f"chdb://{data / 'clickhouse'}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.commands import main
 from storage.clickhouse import ClickHouseStore
 
 FIXTURE = Path(__file__).parent.parent / "data" / "replay_small.jsonl"
@@ -66,7 +66,7 @@ def test_demo_refuses_a_database_with_other_data(dsn, capsys):
 
 
 def test_demo_finds_every_incident_of_its_week_and_raises_no_false_alert(dsn, capsys):
-    from pipeline.demo import demo_path
+    from pipeline.commands.demo import demo_path
     truth = json.loads(demo_path().with_name("truth.json").read_text(encoding="utf-8"))
     assert main(["demo", "--db", dsn]) == 0
     out = capsys.readouterr().out

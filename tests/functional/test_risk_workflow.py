@@ -107,7 +107,7 @@ def test_new_complaints_after_the_verdict_reopen_the_risk(tg, store):
 
 
 def test_the_demo_week_fills_the_risk_tables_and_the_chat(tg, dsn, monkeypatch, tmp_path, models_dir, kit, capsys):
-    from pipeline.cli import main
+    from pipeline.commands import main
     from storage.clickhouse import ClickHouseStore
     monkeypatch.setenv("DOZOR_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DOZOR_MODELS_DIR", str(models_dir))

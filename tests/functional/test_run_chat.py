@@ -31,13 +31,13 @@ def test_a_burst_collected_live_reaches_the_alert_chat_once(kit, models_dir, tmp
                "DOZOR_VK__TOKEN": VK_TOKEN, "DOZOR_VK__API_BASE": vk.api_base,
                "DOZOR_TELEGRAM__BOT_TOKEN": BOT, "DOZOR_TELEGRAM__ALERT_CHAT_ID": str(CHAT),
                "DOZOR_TELEGRAM__BOT_API_BASE": tg.base}
-        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--sources", str(sources), "--for", "2"],
+        done = subprocess.run([sys.executable, "-m", "pipeline.commands", "run", "--sources", str(sources), "--for", "2"],
                               env=env, capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stderr
         cards = [c for c in tg.calls("sendMessage") if c.params.get("reply_markup")]
         assert len(cards) == 1 and "водоснабжение" in cards[0].params["text"].lower()
         assert "Демянск" in cards[0].params["text"]
         query = "SELECT groupArray(event) AS events FROM risk_events FINAL"
-        stored = subprocess.run([sys.executable, "-m", "pipeline.cli", "sql", query, "--format", "jsonl"], env=env,
+        stored = subprocess.run([sys.executable, "-m", "pipeline.commands", "sql", query, "--format", "jsonl"], env=env,
                                 capture_output=True, text=True, timeout=60)
         assert json.loads(stored.stdout)["events"] == ["detected"]

@@ -41,7 +41,7 @@ def vk():
 
 
 def dozor(args: list[str], env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "pipeline.commands", *args], env=env, capture_output=True, text=True,
                           timeout=timeout)
 
 
@@ -81,7 +81,7 @@ def test_sigterm_stops_cleanly_with_the_cursor_saved(vk, kit, models_dir, tmp_pa
     sources.write_text(f"sources:\n  - {{platform: vk, id: {-DEM}, poll_s: 30}}\n", encoding="utf-8")
     env = {**os.environ, "DOZOR_DATA_DIR": str(tmp_path / "data"), "DOZOR_MODELS_DIR": str(models_dir),
            "DOZOR_VK__TOKEN": TOKEN, "DOZOR_VK__API_BASE": vk.api_base}
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", "--sources", str(sources)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.commands", "run", "--sources", str(sources)], env=env,
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     lines = []
     for line in proc.stderr:                              # the first health line follows the first poll

@@ -31,12 +31,12 @@ class Harness:
         self.env.update({f"DOZOR_KAFKA__{k.upper()}": str(v) for k, v in settings.items()})
 
     def dozor(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], env=self.env, cwd=ROOT,
+        return subprocess.run([sys.executable, "-m", "pipeline.commands", *args], env=self.env, cwd=ROOT,
                               capture_output=True, text=True, timeout=timeout)
 
     def start(self, name: str, *args: str) -> subprocess.Popen:
         log = open(self.work / f"{name}.log", "ab")
-        self.procs[name] = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "-v", *args,
+        self.procs[name] = subprocess.Popen([sys.executable, "-m", "pipeline.commands", "-v", *args,
                                              "--status", str(self.status_path(name))],
                                             env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         return self.procs[name]

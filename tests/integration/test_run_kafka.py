@@ -40,7 +40,7 @@ def test_run_hands_collected_posts_to_kafka_once(kafka_brokers, models_dir, tmp_
         env = {**os.environ, "DOZOR_DATA_DIR": str(tmp_path / "data"), "DOZOR_MODELS_DIR": str(models_dir),
                "DOZOR_VK__TOKEN": TOKEN, "DOZOR_VK__API_BASE": vk.api_base, "DOZOR_KAFKA__BROKERS": kafka_brokers,
                "DOZOR_KAFKA__PREFIX": prefix}
-        run = [sys.executable, "-m", "pipeline.cli", "run", "--kafka", "--sources", str(sources), "--for", "2"]
+        run = [sys.executable, "-m", "pipeline.commands", "run", "--kafka", "--sources", str(sources), "--for", "2"]
         first = subprocess.run(run, env=env, capture_output=True, text=True, timeout=180)
         assert first.returncode == 0, first.stderr
         vk.add_post(DEM, live_post(200, 0.2, "Опять нет воды на Ленина!", 750))
@@ -49,7 +49,7 @@ def test_run_hands_collected_posts_to_kafka_once(kafka_brokers, models_dir, tmp_
 
     uids = asyncio.run(raw_uids(Kafka(brokers=kafka_brokers, prefix=prefix)))
     assert sorted(uids) == sorted([f"vk:-{DEM}_{100 + i}" for i in range(len(TEXTS))] + [f"vk:-{DEM}_200"])
-    polls = subprocess.run([sys.executable, "-m", "pipeline.cli", "sql", "--format", "jsonl",
+    polls = subprocess.run([sys.executable, "-m", "pipeline.commands", "sql", "--format", "jsonl",
                             "SELECT groupArray(posts) AS sent FROM (SELECT posts FROM source_polls ORDER BY polled_at)",
                             "--db", f"chdb://{tmp_path / 'data' / 'collector'}"], env=env, capture_output=True,
                            text=True, timeout=60)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 def embedded(chdb_root, models_dir):
     """The demo week as `dozor replay` runs it (embedded runner): (post uids, alert id -> post uids)."""
     from collectors.files import read_files
-    from pipeline.cli import replay_items
+    from pipeline.commands.replay import replay_items
     from core.settings import Settings
     from storage.clickhouse import ClickHouseStore
 
@@ -94,7 +94,7 @@ def test_worker_killed_mid_stream_loses_and_doubles_nothing(harness, embedded, t
     assert harness.dozor("publish", str(first)).returncode == 0
     harness.wait("the first half detected", lambda: harness.status("worker").get("detected", 0) >= 300)
     time.sleep(2)                            # its lane saved to the changelog, offsets committed
-    publishing = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "publish", str(second)],
+    publishing = subprocess.Popen([sys.executable, "-m", "pipeline.commands", "publish", str(second)],
                                   env=harness.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     harness.wait("the second half in flight", lambda: harness.status("worker").get("enriched", 0) >= 400)
     harness.kill("worker")                   # kill -9 mid-stream
@@ -137,7 +137,7 @@ def test_rebalance_while_posts_flow_loses_and_doubles_nothing(harness, embedded,
     harness.start_worker("a")
     assert harness.dozor("publish", str(first)).returncode == 0
     harness.wait("the first half detected", lambda: harness.status("a").get("detected", 0) >= 300)
-    publishing = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "publish", str(second), "--rate", "15"],
+    publishing = subprocess.Popen([sys.executable, "-m", "pipeline.commands", "publish", str(second), "--rate", "15"],
                                   env=harness.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     harness.wait("the second half flowing", lambda: harness.status("a").get("enriched", 0) >= 380)
     harness.start_worker("b")                # joins mid-stream: partitions are reassigned while posts flow

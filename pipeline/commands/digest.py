@@ -1,4 +1,4 @@
-"""`dozor digest` and `dozor storage apply-ttl`: registered by pipeline/cli.py through add_parser(sub).
+"""`dozor digest` and `dozor storage apply-ttl`: registered in pipeline/commands/__init__.py.
 
     dozor digest --period week --out digest.html     the head of the district's report (HTML + PNG charts beside)
     dozor digest --period day --send                 ... posted to the alert chat as a file (cron: every morning)
@@ -78,9 +78,8 @@ def send(settings: Settings, digest, html: str, topics: dict, tz: ZoneInfo) -> N
 
 
 def cmd_apply_ttl(args, settings: Settings) -> int:
-    from storage.clickhouse import ClickHouseStore
-    store = ClickHouseStore.from_settings(settings, args.db)
-    store.migrate()
+    from storage.clickhouse import open_store
+    store = open_store(settings, args.db)
     days = settings.clickhouse.raw_text_days if args.days is None else (None if args.days == 0 else args.days)
     done = store.apply_retention(days)
     if days is None:

@@ -22,12 +22,12 @@ def run_demo(settings: Settings, dsn: str | None) -> int:
     from alerting.render import card_text
     from alerting.risk_text import history_text
     from collectors.files import FileOptions, read_files
-    from pipeline.cli import _store, replay_items
+    from pipeline.commands.replay import replay_items
     from pipeline.summary import summary_text
-    from storage.clickhouse import safe_dsn
+    from storage.clickhouse import open_store, safe_dsn
 
     started = time.monotonic()
-    store = _store(settings, dsn)
+    store = open_store(settings, dsn)
     foreign = store.scalar("SELECT count() FROM posts WHERE dataset != {d:String}", d=DATASET)
     if foreign:
         print(f"Отказ: база {safe_dsn(store.dsn)} уже содержит {foreign} сообщений не из демо. Демо не будет "

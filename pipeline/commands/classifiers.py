@@ -13,15 +13,9 @@ from classifiers.evaluate import evaluate, format_report
 from classifiers.models import TASKS
 from core.settings import Settings
 from core.taxonomy import load_topics
+from storage.clickhouse import open_store
 
 LABEL_COLUMNS = ("uid", "task", "label", "text", "who", "labelled_at", "source")
-
-
-def _store(settings: Settings, dsn: str | None):
-    from storage.clickhouse import ClickHouseStore
-    store = ClickHouseStore.connect(dsn or settings.clickhouse_dsn)
-    store.migrate()
-    return store
 
 
 def _pick(values: list | None, i: int, default=None):
@@ -39,7 +33,7 @@ def _sources(args) -> list[DataSource]:
 
 def cmd_train(args, settings: Settings) -> int:
     from pipeline.training import train
-    staff = _store(settings, args.db).labels(args.task) if not args.no_staff else []
+    staff = open_store(settings, args.db).labels(args.task) if not args.no_staff else []
     result = train(args.task, tuple(load_topics(settings.topics_file)), settings.model_root, _sources(args), staff,
                    use_seed=not args.no_seed, promote=args.promote, force=args.force, min_chars=args.min_chars)
     for d in result.card["data"]:
@@ -92,7 +86,7 @@ def cmd_rollback(args, settings: Settings) -> int:
 
 
 def cmd_labels(args, settings: Settings) -> int:
-    store = _store(settings, args.db)
+    store = open_store(settings, args.db)
     if args.action == "export":
         rows = store.labels(args.task)
         with open(args.file, "w", encoding="utf-8", newline="") as f:
@@ -121,7 +115,7 @@ def cmd_labels(args, settings: Settings) -> int:
 
 def cmd_sample(args, settings: Settings) -> int:
     """The N recent posts the topic model is least sure about, as a CSV staff fill in and import back."""
-    store = _store(settings, args.db)
+    store = open_store(settings, args.db)
     rows = store.query_dicts(
         "SELECT uid, text, topic, topic_score, sentiment FROM posts FINAL WHERE published_at >= "
         "(SELECT max(published_at) FROM posts) - INTERVAL {days:UInt32} DAY ORDER BY topic_score ASC, uid LIMIT {n:UInt32}",
@@ -141,7 +135,7 @@ def cmd_sample(args, settings: Settings) -> int:
 
 def cmd_drift(args, settings: Settings) -> int:
     from pipeline.drift import drift_report
-    store = _store(settings, args.db)
+    store = open_store(settings, args.db)
     since = "(SELECT max(published_at) FROM posts) - INTERVAL {days:UInt32} DAY"
     mix = {r["topic"]: int(r["n"]) for r in store.query_dicts(
         f"SELECT topic, count() AS n FROM posts FINAL WHERE published_at >= {since} GROUP BY topic", days=args.days)}

@@ -1,27 +1,18 @@
-"""`dozor` — the command line. The composition root: it builds settings, the store, the kit and the runner.
+"""`dozor demo`, `dozor replay`, `dozor alerts`, `dozor sql`: files through the embedded pipeline, and reading back.
 
-    dozor demo                      replay the bundled demo week into the configured database
+    dozor demo                      replay the bundled demo week into the configured database (demo.py)
     dozor replay FILE...            replay JSONL / Telegram exports / CSV in event time
     dozor alerts --format jsonl     export alerts, one story per line
     dozor sql "SELECT ..."          query the database (analysts; the embedded one is single-process)
-    dozor bot [--for SECONDS]       the alert chat bot: buttons, /risks, /risk ID, /digest, answers
 """
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from core.settings import Settings
-
-
-def _store(settings: Settings, dsn: str | None):
-    from storage.clickhouse import ClickHouseStore
-    store = ClickHouseStore.from_settings(settings, dsn)
-    store.migrate()
-    return store
+from storage.clickhouse import open_store
 
 
 def _progress(total: int):
@@ -32,51 +23,29 @@ def _progress(total: int):
     return bar, bar.update
 
 
-def risk_tracker(settings: Settings, store, dataset: str, topics):
-    """The risk workflow beside the pipeline: events to ClickHouse and, with a bot token and a chat, to the chat.
-    Returns (tracker, chat sink or None); close the chat sink at the end so merged edits go out."""
-    from alerting.risk_store import RiskStore, RiskStoreSink
-    from alerting.workflow import RiskTracker
-
-    sinks, chat = [RiskStoreSink(RiskStore(store, dataset))], None
-    if settings.telegram.enabled:
-        from alerting.chat import AlertChat, ChatSink
-        chat = ChatSink(AlertChat.from_settings(settings, RiskStore(store, dataset), topics))
-        sinks.append(chat)
-    return RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold), chat
-
-
 def replay_items(settings: Settings, items, store, dataset: str, print_new: bool):
     """Shared by `replay` and `demo`: run the embedded pipeline over items; returns (summary, topics).
 
     The risk workflow runs alongside (risk_events, risk_answers); with a bot token and an alert chat set,
     cards and lifecycle notices also go to the chat (alerting/chat.py)."""
-    from alerting.campaigns import Calendar
-    from alerting.detect import Detector
     from alerting.render import card_text
     from pipeline.embedded import run_embedded
-    from pipeline.kit import load_kit
-    from core.taxonomy import load_topics
+    from pipeline.stages import Stages
 
-    topics = load_topics(settings.topics_file)
-    kit = load_kit(settings)
+    stages = Stages.build(settings, store, dataset)
     items = list(items)
     tz = ZoneInfo(settings.timezone)
 
     def on_alert(alert, is_new):
         if is_new and print_new:
-            print(card_text(alert, topics, tz), end="\n\n", flush=True)
+            print(card_text(alert, stages.topics, tz), end="\n\n", flush=True)
 
-    risks, chat = risk_tracker(settings, store, dataset, topics)
     bar, progress = _progress(sum(1 for i in items if not hasattr(i, "reason")))
-    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
-    detector = Detector(settings.detection, topics, calendar, settings.risks.official_sources)
-    summary = run_embedded(items, kit, detector, store, dataset, on_alert, progress, risks=risks)
-    if chat is not None:
-        chat.close()
+    summary = run_embedded(items, stages, store, dataset, on_alert, progress)
+    stages.close()
     if bar is not None:
         bar.close()
-    return summary, topics
+    return summary, stages.topics
 
 
 def cmd_replay(args, settings: Settings) -> int:
@@ -85,7 +54,7 @@ def cmd_replay(args, settings: Settings) -> int:
 
     opts = FileOptions(text_col=args.text_col, time_col=args.time_col, id_col=args.id_col,
                        timezone=ZoneInfo(args.tz or settings.timezone), max_chars=settings.max_text_chars)
-    store = _store(settings, args.db)
+    store = open_store(settings, args.db)
     summary, topics = replay_items(settings, read_files(args.files, opts), store, args.dataset,
                                    print_new=not args.quiet)
     print(summary_text(summary, store, topics, ZoneInfo(settings.timezone)))
@@ -93,7 +62,7 @@ def cmd_replay(args, settings: Settings) -> int:
 
 
 def cmd_demo(args, settings: Settings) -> int:
-    from pipeline.demo import run_demo
+    from pipeline.commands.demo import run_demo
     return run_demo(settings, args.db)
 
 
@@ -101,10 +70,7 @@ def cmd_alerts(args, settings: Settings) -> int:
     from alerting.export import alert_json
     from alerting.render import card_text
     from core.taxonomy import load_topics
-    from storage.clickhouse import ClickHouseStore
-
-    store = ClickHouseStore.connect(args.db or settings.clickhouse_dsn)
-    store.migrate()
+    store = open_store(settings, args.db)
     tz = ZoneInfo(settings.timezone)
     rows = store.alerts(args.dataset)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
@@ -123,9 +89,7 @@ def cmd_alerts(args, settings: Settings) -> int:
 
 def cmd_sql(args, settings: Settings) -> int:
     """Run one query against the configured database (the embedded one allows one process at a time)."""
-    from storage.clickhouse import ClickHouseStore
-    store = ClickHouseStore.connect(args.db or settings.clickhouse_dsn)
-    store.migrate()
+    store = open_store(settings, args.db)
     query = sys.stdin.read() if args.query == "-" else args.query
     result = store.client.query(query)
     if args.format == "jsonl":
@@ -139,11 +103,7 @@ def cmd_sql(args, settings: Settings) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="dozor", description="Дозор: мониторинг информационных рисков для МЦУ")
-    p.add_argument("-v", "--verbose", action="store_true", help="log at INFO")
-    sub = p.add_subparsers(dest="command", required=True)
-
+def add_parser(sub) -> None:
     demo = sub.add_parser("demo", help="replay the bundled demo week and print alerts and a summary")
     demo.add_argument("--db", help="ClickHouse DSN (default: chdb://<DOZOR_DATA_DIR>/clickhouse)")
     demo.set_defaults(func=cmd_demo)
@@ -171,47 +131,3 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--db", help="ClickHouse DSN")
     sql.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
     sql.set_defaults(func=cmd_sql)
-
-    from pipeline import cli_chat, cli_classifiers, cli_run
-    cli_classifiers.add_parser(sub)
-    cli_run.add_parser(sub)
-    cli_chat.add_parser(sub)
-    __import__("analytics.cli").cli.add_parser(sub)          # digest, storage apply-ttl
-    from pipeline.cli_stream import add_parser as add_stream
-    add_stream(sub)
-    return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from clickhouse_connect.driver.exceptions import ClickHouseError
-    from pydantic import ValidationError
-
-    from alerting.bot_api import BotApiError
-    from classifiers.registry import ArtifactError
-    from storage.clickhouse import StoreError
-    try:
-        settings = Settings()
-        return args.func(args, settings)
-    except StoreError as e:
-        print(f"Ошибка: {e}", file=sys.stderr)
-        return 2
-    except ClickHouseError as e:
-        print(f"Ошибка ClickHouse: {str(e).splitlines()[0]}", file=sys.stderr)
-        return 2
-    except BotApiError as e:
-        print(f"Ошибка Telegram: {e} (проверьте DOZOR_TELEGRAM__BOT_TOKEN и DOZOR_TELEGRAM__BOT_API_BASE)",
-              file=sys.stderr)
-        return 2
-    except ValidationError as e:
-        print(f"Ошибка в настройках (DOZOR_*, файл настроек):\n{e}", file=sys.stderr)
-        return 2
-    except (ArtifactError, ValueError, OSError) as e:
-        print(f"Ошибка: {e}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from core.settings import Settings
+from storage.clickhouse import open_store
 
 log = logging.getLogger("dozor.run")
 
@@ -88,10 +89,9 @@ def cmd_sources_status(args, settings: Settings) -> int:
 
     from collectors.completeness import assess
     from collectors.sources import load_sources
-    from pipeline.cli import _store
     from storage.cursors import source_stats
 
-    store = _store(settings, args.db)
+    store = open_store(settings, args.db)
     if args.file:
         names = {s.key: s.name or s.key for s in load_sources(args.file, _settlements(settings))}
     else:
@@ -133,7 +133,7 @@ def cmd_run(args, settings: Settings) -> int:
     from alerting.render import card_text
     from alerting.risk_store import RiskStore
     from collectors.sources import load_sources
-    from pipeline.cli import _store, risk_tracker
+    from pipeline.stages import risk_tracker
     from pipeline.kit import load_kit
     from pipeline.live import EmbeddedHandler, LiveRunner
     from core.taxonomy import load_topics
@@ -148,7 +148,7 @@ def cmd_run(args, settings: Settings) -> int:
     collectors = make_collectors(settings, sources)
     if args.kafka:
         return _run_kafka(args, settings, sources, collectors)
-    store = _store(settings, args.db)
+    store = open_store(settings, args.db)
     topics = load_topics(settings.topics_file)
     tz = ZoneInfo(settings.timezone)
 
@@ -183,13 +183,12 @@ def _run_until_stopped(runner, seconds: float | None) -> None:
 def _run_kafka(args, settings: Settings, sources, collectors) -> int:
     """Collect into Kafka: workers enrich and detect, `dozor sink` stores posts. This process keeps only its own
     state (cursors, poll log); with the embedded engine that is a database of its own (the sink owns the other)."""
-    from pipeline.cli import _store
     from pipeline.live import KafkaHandler, LiveRunner
     from storage.cursors import ClickHouseCursorStore
 
     dsn = args.db or (f"chdb://{settings.data_dir.resolve() / 'collector'}"
                       if settings.clickhouse_dsn.startswith("chdb://") else settings.clickhouse_dsn)
-    store = _store(settings, dsn)
+    store = open_store(settings, dsn)
     runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), KafkaHandler(settings.kafka), store,
                         settings.collect)
     log.info("старт: источников %d, посты идут в Kafka (%s)", len(sources), settings.kafka.brokers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from core.settings import Settings
+from storage.clickhouse import open_store
 
 
 def cmd_bot(args, settings: Settings) -> int:
@@ -16,7 +17,6 @@ def cmd_bot(args, settings: Settings) -> int:
     from alerting.campaigns import Calendar
     from alerting.chat import AlertChat
     from alerting.risk_store import RiskStore
-    from pipeline.cli import _store
     from core.taxonomy import load_topics
 
     if not settings.telegram.enabled:
@@ -25,7 +25,7 @@ def cmd_bot(args, settings: Settings) -> int:
         return 2
     if not settings.telegram.staff_user_ids:
         print("Внимание: DOZOR_TELEGRAM__STAFF_USER_IDS пуст — бот будет отказывать всем.", file=sys.stderr)
-    store = _store(settings, args.db)
+    store = open_store(settings, args.db)
     risks = RiskStore(store, args.dataset)
     chat = AlertChat.from_settings(settings, risks, load_topics(settings.topics_file))
     calendar = Calendar.load(settings.risks.campaigns_file)
@@ -39,11 +39,10 @@ def cmd_campaigns(args, settings: Settings) -> int:
     from datetime import date, timedelta
 
     from alerting.campaigns import Calendar, reminder_text, volume
-    from pipeline.cli import _store
 
     calendar = Calendar.load(settings.risks.campaigns_file)
     day = date.fromisoformat(args.date) if args.date else date.today()
-    store = _store(settings, args.db)
+    store = open_store(settings, args.db)
     active = calendar.active(day)
     print(f"Сезоны на {day:%d.%m.%Y}: " + (", ".join(c.name for c in active) if active else "нет"))
     for c in active:

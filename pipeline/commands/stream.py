@@ -64,15 +64,13 @@ def cmd_sink(args, settings: Settings) -> int:
 
     from pipeline.stream.broker import TopicNames, ensure_topics
     from pipeline.stream.sink import run_sink
-    from storage.clickhouse import ClickHouseStore
+    from storage.clickhouse import open_store
 
     k = settings.kafka
     dsn = args.db or settings.clickhouse_dsn
 
-    def connect():
-        store = ClickHouseStore.connect(dsn)
-        store.migrate()
-        return store
+    def connect():          # with the configured author salt, as every other writer of posts
+        return open_store(settings, dsn)
 
     async def main() -> dict:
         await ensure_topics(k)
@@ -96,7 +94,7 @@ def cmd_sink(args, settings: Settings) -> int:
 
 
 def _friendly(cmd):
-    """Broker errors as one Russian line and exit code 2, like the store's errors in pipeline/cli.py."""
+    """Broker errors as one Russian line and exit code 2, like the store's errors in pipeline/commands/__init__.py."""
     def run(args, settings: Settings) -> int:
         from aiokafka.errors import KafkaError
 
