@@ -24,9 +24,15 @@ def cmd_worker(args, settings: Settings) -> int:
 
     from pipeline.kit import load_kit
     from pipeline.stream.broker import ensure_topics
+    from pipeline.stream.offsets import UncheckedVersion, check_versions
     from pipeline.stream.worker import build_app
     from core.taxonomy import load_topics
 
+    try:
+        check_versions()                # at once, before the models load (GuardedApp checks again)
+    except UncheckedVersion as e:
+        print(f"Ошибка: {e}", file=sys.stderr)
+        return 2
     kit = load_kit(settings)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
