@@ -10,6 +10,7 @@ from alerting.outbox import Outbox, output_doc, output_from_doc
 from alerting.workflow_state import restore_tracker, tracker_state
 from core.settings import Settings
 from core.taxonomy import load_topics
+from pipeline.geo import load_gazetteer
 from pipeline.stages import detect_in_order, detector_factory, tracker_factory
 from pipeline.stream import codec
 from pipeline.stream.lane import Activity, admit, lane_state, release, restore_lane
@@ -44,7 +45,7 @@ def embedded_outputs(posts) -> list[dict]:
     return [output_doc(o) for o in outbox.take()]
 
 
-new_detector = detector_factory(SETTINGS, TOPICS)         # as every runner builds it: the official pages known
+new_detector = detector_factory(SETTINGS, TOPICS, load_gazetteer())   # as every runner builds it
 
 
 def test_the_stream_exercises_the_whole_workflow():
