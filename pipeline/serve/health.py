@@ -28,6 +28,7 @@ class Component:
     error_at: float | None = None
     failures: int = 0                            # failed steps in a row
     details: dict = field(default_factory=dict)  # per part: sources, queue lengths …
+    probe: Callable[[], dict] | None = None      # more details, read when asked (the collector's sources)
     clock: Callable[[], float] = time.time
 
     def ok(self, **details) -> None:
@@ -51,6 +52,8 @@ class Component:
             out["error"] = self.error
         if self.details:
             out.update(self.details)
+        if self.probe is not None:
+            out.update(self.probe())
         return out
 
 
