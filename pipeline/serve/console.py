@@ -87,8 +87,8 @@ class Console:
             "posts": [dict(p, local=p["published_at"].astimezone(self.tz).strftime("%d.%m %H:%M")) for p in posts],
             "timeline": svg.timeline_svg(posts, answer_at, alert.first_at - timedelta(minutes=30), span_end, self.tz),
             "reaction": svg.reaction_svg(hours, answer_at, self.tz),
-            "answers": answers, "verdicts": [event_text(e, self.tz) for e in verdicts],
-            "history": [event_text(e, self.tz) for e in (risk.history if risk else ())],
+            "answers": answers, "verdicts": [self._line(e) for e in verdicts],
+            "history": [self._line(e) for e in (risk.history if risk else ())],
             "buttons": BUTTONS if state in OPEN else (), "topics": sorted(
                 ((code, t.name) for code, t in self.topics.items()), key=lambda t: t[1]),
             "first_local": alert.first_at.astimezone(self.tz).strftime("%d.%m.%Y %H:%M"),
@@ -139,6 +139,15 @@ class Console:
                         "last_error": s.last_error, "notice": notice.text if notice else "",
                         "css": "overdue" if notice or state == "error" else "ok"})
         return out
+
+    def _line(self, ev) -> str:
+        """The chat's line for an event; a stored event without the details it expects still gets one."""
+        try:
+            return event_text(ev, self.tz)
+        except (KeyError, TypeError, ValueError):
+            name = ACTION_NAMES.get(ev.event) or STATE_NAMES.get(ev.state, ev.event)
+            who = "" if ev.actor == "dozor" else f" ({ev.actor})"
+            return f"{ev.at.astimezone(self.tz):%d.%m %H:%M} {name}{who}"
 
     def _topic(self, code: str) -> str:
         return self.topics[code].name if code in self.topics else code
