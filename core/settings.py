@@ -139,8 +139,8 @@ class Collect(_Section):
 class Digest(_Section):
     """The digest `dozor serve` sends to the alert chat on its own: the day's every morning, the week's once a week."""
 
-    daily_at: str | None = "08:00"      # local time of the daily digest (HH:MM); None: no daily digest
-    weekly_at: str | None = "09:00"     # local time of the weekly digest; None: no weekly digest
+    daily_at: str | None = "08:00"      # local time of the daily digest (HH:MM); empty or None: none
+    weekly_at: str | None = "09:00"     # local time of the weekly digest; empty or None: none
     weekday: int = 1                    # the weekly digest's day, ISO: 1 = Monday … 7 = Sunday
     timezone: str | None = None         # default: Settings.timezone
 

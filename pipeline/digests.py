@@ -68,7 +68,7 @@ def due_periods(schedule: Digest, now_local: datetime, sent: dict[str, int]) -> 
     """
     out = []
     for period, at in (("day", schedule.daily_at), ("week", schedule.weekly_at)):
-        if at is None or (period == "week" and now_local.isoweekday() != schedule.weekday):
+        if not at or (period == "week" and now_local.isoweekday() != schedule.weekday):
             continue
         planned = datetime.combine(now_local.date(), _at(at), now_local.tzinfo)
         if planned <= now_local < planned + CATCH_UP and sent.get(period) != now_local.date().toordinal():

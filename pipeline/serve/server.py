@@ -137,7 +137,7 @@ class Server:
     def _digest(self, settings) -> None:
         component = self.health.add("digest", "дайджест по расписанию")
         d = settings.digest
-        if not settings.telegram.enabled or (d.daily_at is None and d.weekly_at is None):
+        if not settings.telegram.enabled or not (d.daily_at or d.weekly_at):
             component.off("чат не настроен или расписание пусто (DOZOR_DIGEST__DAILY_AT, __WEEKLY_AT)")
             return
         from alerting.risk_store import RiskStore

@@ -24,7 +24,9 @@ def _axis(start: datetime, end: datetime, tz: tzinfo, y: float) -> str:
     for i in range(5):
         at = start + (end - start) * (i / 4)
         x = _x(at, start, end)
-        parts.append(f'<text x="{x:.0f}" y="{y + 16}" class="tick">{at.astimezone(tz):%d.%m %H:%M}</text>')
+        anchor = "start" if i == 0 else "end" if i == 4 else "middle"
+        parts.append(f'<text x="{x:.0f}" y="{y + 16}" class="tick" text-anchor="{anchor}">'
+                     f'{at.astimezone(tz):%d.%m %H:%M}</text>')
     return "".join(parts)
 
 
