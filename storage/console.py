@@ -36,7 +36,7 @@ class ConsoleQueries:
             "FROM (SELECT alert_id, argMax(state, (at, seq)) AS state, countIf(event = 'answered') > 0 AS answered, "
             "      minIf(at, event = 'answered') AS answered_at, argMaxIf(actor, (at, seq), event = 'taken') AS taken_by,"
             "      JSONExtractString(argMaxIf(details, (at, seq), event = 'topic_changed'), 'to') AS topic_to "
-            "      FROM risk_events FINAL GROUP BY alert_id HAVING state IN {open:Array(String)}) AS e "
+            "      FROM risk_events GROUP BY alert_id HAVING state IN {open:Array(String)}) AS e "   # duplicates change no aggregate
             "INNER JOIN (SELECT alert_id, level, topic, settlement, n_posts, first_at, last_at, created_at "
             "            FROM alerts FINAL) AS a ON a.alert_id = e.alert_id "
             "ORDER BY a.first_at, a.alert_id LIMIT {limit:UInt32}", open=list(states), limit=limit)

@@ -84,13 +84,14 @@ def build_app(settings, console, health, metrics, source_names: dict[str, str] |
 
     def register(request: Request) -> HTMLResponse:
         filters = {k: request.query_params.get(k, "") for k in FILTERS}
-        rows, options = console.register(clock(), filters)
-        return page(request, "register.html", rows=rows, options=options, filters=filters)
+        rows, options, total = console.register(clock(), filters)
+        return page(request, "register.html", rows=rows, options=options, filters=filters, total=total)
 
     def api_risks(request: Request) -> JSONResponse:
         filters = {k: request.query_params.get(k, "") for k in FILTERS}
-        rows, _ = console.register(clock(), filters)
-        return JSONResponse({"at": clock().astimezone(console.tz).strftime("%H:%M:%S"), "risks": rows})
+        rows, _, total = console.register(clock(), filters)
+        return JSONResponse({"at": clock().astimezone(console.tz).strftime("%H:%M:%S"), "total": total,
+                             "risks": rows})
 
     async def risk(request: Request) -> Response:
         alert_id = request.path_params["alert_id"]

@@ -52,13 +52,15 @@ class Console:
                    ZoneInfo(settings.timezone), backlog)
 
     # --- the register ---------------------------------------------------------------------------------------
-    def register(self, now: datetime, filters: dict) -> tuple[list[dict], dict]:
-        """Open risks by default; state "all" or a closed state shows those instead."""
+    def register(self, now: datetime, filters: dict) -> tuple[list[dict], dict, int]:
+        """The most urgent `serve.register_rows` risks, the filters' options and how many matched. Open risks by
+        default; state "all" or a closed state shows those instead."""
         state = filters.get("state", "")
         states = ALL if state == "all" else (state,) if state in ALL else OPEN_STATES
         risks = self.queries.open_risks(states=states)
-        rows = register_rows(risks, now, self.sla, self.topics, self.tz, dict(filters, state=""))
-        return rows, filter_options(risks, self.topics)
+        rows, total = register_rows(risks, now, self.sla, self.topics, self.tz, dict(filters, state=""),
+                                    self.settings.serve.register_rows)
+        return rows, filter_options(risks, self.topics), total
 
     # --- a risk ---------------------------------------------------------------------------------------------
     def risk_page(self, alert_id: str, now: datetime) -> dict | None:

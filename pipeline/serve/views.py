@@ -47,26 +47,26 @@ def matches(row: dict, filters: dict) -> bool:
     return all(not filters.get(k) or str(row.get(k) or "") == filters[k] for k in FILTERS)
 
 
+def urgency(r: dict) -> tuple:
+    """Unanswered open risks first, the oldest story (least time left) first; higher levels first among equals."""
+    waiting = r["state"] in OPEN and r["answered_at"] is None
+    return (not waiting, r["first_at"], -LEVELS.index(r["level"]) if r["level"] in LEVELS else 0, r["alert_id"])
+
+
 def register_rows(risks: list[dict], now: datetime, sla: Sla, topics: dict, tz: tzinfo,
-                  filters: dict | None = None) -> list[dict]:
-    """The register: most urgent first (overdue, then least time left), filtered; JSON-ready values."""
+                  filters: dict | None = None, limit: int | None = None) -> tuple[list[dict], int]:
+    """The register: the `limit` most urgent risks that match the filters, JSON-ready; and how many matched."""
+    found = sorted((r for r in risks if matches(r, filters or {})), key=urgency)
     out = []
-    for r in risks:
-        if not matches(r, filters or {}):
-            continue
+    for r in found[:limit]:
         clock = (sla_clock(r["first_at"], r["answered_at"], now, sla) if r["state"] in OPEN else
                  {"norm_left_s": None, "deadline_left_s": None, "text": "закрыт", "css": "done"})
         out.append({"alert_id": r["alert_id"], "level": r["level"], "level_css": LEVEL_CSS.get(r["level"], "low"),
                     "topic": r["topic"], "topic_name": topics[r["topic"]].name if r["topic"] in topics else r["topic"],
                     "settlement": r["settlement"] or "", "n_posts": r["n_posts"], "state": r["state"],
                     "state_name": STATE_NAMES.get(r["state"], r["state"]), "taken_by": r.get("taken_by") or "",
-                    "first_at": r["first_at"].astimezone(tz).strftime("%d.%m %H:%M"), "sla": clock,
-                    "rank": (clock["deadline_left_s"] if clock["deadline_left_s"] is not None else 10 ** 9,
-                             -LEVELS.index(r["level"]) if r["level"] in LEVELS else 0)})
-    out.sort(key=lambda r: r["rank"])
-    for r in out:
-        del r["rank"]
-    return out
+                    "first_at": r["first_at"].astimezone(tz).strftime("%d.%m %H:%M"), "sla": clock})
+    return out, len(found)
 
 
 def filter_options(risks: list[dict], topics: dict) -> dict:

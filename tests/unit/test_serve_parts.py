@@ -42,11 +42,17 @@ def test_register_puts_the_most_urgent_first_and_filters() -> None:
     def risk(alert_id, first_h, level="средний", settlement="Демянск", state="new"):
         return {"alert_id": alert_id, "level": level, "topic": "water", "settlement": settlement, "n_posts": 3,
                 "first_at": T0 + first_h * H, "answered_at": None, "state": state, "taken_by": ""}
-    rows = [risk("A-new", 20), risk("A-old", 0), risk("A-mid", 10, "высокий", "Лычково")]
+    rows = [risk("A-new", 20), risk("A-old", 0), risk("A-mid", 10, "высокий", "Лычково"),
+            dict(risk("A-answered", -5), answered_at=T0)]
     now = T0 + 21 * H
-    assert [r["alert_id"] for r in register_rows(rows, now, Sla(), {}, timezone.utc)] == ["A-old", "A-mid", "A-new"]
-    assert [r["alert_id"] for r in register_rows(rows, now, Sla(), {}, timezone.utc, {"settlement": "Лычково"})] \
-        == ["A-mid"]
+
+    def ids(**kw):
+        found, total = register_rows(rows, now, Sla(), {}, timezone.utc, **kw)
+        return [r["alert_id"] for r in found], total
+    assert ids() == (["A-old", "A-mid", "A-new", "A-answered"], 4)
+    assert ids(limit=2) == (["A-old", "A-mid"], 4)
+    assert ids(filters={"settlement": "Лычково"}) == (["A-mid"], 1)
+    assert register_rows(rows, now, Sla(), {}, timezone.utc)[0][0]["sla"]["text"] == "норматив нарушен; до срока 3 ч 00 мин"
 
 
 @pytest.mark.parametrize("sql, refused", [

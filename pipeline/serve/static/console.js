@@ -40,7 +40,10 @@
       cell(tr, r.sla.text, "sla");
       cell(tr, r.state_name + (r.taken_by ? " (" + r.taken_by + ")" : ""));
     });
-    document.getElementById("count").textContent = String(rows.length);
+    document.getElementById("count").textContent = String(data.total);
+    document.getElementById("shown").textContent = String(rows.length);
+    document.getElementById("total").textContent = String(data.total);
+    document.getElementById("more").hidden = data.total <= rows.length;
     document.getElementById("updated").textContent = data.at;
   }
 
