@@ -89,8 +89,9 @@ def build_live(settings: Settings, store, sources, dataset: str, collectors: dic
         wrapped = chat_sink(chat)
         risks.sinks = [wrapped if s is chat else s for s in risks.sinks]
         chat = wrapped
-    detector = detector_factory(settings, topics)()
-    handler = EmbeddedHandler(load_kit(settings), detector, store, dataset, on_alert, risks, RiskStore(store, dataset))
+    kit = load_kit(settings)
+    detector = detector_factory(settings, topics, kit.gazetteer)()
+    handler = EmbeddedHandler(kit, detector, store, dataset, on_alert, risks, RiskStore(store, dataset))
     runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
     warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))
     return Live(runner, handler, chat, warmed)
