@@ -159,7 +159,7 @@ class Serve(_Section):
     trusted_user_header: str | None = None    # e.g. X-Remote-User, set by a reverse proxy that logged staff in
     trusted_proxies: tuple[str, ...] = ("127.0.0.1",)   # ... honoured only from these peer addresses
     refresh_s: int = 15                 # the register page asks for fresh rows this often
-    register_rows: int = 200            # ... and shows at most this many, the most urgent (filters narrow it)
+    register_rows: int = 100            # ... and shows at most this many, the most urgent (filters narrow it)
     sql_max_rows: int = 1000            # the SQL page: rows shown (and in the CSV)
     sql_timeout_s: int = 10             # ... and seconds a query may run
     db_retry_max_s: float = 60.0        # a part whose database step failed retries after 1 s, doubling to this
