@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Iterable
 
+from alerting.affinity import OTHER_STREET, place_affinity
 from core.records import OTHER_TOPIC, Alert, EnrichedPost
 from core.settings import LEVELS, Detection
 from core.taxonomy import Topic
@@ -36,6 +37,8 @@ class Signal:
     text: str
     url: str | None
     parent_uid: str | None
+    street: str = ""                         # "ул. Ленина" (issue 18), "" when unknown
+    object: str = ""                         # "школа"
 
 
 @dataclass
@@ -58,6 +61,14 @@ class _Story:
     @property
     def uids(self) -> set[str]:
         return {s.uid for s in self.signals}
+
+    @property
+    def street(self) -> str | None:
+        return _most_common(s.street for s in self.signals)
+
+    @property
+    def object(self) -> str | None:
+        return _most_common(s.object for s in self.signals)
 
 
 def alert_id_for(first_uid: str) -> str:
@@ -100,7 +111,8 @@ class Detector:
         also = tuple(t.topic for t in risky[1:] if t.score >= self.config.secondary_threshold)
         return Signal(uid=p.uid, topic=best.topic, also=also, settlement=e.settlement, author=p.author or p.uid,
                       source=p.source, at=p.published_at, risk=best.score * crit * (0.5 + 0.5 * e.negative),
-                      negative=e.negative, text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid)
+                      negative=e.negative, text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid,
+                      street=e.street, object=e.object)
 
     def _threshold(self, topic: str, e: EnrichedPost) -> float:
         """topic_threshold, lowered during a season that raises this topic (preventive campaigns)."""
@@ -115,7 +127,8 @@ class Detector:
         p = e.post
         return Signal(uid=p.uid, topic=parent.topic, also=(), settlement=e.settlement or parent.settlement,
                       author=p.author or p.uid, source=p.source, at=p.published_at, risk=0.0, negative=e.negative,
-                      text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid)
+                      text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid, street=e.street,
+                      object=e.object)
 
     def process(self, e: EnrichedPost) -> list[Alert]:
         at = e.post.published_at
@@ -162,8 +175,11 @@ class Detector:
                       if (st.topic == s.topic and st.settlement == s.settlement)
                       or (st.topic == s.topic and _compatible(st.settlement, s.settlement)
                           and s.at - st.last_at <= recent)     # without a shared place only recency ties them
-                      or (st.topic in s.also and s.settlement is not None and st.settlement == s.settlement)]
+                      or (st.topic in s.also and s.settlement is not None and st.settlement == s.settlement
+                          and place_affinity((st.settlement, st.street), (s.settlement, s.street)) > OTHER_STREET)]
+        # a different problem on a different street stays apart (above); the same street leans together
         candidates.sort(key=lambda st: (topics.index(st.topic), st.settlement != s.settlement,
+                                        -place_affinity((st.settlement, st.street), (s.settlement, s.street)),
                                         -st.last_at.timestamp()))
         return candidates[0] if candidates else None
 
@@ -223,7 +239,13 @@ class Detector:
                      updated_at=at, first_at=signals[0].at, last_at=max(s.at for s in signals),
                      post_uids=tuple(s.uid for s in signals), sources=tuple(sorted({s.source for s in signals})),
                      negative_share=round(sum(s.negative >= 0.5 for s in signals) / len(signals), 3),
-                     snippets=tuple((s.text, s.url) for s in sorted(best, key=lambda s: s.at)))
+                     snippets=tuple((s.text, s.url) for s in sorted(best, key=lambda s: s.at)),
+                     street=story.street, object=story.object)
+
+
+def _most_common(values: Iterable[str]) -> str | None:
+    known = Counter(v for v in values if v)
+    return known.most_common(1)[0][0] if known else None
 
 
 def _most_common_place(window: deque[Signal]) -> str | None:

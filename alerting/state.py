@@ -20,13 +20,14 @@ STATE_VERSION = 1
 def _signal_dict(s: Signal) -> dict:
     return {"uid": s.uid, "topic": s.topic, "also": list(s.also), "settlement": s.settlement, "author": s.author,
             "source": s.source, "at": s.at.isoformat(), "risk": s.risk, "negative": s.negative, "text": s.text,
-            "url": s.url, "parent_uid": s.parent_uid}
+            "url": s.url, "parent_uid": s.parent_uid, "street": s.street, "object": s.object}
 
 
 def _signal(d: dict) -> Signal:
     return Signal(uid=d["uid"], topic=d["topic"], also=tuple(d["also"]), settlement=d["settlement"],
                   author=d["author"], source=d["source"], at=datetime.fromisoformat(d["at"]), risk=d["risk"],
-                  negative=d["negative"], text=d["text"], url=d["url"], parent_uid=d["parent_uid"])
+                  negative=d["negative"], text=d["text"], url=d["url"], parent_uid=d["parent_uid"],
+                  street=d.get("street", ""), object=d.get("object", ""))
 
 
 def detector_state(detector: Detector) -> dict:
