@@ -91,7 +91,7 @@ def _adj_rules(w: str, gender: str) -> dict[str, set[str]]:
                 "loct": {w + "ом"}}
     s, last = w[:-2], w[-3:-2]
     soft = w.endswith(("ий", "ее", "яя", "ие")) and last not in VELAR
-    o = "е" if soft or last in HUSHING else "о"                    # висючего, великого
+    o = "е" if soft or last in HUSHING and not w.endswith(("ой", "ое")) else "о"   # висючего, великого, большого
     y = "и" if soft or last in VELAR + HUSHING else "ы"            # великим, новым
     if gender == "femn":
         a = "ей" if w.endswith("яя") or last in HUSHING and w.endswith("ея") else "ой"
