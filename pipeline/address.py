@@ -29,7 +29,7 @@ TYPES = (  # (regex of the type word, canonical abbreviation, grammatical gender
     (r"микрорайон(?:а|е|у|ом)?|мкр(?:\.|(?=\s))", "мкр", "masc"),
     (r"б-р|бульвар(?:а|е|у|ом)?", "б-р", "masc"),
 )
-TYPE_RE = "|".join(f"(?:{t[0]})" for t in TYPES)
+TYPE_RE = "(?i:" + "|".join(f"(?:{t[0]})" for t in TYPES) + ")"
 ORDINAL = r"(?:\d{1,2}(?:-?(?:го|й|я|ая|ой|ого|ей|ое))?\s+)"
 CAP = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
 ANY = r"[А-ЯЁа-яё][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?"
@@ -40,10 +40,14 @@ BEFORE = re.compile(rf"(?<![А-ЯЁа-яё])(?P<type>{TYPE_RE})\s*(?P<name>{ORDI
                     rf"{AFTER_NAME}")
 AFTER = re.compile(rf"(?<![А-ЯЁа-яё])(?P<name>{ORDINAL}?{CAP})\s+(?P<type>{TYPE_RE})(?![А-ЯЁа-яё])"
                    rf"{AFTER_NAME}")
-BARE = re.compile(rf"(?<![А-ЯЁа-яё])(?:на|по|с|у|около|возле)\s+(?P<name>{CAP})(?!\s+[А-ЯЁ])(?![А-ЯЁа-яё-])"
+TWO_WORD = r"Карла\s+Маркса|Карла\s+Либкнехта|Розы\s+Люксембург|Льва\s+Толстого|Максима\s+Горького"
+BARE = re.compile(rf"(?<![А-ЯЁа-яё])(?i:на|по|с|у|около|возле)\s+(?P<name>{TWO_WORD}|{CAP}(?!\s+[А-ЯЁ]))(?![А-ЯЁа-яё-])"
                   rf"{AFTER_NAME}")
 NUMBERED = re.compile(rf"(?<![А-ЯЁа-яё])(?P<name>{CAP}),?\s+(?:д\.\s*|дом\s+)?{HOUSE}(?![\d%])(?!\s*(?:г|лет|год|час|мин|км|м|р|руб|тыс|раз|чел|градус|°))")
 HOUSE_ONLY = re.compile(rf"(?<![А-ЯЁа-яё])(?:д\.|дом|доме|дома)\s*№?\s*{HOUSE}")
+STOPWORDS = frozenset({"на", "по", "в", "во", "с", "у", "за", "из", "от", "до", "к", "не", "и", "а", "но", "же", "все",
+                       "жители", "жителей", "жителям", "возле", "около", "это", "там", "тут", "где", "нет", "уже"})
+ADJECTIVE_END = re.compile(r"(ая|яя|ой|ей|ую|юю|ый|ий|ого|его|ому|ему|ом|ем|ым|им)$")
 GENITIVE_NAME = re.compile(r"[А-ЯЁ][а-яё]+(?:ина|ына|ова|ева|ого|его|ых|их|ена)$")
 FAMOUS = frozenset({"Маркса", "Энгельса", "Горького", "Мира", "Победы", "Октября", "Марта", "Мая", "Революции",
                     "Свободы", "Труда", "Космонавтов", "Строителей", "Энтузиастов", "Комсомола", "Пионеров"})
@@ -93,21 +97,27 @@ def street_and_house(text: str, is_place=lambda name: False) -> tuple[str, str]:
     for m in BEFORE.finditer(text):
         abbr, gender = _type(m.group("type"))
         name = m.group("name")
-        if name.lower() in ("д", "дом") or is_place(name):
+        if name.lower() in ("д", "дом") or name.lower() in STOPWORDS or is_place(name):
             continue
+        if name[:1].islower() and not (m.group("type").endswith(".") or len(m.group("type")) <= 3):
+            continue                                  # «на площади не убран»: a lowercase name only after «ул.»
         found.append((m.start(), f"{abbr} {_nominative(_clean(name), gender)}", _house(m)))
     for m in AFTER.finditer(text):
         abbr, gender = _type(m.group("type"))
-        if not is_place(m.group("name")):
+        name = m.group("name")
+        if name.lower() in STOPWORDS or not (ADJECTIVE_END.search(name.lower()) or GENITIVE_NAME.match(name)
+                                             or name in FAMOUS):
+            continue                                  # «На улице Ленина»: «На» is no street name
+        if not is_place(name):
             found.append((m.start(), f"{abbr} {_nominative(_clean(m.group('name')), gender)}", _house(m)))
     for m in BARE.finditer(text):
         name = m.group("name")
         if name in NOT_STREETS or is_place(name):
             continue
-        if GENITIVE_NAME.match(name) or name in FAMOUS or re.search(r"(ой|ей)$", name):
+        if " " in name or GENITIVE_NAME.match(name) or name in FAMOUS or re.search(r"(ой|ей)$", name):
             if re.search(r"(ой|ей)$", name) and not _is_adjective(name):
                 continue
-            found.append((m.start() + 1000, f"ул. {_nominative(name, 'femn')}", _house(m)))
+            found.append((m.start() + 1000, f"ул. {_nominative(' '.join(name.split()), 'femn')}", _house(m)))
     for m in NUMBERED.finditer(text):
         name = m.group("name")
         if name in NOT_STREETS or is_place(name):

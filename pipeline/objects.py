@@ -20,7 +20,7 @@ INSTITUTIONS = (
     ("ЦРБ", rf"{W}(?:црб{E}|центральн\w+\s+районн\w+\s+больниц\w*)"),
     ("больница", rf"{W}(?:больниц\w*|стационар\w*)"),
     ("поликлиника", rf"{W}поликлиник\w*"),
-    ("ФАП", rf"{W}(?:фап{E}|фельдшерск\w+(?:-акушерск\w+)?\s+пункт\w*|амбулатори\w*)"),
+    ("ФАП", rf"{W}(?:фап(?:а|е|у|ом)?{E}|фельдшерск\w+(?:-акушерск\w+)?\s+пункт\w*|амбулатори\w*)"),
     ("ДК", rf"{W}(?:дк{E}|дом\w*\s+культуры|клуб(?:а|е|у|ом)?{E})"),
     ("библиотека", rf"{W}библиотек\w*"),
     ("магазин", rf"{W}(?:магазин\w*|пят[её]роч\w+|магнит(?:е|а)?{E}|дикси{E}|сельпо{E})"),
@@ -28,7 +28,7 @@ INSTITUTIONS = (
     ("аптека", rf"{W}аптек\w*"),
     ("котельная", rf"{W}котельн(?:ая|ой|ую){E}"),
     ("баня", rf"{W}бан(?:я|и|е|ю|ей){E}"),
-    ("вокзал", rf"{W}(?:вокзал\w*|автостанци\w*|станци(?:я|и|ю){E})"),
+    ("вокзал", rf"{W}(?:вокзал(?:а|е|у|ом|ы)?{E}|автостанци\w*|станци(?:я|и|ю){E})"),
     ("остановка", rf"{W}остановк\w*"),
     ("стадион", rf"{W}стадион\w*"),
     ("кладбище", rf"{W}кладбищ\w*"),
@@ -59,9 +59,14 @@ _ORGANISATIONS = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in ORGAN
 LAST_RESORT = "администрация"
 
 
+ADDRESSED = re.compile(r"(?:уважаем\w*\s+)администраци\w*|администраци\w*\s*[,!?:]", re.IGNORECASE)
+
+
 def institution(text: str) -> str:
-    """The institution the post is about: the first one named, «администрация» only when there is no other."""
-    hits = [(m.start(), name) for name, rx in _INSTITUTIONS if (m := rx.search(text))]
+    """The institution the post is about: the first one named, «администрация» only when there is no other and
+    it is not whom the post addresses («Уважаемая администрация, …», «Администрация, когда …»)."""
+    hits = [(m.start(), name) for name, rx in _INSTITUTIONS if (m := rx.search(text))
+            and not (name == LAST_RESORT and ADDRESSED.search(text))]
     hits.sort()
     named = [name for _, name in hits if name != LAST_RESORT]
     return named[0] if named else (LAST_RESORT if hits else "")
