@@ -64,11 +64,12 @@ class _Story:
 
     @property
     def street(self) -> str | None:
-        return _most_common(s.street for s in self.signals)
+        """The street most posts name, when at least two do (one passing mention does not place a story)."""
+        return _most_common((s.street for s in self.signals), min(2, len(self.signals)))
 
     @property
     def object(self) -> str | None:
-        return _most_common(s.object for s in self.signals)
+        return _most_common((s.object for s in self.signals), min(2, len(self.signals)))
 
 
 def alert_id_for(first_uid: str) -> str:
@@ -243,9 +244,9 @@ class Detector:
                      street=story.street, object=story.object)
 
 
-def _most_common(values: Iterable[str]) -> str | None:
-    known = Counter(v for v in values if v)
-    return known.most_common(1)[0][0] if known else None
+def _most_common(values: Iterable[str], at_least: int = 1) -> str | None:
+    known = Counter(v for v in values if v).most_common(1)
+    return known[0][0] if known and known[0][1] >= at_least else None
 
 
 def _most_common_place(window: deque[Signal]) -> str | None:

@@ -64,3 +64,17 @@ def test_new_columns_are_stored_and_restored(store):
     store.write_alerts([alert], "t")
     stored = alert_from_row(store.alerts("t")[0])
     assert (stored.street, stored.object) == ("ул. Ленина", "школа")
+
+
+def test_unverified_places_are_counted(store):
+    from datetime import timedelta
+
+    from storage.places import unverified_line, unverified_places
+    from tests.conftest import T0
+    posts = [replace(make_enriched(u, i), place_unverified=p) for i, (u, p) in enumerate(
+        [("u1", ("Кирилловщина",)), ("u2", ("Кирилловщина", "Песочки")), ("u3", ())])]
+    store.upsert_posts(posts, "t")
+    found = unverified_places(store, T0 - timedelta(days=1))
+    assert found == [("Кирилловщина", 2), ("Песочки", 1)]
+    assert unverified_line(found) == "Места не из справочника (gazetteer) за 7 дней: Кирилловщина (2), Песочки (1)"
+    assert unverified_places(store, T0 + timedelta(days=1)) == []
