@@ -98,5 +98,6 @@ class Alert:
     sources: tuple[str, ...]
     negative_share: float
     snippets: tuple[tuple[str, str | None], ...] = field(default=())   # (text, url)
+    why: str = ""                 # why these posts are one story, in Russian: «похожих сообщений: 5; общие слова: …»
     street: str | None = None     # the street most of the story's posts name (issue 18)
     object: str | None = None     # the institution most of them name

@@ -59,6 +59,7 @@ class Gazetteer:
     index: dict[str, tuple[tuple[Settlement, tuple[str, ...]], ...]]   # prefix[:KEY_LEN] -> candidates
     forms: dict[str, tuple[tuple[Settlement, tuple[str, ...], bool], ...]] = field(default_factory=dict)
     twins: dict[str, tuple[Settlement, ...]] = field(default_factory=dict)   # a name -> its namesakes
+    form_words: frozenset[str] = frozenset()                                 # every word of every form
 
     def get(self, name: str) -> Settlement | None:
         return next((s for s in self.settlements if s.name == name), None)
@@ -90,7 +91,8 @@ def build_gazetteer(doc: dict) -> Gazetteer:
             forms.setdefault(words[0], []).append((s, words, form in risky))
     return Gazetteer(district=doc.get("district", ""), settlements=tuple(settlements),
                      index={k: tuple(v) for k, v in index.items()}, forms={k: tuple(v) for k, v in forms.items()},
-                     twins={k: tuple(v) for k, v in twins.items()})
+                     twins={k: tuple(v) for k, v in twins.items()},
+                     form_words=frozenset(w for v in forms.values() for _, f, _ in v for w in f))
 
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:
@@ -148,6 +150,14 @@ def _resolve_twin(name: str, lowered: list[str], g: Gazetteer) -> str:
         if twin.cue and any(t.startswith(twin.cue) for t in lowered):
             return twin.name
     return name
+
+
+def names_place(word: str, gazetteer: Gazetteer) -> bool:
+    """Whether a word may be (part of) a settlement's name in some case form: «Лычкове», «Горы»."""
+    token = word.lower().replace("ё", "е")
+    if token in gazetteer.form_words:
+        return True
+    return any(_hits(token, p) for _, pattern in gazetteer.index.get(token[:KEY_LEN], ()) for p in pattern)
 
 
 def locate(words: tuple[str, ...], gazetteer: Gazetteer) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 import pytest
 
-from alerting.affinity import place_affinity
+from alerting.place_affinity import place_affinity
 from alerting.card import card_html
 from alerting.detect import Detector
 from alerting.lifecycle import Sla
