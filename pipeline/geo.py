@@ -6,7 +6,7 @@
     locate(text.words("заря была красивая"), g)             -> ()           # an ordinary word
     locate(text.words("в д. Заря нет света"), g)            -> ("Заря",)
 
-A built gazetteer (tools/build_gazetteer.py) lists each locality's exact `forms` (case forms), `derived` forms
+A built gazetteer (deploy/gazetteer/build_gazetteer.py) lists each locality's exact `forms` (case forms), `derived` forms
 («лычковский», «лычковцы») and the `risky` ones among them: forms that are ordinary words or people's names
 count only after a strong place marker («д.», «деревня», «село», «пос.») or when capitalized in a place position
 (after «в», «из», «до», «на» …; every word capitalized for a multi-word name). At one position the longest form
