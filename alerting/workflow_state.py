@@ -34,7 +34,7 @@ def alert_doc(a: Alert) -> dict:
             "score": a.score, "created_at": a.created_at.isoformat(), "updated_at": a.updated_at.isoformat(),
             "first_at": a.first_at.isoformat(), "last_at": a.last_at.isoformat(), "post_uids": list(a.post_uids),
             "sources": list(a.sources), "negative_share": a.negative_share, "snippets": [list(s) for s in a.snippets],
-            "why": a.why}
+            "why": a.why, "street": a.street, "object": a.object}
 
 
 def alert_from_doc(d: dict) -> Alert:
@@ -43,7 +43,8 @@ def alert_from_doc(d: dict) -> Alert:
                  updated_at=datetime.fromisoformat(d["updated_at"]), first_at=datetime.fromisoformat(d["first_at"]),
                  last_at=datetime.fromisoformat(d["last_at"]), post_uids=tuple(d["post_uids"]),
                  sources=tuple(d["sources"]), negative_share=d["negative_share"],
-                 snippets=tuple((t, u) for t, u in d["snippets"]), why=d.get("why", ""))
+                 snippets=tuple((t, u) for t, u in d["snippets"]), why=d.get("why", ""), street=d.get("street"),
+                 object=d.get("object"))
 
 
 def event_doc(e: RiskEvent) -> dict:

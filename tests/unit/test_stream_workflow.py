@@ -115,3 +115,14 @@ def test_a_workflow_output_survives_the_topic():
 def test_a_workflow_output_not_by_the_schema_gets_a_russian_reason():
     with pytest.raises(codec.BadMessage, match="сообщение процесса работы с рисками не по схеме"):
         codec.decode_output(b'{"lane": "x", "seq": 1}')
+
+
+def test_every_field_of_an_alert_survives_the_topics():
+    from dataclasses import fields, replace
+
+    from alerting.workflow_state import alert_doc, alert_from_doc
+    alert = next(d for d in embedded_outputs(workflow_stream()) if d["alert"])["alert"]
+    full = replace(alert_from_doc(alert), why="похожих сообщений: 3", street="ул. Ленина", object="школа")
+    assert all(getattr(full, f.name) not in (None, "", ()) for f in fields(full))     # every field set ...
+    assert codec.decode_alert(codec.encode_alert(full)) == full                        # ... and carried
+    assert alert_from_doc(json.loads(json.dumps(alert_doc(full)))) == full
