@@ -9,15 +9,11 @@ escalation), each with a reminder before it. Nothing here reads the wall clock o
 """
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
-STATES = ("new", "in_work", "answered", "watching", "worked_out", "false_alarm")
-OPEN = frozenset({"new", "in_work", "answered", "watching"})
-UNANSWERED = frozenset({"new", "in_work"})
-AUTO = "dozor"
+from core.risks import AUTO, OPEN, UNANSWERED, RiskEvent
 
 # event -> (states it may follow, the state after it; None keeps the state)
 TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
@@ -39,23 +35,6 @@ ACTION_NAMES = {"taken": "Взять в работу", "answered": "Ответ",
 
 class TransitionError(ValueError):
     """The event does not apply to the risk's state; the message is for staff, in Russian."""
-
-
-@dataclass(frozen=True)
-class RiskEvent:
-    alert_id: str
-    event: str
-    at: datetime
-    state: str                                   # the state after the event
-    actor: str = AUTO
-    details: dict = field(default_factory=dict)  # the figures behind an automatic verdict, a new topic, ...
-    seq: int = 0                                 # order among events with one timestamp
-
-    @property
-    def event_id(self) -> str:
-        key = "|".join((self.alert_id, self.event, self.at.isoformat(), self.actor,
-                        json.dumps(self.details, sort_keys=True, ensure_ascii=False, default=str)))
-        return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -137,6 +116,18 @@ def replay(events: list[RiskEvent]) -> Risk:
         except TransitionError:              # two writers raced (a replay and the bot): the first one stands
             continue
     return risk
+
+
+class RiskHistory(Protocol):
+    """What a risk is rebuilt from: the stored events of one alert (storage.risks.RiskStore implements it)."""
+
+    def events(self, alert_id: str) -> list[RiskEvent]: ...
+
+
+def stored_risk(history: RiskHistory, alert_id: str) -> Risk | None:
+    """The risk as its stored history rebuilds it; None when nothing is stored for the alert."""
+    events = history.events(alert_id)
+    return replay(events) if events else None
 
 
 def sla_marks(risk: Risk, sla: Sla) -> list[tuple[str, str, datetime]]:

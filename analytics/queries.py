@@ -19,6 +19,9 @@ from importlib import resources
 
 import pandas as pd
 
+from core.errors import NotFound, UsageError
+from storage.queries import described_table
+
 # norm / deadline: hours from a story's first post to the first answer (settings.risks.answer_norm_s /
 # answer_deadline_s); official: sources of the administration's own posts (settings.risks.official_sources)
 DEFAULTS = {"days": 7, "min_score": 0.55, "norm_hours": 8, "deadline_hours": 24, "limit": 20,
@@ -89,7 +92,7 @@ class Cookbook:
             return self.queries[name]
         matches = [q for n, q in self.queries.items() if n.split("_", 1)[1] == name]
         if len(matches) != 1:
-            raise KeyError(f"нет такого запроса: {name}; есть: {', '.join(self.queries)}")
+            raise NotFound(f"нет такого запроса: {name}; есть: {', '.join(self.queries)}")
         return matches[0]
 
     def as_of(self) -> datetime:
@@ -102,7 +105,7 @@ class Cookbook:
     def parameters(self, query: Query, given: dict) -> dict:
         unknown = set(given) - set(query.params)
         if unknown:
-            raise ValueError(f"{query.name}: неизвестные параметры {sorted(unknown)}; есть {list(query.params)}")
+            raise UsageError(f"{query.name}: неизвестные параметры {sorted(unknown)}; есть {list(query.params)}")
         out = {}
         for p in query.params:
             if p in given and given[p] is not None:
@@ -119,10 +122,5 @@ class Cookbook:
     def run(self, name: str, **params) -> pd.DataFrame:
         query = self.query(name)
         bound = self.parameters(query, params)
-        result = self.store.client.query(query.sql, parameters=bound)
-        columns = list(result.column_names)
-        if not columns:             # an empty result may come back without its header (chdb): ask for it
-            body = "\n".join(ln for ln in query.sql.splitlines() if not ln.lstrip().startswith("--"))
-            described = self.store.client.query(f"DESCRIBE ({body})", parameters=bound)
-            columns = [r[0] for r in described.result_rows]
-        return pd.DataFrame(result.result_rows, columns=columns)
+        columns, rows = described_table(self.store, query.sql, **bound)
+        return pd.DataFrame(rows, columns=columns)

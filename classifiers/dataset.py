@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from classifiers.seed import load_seed
+from core.errors import UsageError
 
-SENTIMENTS = ("negative", "neutral", "positive")
 TOXICITY = ("0", "1")
 HOLDOUT = 0.15
 _NOT_LETTERS = re.compile(r"[^0-9a-zа-я]+")
@@ -69,7 +69,7 @@ def read_csv_examples(src: DataSource, allowed: tuple[str, ...] | None, min_char
         reader = csv.DictReader(f)
         missing = [c for c in (src.text_col, src.label_col, src.time_col, src.group_col) if c and c not in (reader.fieldnames or [])]
         if missing:
-            raise ValueError(f"{src.path.name}: нет колонок {', '.join(missing)} (есть: {', '.join(reader.fieldnames or [])})")
+            raise UsageError(f"{src.path.name}: нет колонок {', '.join(missing)} (есть: {', '.join(reader.fieldnames or [])})")
         for i, row in enumerate(reader):
             text, label = (row[src.text_col] or "").strip(), (row[src.label_col] or "").strip()
             if len(text) < min_chars:

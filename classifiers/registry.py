@@ -24,12 +24,13 @@ import numpy as np
 
 from classifiers.features import Featurizer
 from classifiers.models import TASKS, Head, Models, TaskModel
+from core.errors import DozorError
 
 FORMAT = "dozor-model/2"
 FILES = ("model.json", "arrays.npz")
 
 
-class ArtifactError(Exception):
+class ArtifactError(DozorError):
     """A model artifact is missing, foreign or tampered with; or a registry operation is impossible."""
 
 

@@ -11,6 +11,11 @@ from datetime import datetime
 PLATFORMS = ("vk", "telegram", "file")
 SENTIMENTS = ("negative", "neutral", "positive")
 OTHER_TOPIC = "other"
+# What a dead letter keeps of its raw input, in bytes: the store's cap (storage/rows.py) and the Kafka sink's.
+DEAD_LETTER_RAW_BYTES = 1_048_576
+# ... when the dead letter itself travels through Kafka (the worker's undecodable messages): far below the
+# broker's default message.max.bytes (1 MiB), with room for the record around it.
+KAFKA_DEAD_LETTER_RAW_BYTES = 65_536
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from core.errors import ConfigError
+
 MAX_ENDING = 5
 KEY_LEN = 3       # prefixes are indexed by their first letters; a prefix must be at least this long
 PLACE_MARKERS = frozenset({"в", "во", "из", "до", "у", "под", "около", "возле", "д", "дер", "деревня", "деревне",
@@ -46,7 +48,7 @@ def build_gazetteer(doc: dict) -> Gazetteer:
     for row in doc.get("settlements", []):
         patterns = tuple(tuple(p.lower().replace("ё", "е").split()) for p in row.get("match") or [row["name"]])
         if any(len(p[0]) < KEY_LEN for p in patterns):
-            raise ValueError(f"gazetteer: {row['name']}: a match prefix is shorter than {KEY_LEN} letters")
+            raise ConfigError(f"gazetteer: {row['name']}: a match prefix is shorter than {KEY_LEN} letters")
         s = Settlement(name=row["name"], kind=row.get("kind", ""), unit=row.get("unit"), lat=row.get("lat"),
                        lon=row.get("lon"), patterns=patterns, ambiguous=bool(row.get("ambiguous", False)))
         settlements.append(s)

@@ -16,12 +16,12 @@ from typing import Callable, Iterable
 
 from alerting.campaigns import Calendar
 from alerting.detect import Detector
-from alerting.risk_store import RiskStore, RiskStoreSink
 from alerting.workflow import RiskTracker
 from core.records import Alert, EnrichedPost, Post
 from core.settings import Settings
 from core.taxonomy import Topic, load_topics
 from storage.clickhouse import ClickHouseStore
+from storage.risks import RiskStore, RiskStoreSink
 
 
 def detector_factory(settings: Settings, topics: dict[str, Topic]) -> Callable[[], Detector]:

@@ -14,13 +14,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from classifiers import registry
-from classifiers.dataset import (SENTIMENTS, TOXICITY, DataSource, Example, file_sha256, read_csv_examples,
-                                 seed_examples, split_holdout)
+from classifiers.dataset import (
+    TOXICITY,
+    DataSource,
+    Example,
+    file_sha256,
+    read_csv_examples,
+    seed_examples,
+    split_holdout,
+)
 from classifiers.evaluate import evaluate
 from classifiers.features import Doc
 from classifiers.models import TASKS, Models, TaskModel
 from classifiers.seed import seed_hash
 from classifiers.train import fit_task_model, fit_thresholds, recipe_for
+from core.errors import UsageError
+from core.records import SENTIMENTS
 from pipeline import text
 
 log = logging.getLogger(__name__)
@@ -74,7 +83,7 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     examples += staff_rows
     data_card.append({"source": "staff labels (ClickHouse)", "rows": len(staff_rows)})
     if len({e.label for e in examples}) < 2:
-        raise ValueError(f"для задачи {task} нужно хотя бы два разных класса в данных")
+        raise UsageError(f"для задачи {task} нужно хотя бы два разных класса в данных")
     train_rows, test_rows = split_holdout(examples) if measure else (examples, [])
     train_docs, test_docs = to_docs([e.text for e in train_rows]), to_docs([e.text for e in test_rows])
     seed_only = use_seed and not sources and not staff_rows      # a fresh install's models: SEED_RECIPES

@@ -11,9 +11,11 @@ from classifiers import registry
 from classifiers.dataset import DataSource, read_csv_examples
 from classifiers.evaluate import evaluate, format_report
 from classifiers.models import TASKS
+from core.errors import UsageError
 from core.settings import Settings
 from core.taxonomy import load_topics
 from storage.clickhouse import open_store
+from storage.queries import least_confident, topic_mix
 
 LABEL_COLUMNS = ("uid", "task", "label", "text", "who", "labelled_at", "source")
 
@@ -106,20 +108,24 @@ def cmd_labels(args, settings: Settings) -> int:
             at = row.get("labelled_at")
             labels.append({"uid": row.get("uid") or f"import:{Path(args.file).name}:{i}", "task": task,
                            "label": label, "text": row.get("text") or "", "who": row.get("who") or args.who,
-                           "labelled_at": datetime.fromisoformat(at) if at else now,
+                           "labelled_at": _labelled_at(at, f"{Path(args.file).name}, строка {i + 2}") if at else now,
                            "source": row.get("source") or "import"})
     store.write_labels(labels)
     print(f"imported {len(labels)} labels" + (f"; skipped {bad} rows without task, label, uid or text" if bad else ""))
     return 0
 
 
+def _labelled_at(value: str, where: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{where}: labelled_at «{value[:40]}» — не дата ISO 8601 (2026-03-30T18:00+03:00)") from None
+
+
 def cmd_sample(args, settings: Settings) -> int:
     """The N recent posts the topic model is least sure about, as a CSV staff fill in and import back."""
     store = open_store(settings, args.db)
-    rows = store.query_dicts(
-        "SELECT uid, text, topic, topic_score, sentiment FROM posts FINAL WHERE published_at >= "
-        "(SELECT max(published_at) FROM posts) - INTERVAL {days:UInt32} DAY ORDER BY topic_score ASC, uid LIMIT {n:UInt32}",
-        days=args.days, n=args.uncertain)
+    rows = least_confident(store, args.days, args.uncertain)
     out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
     writer = csv.DictWriter(out, ("uid", "task", "label", "text", "predicted", "confidence", "sentiment"))
     writer.writeheader()
@@ -136,14 +142,10 @@ def cmd_sample(args, settings: Settings) -> int:
 def cmd_drift(args, settings: Settings) -> int:
     from pipeline.drift import drift_report
     store = open_store(settings, args.db)
-    since = "(SELECT max(published_at) FROM posts) - INTERVAL {days:UInt32} DAY"
-    mix = {r["topic"]: int(r["n"]) for r in store.query_dicts(
-        f"SELECT topic, count() AS n FROM posts FINAL WHERE published_at >= {since} GROUP BY topic", days=args.days)}
-    confidence = store.scalar(f"SELECT avg(topic_score) FROM posts FINAL WHERE published_at >= {since}", days=args.days)
+    mix, confidence = topic_mix(store, args.days)
     current = registry.current_version(settings.model_root, "topics")
     card = registry.read_manifest(settings.model_root / "topics" / current)["card"] if current else {}
-    report = drift_report(mix, None if confidence != confidence or confidence is None else round(float(confidence), 4),
-                          card, args.days)
+    report = drift_report(mix, None if confidence is None else round(confidence, 4), card, args.days)
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.format == "json" else report["verdict"])
     return 0
 

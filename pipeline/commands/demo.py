@@ -25,10 +25,11 @@ def run_demo(settings: Settings, dsn: str | None) -> int:
     from pipeline.commands.replay import replay_items
     from pipeline.summary import summary_text
     from storage.clickhouse import open_store, safe_dsn
+    from storage.queries import posts_outside
 
     started = time.monotonic()
     store = open_store(settings, dsn)
-    foreign = store.scalar("SELECT count() FROM posts WHERE dataset != {d:String}", d=DATASET)
+    foreign = posts_outside(store, DATASET)
     if foreign:
         print(f"Отказ: база {safe_dsn(store.dsn)} уже содержит {foreign} сообщений не из демо. Демо не будет "
               "смешано с рабочими данными: укажите другой каталог (DOZOR_DATA_DIR=./demo-data dozor demo) "

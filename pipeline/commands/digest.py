@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from core.errors import ConfigError, DozorError, UsageError
 from core.settings import Settings
 
 
@@ -18,7 +19,7 @@ def _parse_date(value: str) -> datetime:
     try:
         at = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"--date: ожидается дата и время ISO (2026-03-30 или 2026-03-30T18:00), а не «{value}»")
+        raise UsageError(f"--date: ожидается дата и время ISO (2026-03-30 или 2026-03-30T18:00), а не «{value}»")
     if len(value) == 10:                       # a bare date: the end of that day
         at = at.replace(hour=23, minute=59, second=59)
     return at
@@ -28,8 +29,8 @@ def cmd_digest(args, settings: Settings) -> int:
     from analytics.digest import build_digest
     from analytics.digest_html import render_html
     from analytics.queries import Cookbook
-    from pipeline.geo import load_gazetteer
     from core.taxonomy import load_topics
+    from pipeline.geo import load_gazetteer
 
     tz = ZoneInfo(settings.timezone)
     book = Cookbook.from_settings(settings, args.db)
@@ -66,14 +67,14 @@ def send(settings: Settings, digest, html: str, topics: dict, tz: ZoneInfo) -> N
 
     tg = settings.telegram
     if not tg.enabled:
-        raise ValueError("для отправки дайджеста в чат задайте DOZOR_TELEGRAM__BOT_TOKEN и "
+        raise ConfigError("для отправки дайджеста в чат задайте DOZOR_TELEGRAM__BOT_TOKEN и "
                          "DOZOR_TELEGRAM__ALERT_CHAT_ID")
     api = BotApi(tg.bot_api_base, tg.bot_token.get_secret_value(), max_retries=tg.max_retries)
     name = f"dozor-digest-{digest.period}-{digest.as_of.astimezone(tz):%Y-%m-%d}.html"
     try:
         api.send_document(tg.alert_chat_id, name, html.encode("utf-8"), caption_html(digest, topics, tz))
     except BotApiError as e:
-        raise ValueError(f"дайджест не отправлен в чат: {e}") from None
+        raise DozorError(f"дайджест не отправлен в чат: {e}") from None
     print(f"Дайджест отправлен в чат {tg.alert_chat_id}: {name}")
 
 

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -91,14 +92,13 @@ def cmd_sql(args, settings: Settings) -> int:
     """Run one query against the configured database (the embedded one allows one process at a time)."""
     store = open_store(settings, args.db)
     query = sys.stdin.read() if args.query == "-" else args.query
-    result = store.client.query(query)
+    columns, rows = store.query_table(query)
     if args.format == "jsonl":
-        import json
-        for row in result.result_rows:
-            print(json.dumps(dict(zip(result.column_names, row)), ensure_ascii=False, default=str))
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str))
     else:
-        print("\t".join(result.column_names))
-        for row in result.result_rows:
+        print("\t".join(columns))
+        for row in rows:
             print("\t".join(str(v) for v in row))
     return 0
 

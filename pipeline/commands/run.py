@@ -12,8 +12,10 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+from core.errors import ConfigError
 from core.settings import Settings
 from storage.clickhouse import open_store
+from storage.queries import polled_sources
 
 log = logging.getLogger("dozor.run")
 
@@ -27,19 +29,19 @@ def _telethon_config(settings: Settings):
     from collectors.telegram import TelethonConfig
     t = settings.telethon
     if t.api_id is None or t.api_hash is None:
-        raise ValueError("для источников Telegram нужны DOZOR_TELETHON__API_ID и DOZOR_TELETHON__API_HASH "
+        raise ConfigError("для источников Telegram нужны DOZOR_TELETHON__API_ID и DOZOR_TELETHON__API_HASH "
                          "(my.telegram.org → API development tools), см. README")
     return TelethonConfig(api_id=t.api_id, api_hash=t.api_hash,
                           session=t.session or settings.data_dir / "telegram.session")
 
 
 def make_collectors(settings: Settings, sources) -> dict:
-    """platform -> collector, for the platforms the sources use. Missing credentials: a Russian ValueError."""
+    """platform -> collector, for the platforms the sources use. Missing credentials: ConfigError."""
     out = {}
     if any(s.platform == "vk" for s in sources):
         from collectors.vk import VKCollector
         if settings.vk.token is None:
-            raise ValueError("для источников VK нужен сервисный ключ доступа в DOZOR_VK__TOKEN, см. README")
+            raise ConfigError("для источников VK нужен сервисный ключ доступа в DOZOR_VK__TOKEN, см. README")
         out["vk"] = VKCollector(settings.vk.token, api_base=settings.vk.api_base, api_version=settings.vk.api_version,
                                 backfill_days=settings.collect.backfill_days,
                                 comments_watch_s=settings.collect.comments_watch_s)
@@ -50,7 +52,7 @@ def make_collectors(settings: Settings, sources) -> dict:
         try:
             adapter.connect()
         except RuntimeError as e:
-            raise ValueError(f"{e}: выполните `dozor sources login`") from None
+            raise ConfigError(f"{e}: выполните `dozor sources login`") from None
         out["telegram"] = TelegramCollector(adapter, edit_window_s=settings.collect.comments_watch_s)
     return out
 
@@ -67,7 +69,7 @@ def cmd_sources_check(args, settings: Settings) -> int:
         group = [s for s in sources if s.platform == platform]
         try:
             collector = make_collectors(settings, group)[platform]
-        except ValueError as e:
+        except ConfigError as e:
             print(f"  {platform}: не проверены ({len(group)}): {e}")
             bad += len(group)
             continue
@@ -95,7 +97,7 @@ def cmd_sources_status(args, settings: Settings) -> int:
     if args.file:
         names = {s.key: s.name or s.key for s in load_sources(args.file, _settlements(settings))}
     else:
-        names = {r[0]: r[0] for r in store.client.query("SELECT DISTINCT source FROM source_polls").result_rows}
+        names = {s: s for s in polled_sources(store)}
     if not names:
         print("Источники ещё не опрашивались (таблица source_polls пуста).")
         return 0
@@ -128,17 +130,18 @@ def cmd_sources_login(args, settings: Settings) -> int:
 
 
 def cmd_run(args, settings: Settings) -> int:
+    from zoneinfo import ZoneInfo
+
     from alerting.campaigns import Calendar
     from alerting.detect import Detector
     from alerting.render import card_text
-    from alerting.risk_store import RiskStore
     from collectors.sources import load_sources
-    from pipeline.stages import risk_tracker
+    from core.taxonomy import load_topics
     from pipeline.kit import load_kit
     from pipeline.live import EmbeddedHandler, LiveRunner
-    from core.taxonomy import load_topics
+    from pipeline.stages import risk_tracker
     from storage.cursors import ClickHouseCursorStore
-    from zoneinfo import ZoneInfo
+    from storage.risks import RiskStore
 
     logging.getLogger("dozor").setLevel(logging.INFO)
     sources = load_sources(args.sources, _settlements(settings))

@@ -22,10 +22,10 @@ from core.settings import Settings
 def cmd_worker(args, settings: Settings) -> int:
     import faust
 
+    from core.taxonomy import load_topics
     from pipeline.kit import load_kit
     from pipeline.stream.broker import ensure_topics
     from pipeline.stream.worker import build_app
-    from core.taxonomy import load_topics
 
     kit = load_kit(settings)
     loop = asyncio.new_event_loop()

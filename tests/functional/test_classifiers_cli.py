@@ -62,3 +62,11 @@ def test_drift_speaks_plain_russian(dsn, capsys):
     assert main(["classifiers", "drift", "--db", dsn, "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["recent_posts"] == 7 and report["verdict"].startswith("Переобучение")
+
+
+def test_a_label_file_with_a_bad_date_is_refused_with_its_line(tmp_path, dsn, capsys):
+    bad = tmp_path / "labels.csv"
+    bad.write_text("uid,task,label,text,labelled_at\nu1,topics,water,Нет воды,2026-03-01\n"
+                   "u2,topics,roads,Яма на дороге,вчера\n", encoding="utf-8")
+    assert main(["classifiers", "labels", "import", str(bad), "--db", dsn]) == 2
+    assert capsys.readouterr().err.startswith("Ошибка: labels.csv, строка 3: labelled_at «вчера» — не дата ISO")

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analytics.queries import Cookbook, cookbook
+from core.errors import NotFound, UsageError
 from tests.functional.demo_db import OFFICIAL, risk_rows
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -318,9 +319,9 @@ def test_an_empty_result_keeps_its_columns(book):
 
 
 def test_unknown_parameters_and_names_are_refused(book):
-    with pytest.raises(ValueError, match="неизвестные параметры"):
+    with pytest.raises(UsageError, match="неизвестные параметры"):
         book.run("verdicts", limit=3)
-    with pytest.raises(KeyError, match="нет такого запроса"):
+    with pytest.raises(NotFound, match="нет такого запроса"):
         book.run("no_such_query")
 
 
