@@ -1,10 +1,10 @@
-# The two fresh-machine commands: `make demo` (the main job on bundled data) and `make test`.
+# The two fresh-machine commands: `make demo` (the main job on bundled data) and `make test` (ruff, then pytest).
 # Each creates .venv and installs the pinned dependencies (constraints.txt) first when needed.
 PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test install bench clean
+.PHONY: demo test lint install bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/dozor demo
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: lint
 	$(VENV)/bin/python -m pytest -q
 
 bench: $(STAMP)

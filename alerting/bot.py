@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from html import escape
-from typing import Callable
 
 from alerting.answers import missing_text, parse_reply
 from alerting.bot_api import BotApiError

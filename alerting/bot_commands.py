@@ -1,7 +1,7 @@
 """The bot's commands as staff read them (Telegram HTML): /risks, /risk ID, /digest, /help.
 
-Each takes the risk records (alerting.store.RiskRecords) and returns the message text; the digest is a short text one (the full HTML digest
-is the analysts' job, issue 7).
+Each takes the risk records (alerting.store.RiskRecords) and returns the message text; the digest is a short
+text one (the full HTML digest is the analysts' job, issue 7).
 """
 from __future__ import annotations
 
@@ -52,6 +52,10 @@ def risk_text(store: RiskRecords, alert_id: str, topics: dict[str, Topic], tz: t
     return "\n".join(parts)[:4000]
 
 
+def missed(details: dict) -> bool:
+    return details.get("kind") == "norm_missed"
+
+
 def digest_text(store: RiskRecords, tz: tzinfo) -> str:
     """The day up to the latest risk event (event time: a replayed week digests its last day)."""
     end = store.latest_event_at()
@@ -68,7 +72,7 @@ def digest_text(store: RiskRecords, tz: tzinfo) -> str:
              + (f" (медиана {hours(median(took))} от первого сообщения)" if took else ""),
              f"Отработано: {events['worked_out']}, снова открыто: {events['reopened']}, "
              f"ложных срабатываний: {events['false_alarm']}",
-             f"Нарушений норматива: {sum(1 for r in rows if r.event == 'reminder' and r.details.get('kind') == 'norm_missed')}"
+             f"Нарушений норматива: {sum(1 for r in rows if r.event == 'reminder' and missed(r.details))}"
              f", эскалаций: {events['escalated']}",
              f"Сейчас открыто: {plural(len(store.open_ids()), 'риск', 'риска', 'рисков')}"]
     return "\n".join(lines)

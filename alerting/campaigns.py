@@ -62,7 +62,7 @@ class Calendar:
         self._drops: dict[tuple[str, date], float] = {}      # threshold() asks per post: (topic, day) -> drop
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Calendar":
+    def load(cls, path: Path | None = None) -> Calendar:
         raw = (Path(path).read_text(encoding="utf-8") if path else
                resources.files("alerting").joinpath("data/campaigns.yaml").read_text(encoding="utf-8"))
         out = []

@@ -16,8 +16,9 @@ import hashlib
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import tzinfo
-from typing import Callable
+from zoneinfo import ZoneInfo
 
 from alerting.bot_api import BotApi, BotApiError
 from alerting.card import card_html, keyboard, notice_html
@@ -37,7 +38,8 @@ def text_hash(text: str) -> str:
 
 
 class AlertChat:
-    def __init__(self, api: BotApi, chat_id: str, messages: ChatMessages, topics: dict[str, Topic], tz: tzinfo, sla: Sla,
+    def __init__(self, api: BotApi, chat_id: str, messages: ChatMessages, topics: dict[str, Topic], tz: tzinfo,
+                 sla: Sla,
                  mentions: tuple[str, ...] = (), max_per_minute: int = 20, edit_interval_s: float = 30.0,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
         self.api, self.chat_id, self.messages = api, chat_id, messages
@@ -51,8 +53,7 @@ class AlertChat:
         self.calls: deque[float] = deque()
 
     @classmethod
-    def from_settings(cls, settings, messages, topics, **kw) -> "AlertChat":
-        from zoneinfo import ZoneInfo
+    def from_settings(cls, settings, messages, topics, **kw) -> AlertChat:
         tg = settings.telegram
         api = BotApi(tg.bot_api_base, tg.bot_token.get_secret_value(), max_retries=tg.max_retries,
                      **({"sleep": kw["sleep"]} if "sleep" in kw else {}))

@@ -44,7 +44,7 @@ class Sla:
     remind_before_s: int = 2 * 3600
 
     @classmethod
-    def of(cls, risks) -> "Sla":
+    def of(cls, risks) -> Sla:
         return cls(risks.answer_norm_s, risks.answer_deadline_s, risks.remind_before_s)
 
 
@@ -150,8 +150,8 @@ def due_sla(risk: Risk, now: datetime, sla: Sla) -> tuple[Risk, list[RiskEvent]]
     for kind, event, at in marks:
         if at > now or kind in risk.sla_done or targets.get(kind, now + timedelta(1)) <= now:
             continue
-        risk, ev = apply(risk, event, max(at, risk.detected_at or at), AUTO, {"kind": kind, "due": at.isoformat(),
-                                                                      "left_s": sla.remind_before_s, "norm_s": sla.norm_s,
-                                                                      "deadline_s": sla.deadline_s})
+        details = {"kind": kind, "due": at.isoformat(), "left_s": sla.remind_before_s, "norm_s": sla.norm_s,
+                   "deadline_s": sla.deadline_s}
+        risk, ev = apply(risk, event, max(at, risk.detected_at or at), AUTO, details)
         out.append(ev)
     return risk, out

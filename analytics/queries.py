@@ -20,6 +20,7 @@ from importlib import resources
 import pandas as pd
 
 from core.errors import NotFound, UsageError
+from storage.clickhouse import ClickHouseStore
 from storage.queries import described_table
 
 # norm / deadline: hours from a story's first post to the first answer (settings.risks.answer_norm_s /
@@ -70,16 +71,14 @@ class Cookbook:
         self.queries = cookbook()
 
     @classmethod
-    def connect(cls, dsn: str, tz: str = DEFAULTS["tz"], defaults: dict | None = None) -> "Cookbook":
-        from storage.clickhouse import ClickHouseStore
+    def connect(cls, dsn: str, tz: str = DEFAULTS["tz"], defaults: dict | None = None) -> Cookbook:
         store = ClickHouseStore.connect(dsn)
         store.migrate()
         return cls(store, tz, defaults)
 
     @classmethod
-    def from_settings(cls, settings, dsn: str | None = None) -> "Cookbook":
+    def from_settings(cls, settings, dsn: str | None = None) -> Cookbook:
         """The configured database, time zone, answer norms and official sources."""
-        from storage.clickhouse import ClickHouseStore
         store = ClickHouseStore.from_settings(settings, dsn)
         store.migrate()
         return cls(store, settings.timezone, settings_defaults(settings))

@@ -101,7 +101,7 @@ class Vectorizer:
 
 def fit_vectorizer(docs: list[str], params: dict) -> Vectorizer:
     """Vocabulary and idf from scikit-learn's TfidfVectorizer (training only), as a run-time Vectorizer."""
-    from sklearn.feature_extraction.text import TfidfVectorizer   # training only
+    from sklearn.feature_extraction.text import TfidfVectorizer  # training only
 
     pattern = {"token_pattern": r"[^ ]+"} if params["analyzer"] == "word" else {"token_pattern": None}
     fitted = TfidfVectorizer(analyzer=params["analyzer"], **pattern, lowercase=False,
@@ -134,7 +134,7 @@ class Featurizer:
     def __init__(self, parts: list[dict] | tuple[dict, ...] = DEFAULT_PARTS):
         self.parts = [dict(p, ngram_range=list(p["ngram_range"])) for p in parts]
 
-    def fit(self, docs: list[Doc]) -> "Featurizer":
+    def fit(self, docs: list[Doc]) -> Featurizer:
         self.vectorizers_ = [fit_vectorizer([getattr(d, p["field"]) for d in docs], p) for p in self.parts]
         return self
 
@@ -142,7 +142,7 @@ class Featurizer:
         """memo: blocks already computed for these docs by an identical vectorizer of another model (models
         trained on the same rows with the same parameters share blocks; Models.score passes one per batch)."""
         blocks = []
-        for part, vectorizer in zip(self.parts, self.vectorizers_):
+        for part, vectorizer in zip(self.parts, self.vectorizers_, strict=True):
             key = (part["field"], vectorizer.fingerprint)
             block = memo.get(key) if memo is not None else None
             if block is None:
@@ -161,10 +161,10 @@ class Featurizer:
         return meta, {f"idf_{i}": v.idf for i, v in enumerate(self.vectorizers_)}
 
     @classmethod
-    def from_state(cls, meta: dict, arrays: dict[str, np.ndarray]) -> "Featurizer":
+    def from_state(cls, meta: dict, arrays: dict[str, np.ndarray]) -> Featurizer:
         self = cls(meta["parts"])
         self.vectorizers_ = []
-        for i, (params, terms) in enumerate(zip(self.parts, meta["vocabularies"])):
+        for i, (params, terms) in enumerate(zip(self.parts, meta["vocabularies"], strict=True)):
             idf = np.asarray(arrays[f"idf_{i}"], dtype=np.float64)
             if len(terms) != len(idf):
                 raise ValueError(f"part {i}: {len(terms)} terms but {len(idf)} idf values")

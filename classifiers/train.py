@@ -45,7 +45,7 @@ def recipe_for(task: str, seed_only: bool = False) -> dict:
 def fit_task_model(task: str, docs: list[Doc], labels: list[str], version: str, recipe: dict | None = None,
                    random_state: int = 0) -> TaskModel:
     """The same docs, labels and recipe always give the same model."""
-    from sklearn.linear_model import LogisticRegression   # training only: workers never import scikit-learn
+    from sklearn.linear_model import LogisticRegression  # training only: workers never import scikit-learn
 
     recipe = recipe or RECIPES[task]
     featurizer = Featurizer(recipe["parts"]).fit(docs)

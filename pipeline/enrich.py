@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from classifiers.features import Doc
 from classifiers.models import Models
-from pipeline import geo, text
 from core.records import EnrichedPost, Post, TopicScore
+from pipeline import geo, text
 
 TOXIC_AT = 0.5
 TOP_TOPICS = 3
@@ -31,10 +31,10 @@ def enrich_batch(posts: list[Post], kit: Kit) -> list[EnrichedPost]:
     tokens = [text.words(p.text[: kit.max_text_chars]) for p in posts]
     lemmas = [tuple(text.lemma(w) for w in ws) for ws in tokens]
     docs = [Doc(" ".join(ls), " ".join(w.lower() for w in ws), text.normalize(p.text[: kit.max_text_chars]).lower())
-            for p, ws, ls in zip(posts, tokens, lemmas)]
+            for p, ws, ls in zip(posts, tokens, lemmas, strict=True)]
     scores = kit.models.score(docs)
     out = []
-    for post, ws, ls, sc in zip(posts, tokens, lemmas, scores):
+    for post, ws, ls, sc in zip(posts, tokens, lemmas, scores, strict=True):
         sentiment = dict(sc.sentiment)
         mood = max(sentiment, key=sentiment.get)
         out.append(EnrichedPost(

@@ -5,10 +5,10 @@ corpus (deterministically; ~15 s on 2 cores on the first run) and promoted.
 """
 from __future__ import annotations
 
-from pipeline import geo
-from pipeline.enrich import Kit
 from core.settings import Settings
 from core.taxonomy import load_topics
+from pipeline import geo
+from pipeline.enrich import Kit
 from pipeline.training import ensure_models
 
 

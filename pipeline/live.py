@@ -11,11 +11,13 @@ known uids, keeps each post once. Stop (SIGTERM, --for) is checked between polls
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Protocol
+from typing import Protocol
 
 from alerting.detect import Detector
 from alerting.workflow import RiskTracker
@@ -96,7 +98,6 @@ class KafkaHandler:
     kafka: object                                   # core.settings.Kafka
 
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
-        import asyncio
 
         from pipeline.stream.publish import publish
         return asyncio.run(publish(self.kafka, posts)).posts, 0

@@ -11,8 +11,8 @@ Kafka to the sink. Each builds its detector and its tracker here, so the three c
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
 
 from alerting.campaigns import Calendar
 from alerting.detect import Detector
@@ -76,7 +76,7 @@ class Stages:
 
     @classmethod
     def build(cls, settings: Settings, store: ClickHouseStore, dataset: str, *, workflow: bool = True,
-              kit=None) -> "Stages":
+              kit=None) -> Stages:
         from pipeline.kit import load_kit
 
         topics = load_topics(settings.topics_file)

@@ -107,7 +107,8 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     for e in train_rows:
         counts[e.label] = counts.get(e.label, 0) + 1
     card = {"task": task, "recipe": recipe, "data": data_card, "train_rows": len(train_rows),
-            "rows_per_label": dict(sorted(counts.items())), "staff_labels_used": sum(e.source == "staff" for e in train_rows),
+            "rows_per_label": dict(sorted(counts.items())),
+            "staff_labels_used": sum(e.source == "staff" for e in train_rows),
             "holdout": {"rows": len(test_rows), "rule": "latest 15 % by time / group / file order; near-duplicates "
                         "of held-out texts removed from training" if measure else
                         "none: first-run seed model; `dozor classifiers train --task T` measures one",

@@ -115,13 +115,13 @@ class ClickHouseStore:
         self.author_salt = author_salt
 
     @classmethod
-    def from_settings(cls, settings, dsn: str | None = None) -> "ClickHouseStore":
+    def from_settings(cls, settings, dsn: str | None = None) -> ClickHouseStore:
         """The store every writer of posts should use: the configured DSN and author salt."""
         salt = settings.clickhouse.author_salt
         return cls.connect(dsn or settings.clickhouse_dsn, salt.get_secret_value() if salt else "")
 
     @classmethod
-    def connect(cls, dsn: str, author_salt: str = "") -> "ClickHouseStore":
+    def connect(cls, dsn: str, author_salt: str = "") -> ClickHouseStore:
         try:
             if dsn.startswith("chdb://"):
                 parts = urlsplit(dsn)
@@ -201,7 +201,8 @@ class ClickHouseStore:
                          rows.DEAD_LETTER_COLUMNS)
 
     def write_labels(self, labels: list[dict]) -> int:
-        """labels: dicts with uid, task, label, text, who, labelled_at (aware), source. The latest per (task, uid) wins."""
+        """labels: dicts with uid, task, label, text, who, labelled_at (aware), source. The latest per (task, uid)
+        wins."""
         if labels:
             cols = ("uid", "task", "label", "text", "who", "labelled_at", "source")
             self.client.insert("labels", [tuple(rows.utc(v) if k == "labelled_at" else v for k, v in
@@ -262,7 +263,7 @@ class ClickHouseStore:
 
     def query_dicts(self, sql: str, **parameters) -> list[dict]:
         result = self.client.query(sql, parameters=parameters)
-        return [dict(zip(result.column_names, row)) for row in result.result_rows]
+        return [dict(zip(result.column_names, row, strict=True)) for row in result.result_rows]
 
     def alerts(self, dataset: str | None = None, alert_id: str | None = None) -> list[dict]:
         """Stored alerts (times aware), oldest first; only one dataset's or one alert's when given."""

@@ -103,8 +103,9 @@ class RiskStore:
     # --- the chat ---------------------------------------------------------------------------------------------
     def message(self, chat_id: str, alert_id: str) -> tuple[int, str] | None:
         """(message id, hash of the text shown) of the alert's card in the chat, if it was sent."""
-        rows = self.store.query_dicts("SELECT message_id, text_hash FROM chat_messages FINAL WHERE chat_id = {c:String} "
-                                      "AND alert_id = {a:String}", c=str(chat_id), a=alert_id)
+        rows = self.store.query_dicts("SELECT message_id, text_hash FROM chat_messages FINAL "
+                                      "WHERE chat_id = {c:String} AND alert_id = {a:String}",
+                                      c=str(chat_id), a=alert_id)
         return (rows[0]["message_id"], rows[0]["text_hash"]) if rows else None
 
     def put_message(self, chat_id: str, alert_id: str, message_id: int, text_hash: str) -> None:

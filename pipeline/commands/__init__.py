@@ -1,6 +1,7 @@
 """`dozor` — the command line, one module per command group, registered from one list (GROUPS).
 
-    dozor demo | replay | alerts | sql                 pipeline/commands/replay.py (demo: demo.py)
+    dozor demo                                         pipeline/commands/demo.py
+    dozor replay | alerts | sql                        replay.py
     dozor classifiers ...                              classifiers.py
     dozor run | sources check|status|login             run.py
     dozor bot | campaigns                              chat.py
@@ -23,14 +24,14 @@ from pydantic import ValidationError
 
 from core.errors import DozorError
 from core.settings import Settings
-from pipeline.commands import chat, classifiers, digest, replay, run, stream
+from pipeline.commands import chat, classifiers, demo, digest, replay, run, stream
 
 log = logging.getLogger("dozor")
 SETTINGS_PROBLEMS = {"extra_forbidden": "такой настройки нет (опечатка в имени?)",
                      "missing": "настройка обязательна", "int_parsing": "нужно целое число",
                      "float_parsing": "нужно число", "bool_parsing": "нужно true или false"}
 
-GROUPS = (replay, classifiers, run, chat, digest, stream)
+GROUPS = (demo, replay, classifiers, run, chat, digest, stream)
 
 
 def build_parser() -> argparse.ArgumentParser:

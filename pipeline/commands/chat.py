@@ -9,17 +9,17 @@ from __future__ import annotations
 import sys
 from datetime import date, timedelta
 
+from alerting.campaigns import Calendar, reminder_text, volume
 from core.errors import ConfigError
 from core.settings import Settings
+from core.taxonomy import load_topics
 from storage.clickhouse import open_store
 from storage.risks import RiskStore
 
 
 def cmd_bot(args, settings: Settings) -> int:
     from alerting.bot import Bot
-    from alerting.campaigns import Calendar
     from alerting.chat import AlertChat
-    from core.taxonomy import load_topics
 
     if not settings.telegram.enabled:
         raise ConfigError("бот не настроен — задайте DOZOR_TELEGRAM__BOT_TOKEN и DOZOR_TELEGRAM__ALERT_CHAT_ID "
@@ -37,7 +37,6 @@ def cmd_bot(args, settings: Settings) -> int:
 
 def cmd_campaigns(args, settings: Settings) -> int:
     """The seasonal calendar: seasons running on a day and the reminders of the next 30 days."""
-    from alerting.campaigns import Calendar, reminder_text, volume
 
     calendar = Calendar.load(settings.risks.campaigns_file)
     day = args.date or date.today()
@@ -47,7 +46,8 @@ def cmd_campaigns(args, settings: Settings) -> int:
     for c in active:
         print(f"  {c.name}: темы {', '.join(c.topics)}; порог темы ниже на {c.threshold_drop:g}")
     for campaign, remind, start in calendar.reminders(day - timedelta(days=1), day + timedelta(days=30)):
-        print(f"\nНапоминание {remind:%d.%m.%Y}:\n" + reminder_text(campaign, start, volume(RiskStore(store), campaign, start)))
+        history = volume(RiskStore(store), campaign, start)
+        print(f"\nНапоминание {remind:%d.%m.%Y}:\n" + reminder_text(campaign, start, history))
     return 0
 
 

@@ -1,4 +1,8 @@
-"""`dozor classifiers ...`: train, evaluate, list, promote, rollback, labels import/export, sample, drift."""
+"""`dozor classifiers ...`: train, evaluate, list, promote, rollback, labels import/export, sample, drift.
+
+The registry and training load numpy and scipy (~1 s): the commands that need them import them, so `dozor --help`
+and the other commands start without.
+"""
 from __future__ import annotations
 
 import csv
@@ -7,13 +11,13 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from classifiers import registry
+from classifiers import TASKS
 from classifiers.dataset import DataSource, read_csv_examples
 from classifiers.evaluate import evaluate, format_report
-from classifiers.models import TASKS
 from core.errors import UsageError
 from core.settings import Settings
 from core.taxonomy import load_topics
+from pipeline.drift import drift_report
 from storage.clickhouse import open_store
 from storage.queries import least_confident, topic_mix
 
@@ -52,6 +56,7 @@ def cmd_train(args, settings: Settings) -> int:
 
 
 def cmd_evaluate(args, settings: Settings) -> int:
+    from classifiers import registry
     from pipeline.training import to_docs
     model = registry.load(settings.model_root, args.task, args.model)
     examples, skipped = read_csv_examples(DataSource(Path(args.data), args.text_col, args.label_col), None)
@@ -62,6 +67,7 @@ def cmd_evaluate(args, settings: Settings) -> int:
 
 
 def cmd_list(args, settings: Settings) -> int:
+    from classifiers import registry
     print(f"{'':2}{'version':<36}{'created (UTC)':<27}{'holdout F1':>11}{'rows':>8}{'staff':>7}")
     for task in [args.task] if args.task else TASKS:
         for v in registry.versions(settings.model_root, task):
@@ -73,6 +79,7 @@ def cmd_list(args, settings: Settings) -> int:
 
 
 def cmd_promote(args, settings: Settings) -> int:
+    from classifiers import registry
     task = args.version.split("-", 1)[0]
     if task not in TASKS:
         print(f"Ошибка: не понимаю, к какой задаче относится версия {args.version}", file=sys.stderr)
@@ -83,6 +90,7 @@ def cmd_promote(args, settings: Settings) -> int:
 
 
 def cmd_rollback(args, settings: Settings) -> int:
+    from classifiers import registry
     print(f"{args.task}: back to {registry.rollback(settings.model_root, args.task)}")
     return 0
 
@@ -140,7 +148,7 @@ def cmd_sample(args, settings: Settings) -> int:
 
 
 def cmd_drift(args, settings: Settings) -> int:
-    from pipeline.drift import drift_report
+    from classifiers import registry
     store = open_store(settings, args.db)
     mix, confidence = topic_mix(store, args.days)
     current = registry.current_version(settings.model_root, "topics")

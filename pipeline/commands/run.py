@@ -9,19 +9,28 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from alerting.render import card_text
+from collectors.backoff import SourceUnavailable
+from collectors.completeness import assess
+from collectors.sources import load_sources
 from core.errors import ConfigError
 from core.settings import Settings
+from core.taxonomy import load_topics
+from pipeline.geo import load_gazetteer
+from pipeline.stages import detector_factory, risk_tracker
 from storage.clickhouse import open_store
+from storage.cursors import ClickHouseCursorStore, source_stats
 from storage.queries import polled_sources
+from storage.risks import RiskStore
 
 log = logging.getLogger("dozor.run")
 
 
 def _settlements(settings: Settings) -> set[str]:
-    from pipeline.geo import load_gazetteer
     return {s.name for s in load_gazetteer(settings.gazetteer_file).settlements}
 
 
@@ -58,8 +67,6 @@ def make_collectors(settings: Settings, sources) -> dict:
 
 
 def cmd_sources_check(args, settings: Settings) -> int:
-    from collectors.backoff import SourceUnavailable
-    from collectors.sources import load_sources
     sources = load_sources(args.file, _settlements(settings))
     print(f"Файл {args.file}: источников {len(sources)}, ошибок в описании нет.")
     if args.offline:
@@ -86,12 +93,7 @@ def cmd_sources_check(args, settings: Settings) -> int:
 
 def cmd_sources_status(args, settings: Settings) -> int:
     """Per source: last successful poll, last post, posts per hour, errors, and a «нет данных» notice if due."""
-    from datetime import datetime, timezone
-    from zoneinfo import ZoneInfo
 
-    from collectors.completeness import assess
-    from collectors.sources import load_sources
-    from storage.cursors import source_stats
 
     store = open_store(settings, args.db)
     if args.file:
@@ -130,18 +132,9 @@ def cmd_sources_login(args, settings: Settings) -> int:
 
 
 def cmd_run(args, settings: Settings) -> int:
-    from zoneinfo import ZoneInfo
 
-    from alerting.campaigns import Calendar
-    from alerting.detect import Detector
-    from alerting.render import card_text
-    from collectors.sources import load_sources
-    from core.taxonomy import load_topics
     from pipeline.kit import load_kit
     from pipeline.live import EmbeddedHandler, LiveRunner
-    from pipeline.stages import risk_tracker
-    from storage.cursors import ClickHouseCursorStore
-    from storage.risks import RiskStore
 
     logging.getLogger("dozor").setLevel(logging.INFO)
     sources = load_sources(args.sources, _settlements(settings))
@@ -160,8 +153,7 @@ def cmd_run(args, settings: Settings) -> int:
             print(card_text(alert, topics, tz), end="\n\n", flush=True)
 
     risks, chat = risk_tracker(settings, store, args.dataset, topics)
-    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
-    detector = Detector(settings.detection, topics, calendar, settings.risks.official_sources)
+    detector = detector_factory(settings, topics)()
     handler = EmbeddedHandler(load_kit(settings), detector, store, args.dataset, on_alert, risks,
                               RiskStore(store, args.dataset))
     runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
@@ -187,7 +179,6 @@ def _run_kafka(args, settings: Settings, sources, collectors) -> int:
     """Collect into Kafka: workers enrich and detect, `dozor sink` stores posts. This process keeps only its own
     state (cursors, poll log); with the embedded engine that is a database of its own (the sink owns the other)."""
     from pipeline.live import KafkaHandler, LiveRunner
-    from storage.cursors import ClickHouseCursorStore
 
     dsn = args.db or (f"chdb://{settings.data_dir.resolve() / 'collector'}"
                       if settings.clickhouse_dsn.startswith("chdb://") else settings.clickhouse_dsn)

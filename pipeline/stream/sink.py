@@ -15,10 +15,10 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 from core.records import DEAD_LETTER_RAW_BYTES as RAW_LIMIT
 from core.records import Alert, DeadLetter, EnrichedPost

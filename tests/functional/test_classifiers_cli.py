@@ -52,7 +52,8 @@ def test_labels_round_trip_through_clickhouse_and_sample_for_labelling(tmp_path,
     assert main(["classifiers", "labels", "export", str(out), "--db", dsn]) == 0
     exported = list(csv.DictReader(open(out, encoding="utf-8")))
     assert sorted(r["uid"] for r in exported) == sorted(r["uid"] for r in rows)
-    assert {(r["task"], r["label"], r["who"], r["source"]) for r in exported} == {("topics", "other", "oper1", "import")}
+    got = {(r["task"], r["label"], r["who"], r["source"]) for r in exported}
+    assert got == {("topics", "other", "oper1", "import")}
     assert all(r["text"] for r in exported)
 
 

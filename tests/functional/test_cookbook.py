@@ -84,7 +84,7 @@ def test_top_problems_by_settlement(book, posts, as_of):
     got = run(book, "top_problems_by_settlement", limit=100)
     week = reports(period(posts, as_of))
     expected = week.groupby(["settlement", "topic"]).size().sort_values(ascending=False)
-    assert dict(zip(zip(got.settlement, got.topic), got.posts)) == expected.to_dict()
+    assert dict(zip(zip(got.settlement, got.topic, strict=True), got.posts, strict=True)) == expected.to_dict()
     assert list(got.posts) == sorted(got.posts, reverse=True)
     top = got[got.settlement != ""].iloc[0]
     assert (top.settlement, top.topic) == ("Жирково", "emergency")      # the house fire of 28 March

@@ -39,7 +39,8 @@ def test_the_happy_path_and_its_history():
 
 def test_a_closed_risk_refuses_actions_in_russian_and_reopens():
     risk, _ = apply(new_risk(), "false_alarm", at(1), "@petrov")
-    with pytest.raises(TransitionError, match="в состоянии «ложное срабатывание»: действие «Взять в работу» невозможно"):
+    refused = "в состоянии «ложное срабатывание»: действие «Взять в работу» невозможно"
+    with pytest.raises(TransitionError, match=refused):
         apply(risk, "taken", at(2), "@ivanova")
     done, _ = apply(new_risk(), "worked_out", at(1), "@petrov")
     reopened, ev = apply(done, "reopened", at(5), details={"complaints": 2})
