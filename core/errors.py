@@ -1,6 +1,6 @@
 """What a user did wrong, as opposed to a bug: the DozorError family. Messages are in Russian, for staff.
 
-    raise ConfigError("для источников VK нужен сервисный ключ доступа в DOZOR_VK__TOKEN, см. README")
+    raise ConfigError("для источников VK нужен сервисный ключ доступа в DOZOR_VK__TOKEN")
     raise UsageError("--date: ожидается дата ISO (2026-03-30), а не «вчера»")
     raise NotFound("для задачи topics нет действующей модели")
 

@@ -23,7 +23,7 @@ def cmd_bot(args, settings: Settings) -> int:
 
     if not settings.telegram.enabled:
         raise ConfigError("бот не настроен — задайте DOZOR_TELEGRAM__BOT_TOKEN и DOZOR_TELEGRAM__ALERT_CHAT_ID "
-                          "(см. README, раздел «Чат оповещений»).")
+                          "(см. docs/alert-chat.md).")
     if not settings.telegram.staff_user_ids:
         print("Внимание: DOZOR_TELEGRAM__STAFF_USER_IDS пуст — бот будет отказывать всем.", file=sys.stderr)
     store = open_store(settings, args.db)

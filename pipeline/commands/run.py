@@ -39,7 +39,7 @@ def _telethon_config(settings: Settings):
     t = settings.telethon
     if t.api_id is None or t.api_hash is None:
         raise ConfigError("для источников Telegram нужны DOZOR_TELETHON__API_ID и DOZOR_TELETHON__API_HASH "
-                         "(my.telegram.org → API development tools), см. README")
+                         "(my.telegram.org → API development tools), см. docs/live-collection.md")
     return TelethonConfig(api_id=t.api_id, api_hash=t.api_hash,
                           session=t.session or settings.data_dir / "telegram.session")
 
@@ -50,7 +50,8 @@ def make_collectors(settings: Settings, sources) -> dict:
     if any(s.platform == "vk" for s in sources):
         from collectors.vk import VKCollector
         if settings.vk.token is None:
-            raise ConfigError("для источников VK нужен сервисный ключ доступа в DOZOR_VK__TOKEN, см. README")
+            raise ConfigError("для источников VK нужен сервисный ключ доступа в DOZOR_VK__TOKEN, "
+                              "см. docs/live-collection.md")
         out["vk"] = VKCollector(settings.vk.token, api_base=settings.vk.api_base, api_version=settings.vk.api_version,
                                 backfill_days=settings.collect.backfill_days,
                                 comments_watch_s=settings.collect.comments_watch_s)
