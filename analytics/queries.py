@@ -21,7 +21,7 @@ import pandas as pd
 
 from core.errors import NotFound, UsageError
 from storage.clickhouse import ClickHouseStore
-from storage.queries import described_table
+from storage.queries import described_table, latest_post_at
 
 # norm / deadline: hours from a story's first post to the first answer (settings.risks.answer_norm_s /
 # answer_deadline_s); official: sources of the administration's own posts (settings.risks.official_sources)
@@ -96,10 +96,7 @@ class Cookbook:
 
     def as_of(self) -> datetime:
         """The latest post's time (UTC), the default end of every period; now if there are no posts."""
-        latest = self.store.scalar("SELECT max(published_at) FROM posts")
-        if latest is None or latest.year < 2000:
-            return datetime.now(timezone.utc)
-        return latest.replace(tzinfo=timezone.utc)
+        return latest_post_at(self.store) or datetime.now(timezone.utc)
 
     def parameters(self, query: Query, given: dict) -> dict:
         unknown = set(given) - set(query.params)

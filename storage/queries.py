@@ -1,6 +1,7 @@
 """Read queries the commands and runners ask of the store, so no SQL lives outside storage/.
 
     stored_posts_since(store, since)            # -> [EnrichedPost] in event time: warms `dozor run`'s detector
+    latest_post_at(store)                       # -> the latest post's time: "now" of the analytics
     least_confident(store, days=7, n=200)       # -> [{uid, text, topic, topic_score, sentiment}] to label
     topic_mix(store, days=7)                    # -> ({topic: posts}, mean topic confidence or None)
     polled_sources(store)                       # -> ["vk:-123", ...] sources with a poll log
@@ -14,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.records import EnrichedPost
-from storage.rows import enriched_from_row
+from storage.rows import aware, enriched_from_row
 
 RECENT = "(SELECT max(published_at) FROM posts) - INTERVAL {days:UInt32} DAY"   # `days` back from the latest post
 
@@ -39,6 +40,12 @@ def topic_mix(store, days: int) -> tuple[dict[str, int], float | None]:
         f"SELECT topic, count() AS n FROM posts FINAL WHERE published_at >= {RECENT} GROUP BY topic", days=days)}
     mean = store.scalar(f"SELECT avg(topic_score) FROM posts FINAL WHERE published_at >= {RECENT}", days=days)
     return mix, None if mean is None or mean != mean else float(mean)          # avg() of nothing is nan
+
+
+def latest_post_at(store) -> datetime | None:
+    """The latest post's publication time (aware UTC); None when there are no posts."""
+    latest = store.scalar("SELECT max(published_at) FROM posts")
+    return None if latest is None or latest.year < 2000 else aware(latest)
 
 
 def polled_sources(store) -> list[str]:

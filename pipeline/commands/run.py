@@ -19,9 +19,8 @@ from collectors.completeness import assess
 from collectors.sources import load_sources
 from core.errors import ConfigError
 from core.settings import Settings
-from core.taxonomy import load_topics
 from pipeline.geo import load_gazetteer
-from pipeline.stages import detector_factory, risk_tracker
+from pipeline.stages import Stages
 from storage.clickhouse import open_store
 from storage.cursors import ClickHouseCursorStore, source_stats
 from storage.queries import polled_sources
@@ -133,8 +132,6 @@ def cmd_sources_login(args, settings: Settings) -> int:
 
 
 def cmd_run(args, settings: Settings) -> int:
-
-    from pipeline.kit import load_kit
     from pipeline.live import EmbeddedHandler, LiveRunner
 
     logging.getLogger("dozor").setLevel(logging.INFO)
@@ -146,24 +143,21 @@ def cmd_run(args, settings: Settings) -> int:
     if args.kafka:
         return _run_kafka(args, settings, sources, collectors)
     store = open_store(settings, args.db)
-    topics = load_topics(settings.topics_file)
+    stages = Stages.build(settings, store, args.dataset)        # the same stages replay and Kafka mode run
     tz = ZoneInfo(settings.timezone)
 
     def on_alert(alert, is_new):
         if is_new:
-            print(card_text(alert, topics, tz), end="\n\n", flush=True)
+            print(card_text(alert, stages.topics, tz), end="\n\n", flush=True)
 
-    risks, chat = risk_tracker(settings, store, args.dataset, topics)
-    detector = detector_factory(settings, topics)()
-    handler = EmbeddedHandler(load_kit(settings), detector, store, args.dataset, on_alert, risks,
+    handler = EmbeddedHandler(stages.kit, stages.detector, store, args.dataset, on_alert, stages.risks,
                               RiskStore(store, args.dataset))
     runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
     warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))
     log.info("старт: источников %d, детектор прогрет %d сообщениями за сутки", len(sources), warmed)
 
     _run_until_stopped(runner, args.seconds)
-    if chat is not None:
-        chat.close()
+    stages.close()
     store.close()
     return 0
 
