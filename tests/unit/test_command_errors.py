@@ -66,3 +66,12 @@ def test_a_bad_date_argument_is_refused_by_the_parser(capsys) -> None:
     with pytest.raises(SystemExit) as stop:
         commands.main(["campaigns", "--date", "вчера"])
     assert stop.value.code == 2 and "--date" in capsys.readouterr().err
+
+
+def test_a_gazetteer_csv_without_names_is_a_configuration_error(tmp_path) -> None:
+    from pipeline.geo import load_gazetteer
+
+    bad = tmp_path / "district.csv"
+    bad.write_text("title,type\nЛычково,село\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="нужна колонка name"):
+        load_gazetteer(bad)
