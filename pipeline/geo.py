@@ -6,12 +6,12 @@
     locate(text.words("заря была красивая"), g)             -> ()           # an ordinary word
     locate(text.words("в д. Заря нет света"), g)            -> ("Заря",)
 
-A built gazetteer (tools/build_gazetteer.py) lists each locality's exact `forms` (case forms), `derived` forms
-(«лычковский», «лычковцы») and the `risky` ones among them: forms that are ordinary words or people's names
+A built gazetteer (deploy/gazetteer/build_gazetteer.py) lists each locality's exact `forms` (case forms), `derived`
+forms («лычковский», «лычковцы») and the `risky` ones among them: forms that are ordinary words or people's names
 count only after a strong place marker («д.», «деревня», «село», «пос.») or when capitalized in a place position
-(after «в», «из», «до», «на» …; every word capitalized for a multi-word name). At one position the longest form
-wins («Грязная Новинка», not «Новинка»). A locality sharing its name with one of another поселение
-(`twin_of`) is chosen only when the text names that поселение (`cue`, a token prefix); otherwise the first.
+(after «в», «из», «до», «на» …; every word capitalized for a multi-word name). At one position the longest form wins
+(«Грязная Новинка», not «Новинка»). A locality sharing its name with one of another поселение (`twin_of`) is chosen
+only when the text names that поселение (`cue`, a token prefix); otherwise the first.
 
 A hand-written entry may instead give `match`: token PREFIXES (a token matches with at most MAX_ENDING more
 letters), `ambiguous` ones needing a capital letter and a place marker (the format before issue 18).

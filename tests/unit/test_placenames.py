@@ -1,4 +1,5 @@
-"""pipeline/placenames.py and tools/build_gazetteer.py: generated case forms, adjectives, residents, risky forms."""
+"""pipeline/placenames.py and deploy/gazetteer/build_gazetteer.py: generated case forms, adjectives, residents,
+risky forms."""
 from __future__ import annotations
 
 import sys
@@ -83,11 +84,11 @@ def test_duplicates_one_place_unless_their_poselenie_differs():
 
 
 def test_committed_gazetteer_is_what_the_script_builds(tmp_path):
-    sys.path.insert(0, str(ROOT / "tools"))
+    sys.path.insert(0, str(ROOT / "deploy" / "gazetteer"))
     try:
         import build_gazetteer
     finally:
-        sys.path.remove(str(ROOT / "tools"))
+        sys.path.remove(str(ROOT / "deploy" / "gazetteer"))
     out = tmp_path / "g.yaml"
     assert build_gazetteer.main(["--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == (ROOT / "pipeline" / "data" / "gazetteer.yaml").read_text(

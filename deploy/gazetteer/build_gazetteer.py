@@ -1,7 +1,7 @@
 """Builds pipeline/data/gazetteer.yaml from the district's list of localities (issue 18).
 
-    python tools/build_gazetteer.py                                  # pipeline/data/localities.csv -> gazetteer.yaml
-    python tools/build_gazetteer.py --csv other.csv --district "…" --out other.yaml
+    python deploy/gazetteer/build_gazetteer.py       # pipeline/data/localities.csv -> gazetteer.yaml
+    python deploy/gazetteer/build_gazetteer.py --csv other.csv --district "…" --out other.yaml
 
 The CSV (name,type,former_settlement,oktmo,lat,lon,source) is a copy of the public facts of
 ../shared/datasets/gazetteer/demyansky_localities.csv (see the header this script writes for the provenance);
@@ -16,13 +16,13 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.gazetteer_source import gazetteer_doc, read_localities  # noqa: E402
 
 HEADER = """\
-# Газеттир Демянского муниципального округа (pipeline/geo.py). СГЕНЕРИРОВАН: tools/build_gazetteer.py из
+# Газеттир Демянского муниципального округа (pipeline/geo.py). СГЕНЕРИРОВАН: deploy/gazetteer/build_gazetteer.py из
 # pipeline/data/localities.csv — не правьте руками, правьте CSV и перезапустите скрипт.
 #
 # Источник списка: все 231 населённый пункт округа (рп Демянск и 230 сельских) из выгрузки КЛАДР/ФИАС от
