@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint install bench clean
+.PHONY: demo test lint install bench clean browser serve
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,18 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: lint
+serve: $(STAMP)
+	$(VENV)/bin/dozor serve
+
+# The console's browser tests drive Debian's chromium through its chromedriver; nothing is downloaded at run time.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -q && apt-get install -y -q chromium chromium-driver) >/dev/null; \
+	  else echo "chromium/chromedriver missing and not root: browser tests will be skipped outside CI"; fi; \
+	fi
+
+test: lint browser
 	$(VENV)/bin/python -m pytest -q
 
 bench: $(STAMP)

@@ -65,3 +65,8 @@ def described_table(store, sql: str, **parameters) -> tuple[list[str], list[tupl
         body = "\n".join(ln for ln in sql.splitlines() if not ln.lstrip().startswith("--"))
         columns = [r[0] for r in store.query_table(f"DESCRIBE ({body})", **parameters)[1]]
     return columns, rows
+
+
+def ping(store) -> None:
+    """Raises when the database does not answer (the health endpoint's check)."""
+    store.scalar("SELECT 1")

@@ -7,6 +7,7 @@
     dozor bot | campaigns                              chat.py
     dozor digest | storage apply-ttl                   digest.py
     dozor worker | publish | sink                      stream.py
+    dozor serve | console                              serve.py
 
 The commands are the composition root: they build the settings (once), open the store (storage.open_store) and
 the stages (pipeline/stages.py). Nothing else imports a command module. What a user did wrong (a DozorError, a
@@ -24,14 +25,14 @@ from pydantic import ValidationError
 
 from core.errors import DozorError
 from core.settings import Settings
-from pipeline.commands import chat, classifiers, demo, digest, replay, run, stream
+from pipeline.commands import chat, classifiers, demo, digest, replay, run, serve, stream
 
 log = logging.getLogger("dozor")
 SETTINGS_PROBLEMS = {"extra_forbidden": "такой настройки нет (опечатка в имени?)",
                      "missing": "настройка обязательна", "int_parsing": "нужно целое число",
                      "float_parsing": "нужно число", "bool_parsing": "нужно true или false"}
 
-GROUPS = (demo, replay, classifiers, run, chat, digest, stream)
+GROUPS = (demo, replay, classifiers, run, chat, digest, stream, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

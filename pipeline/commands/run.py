@@ -9,64 +9,22 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from alerting.render import card_text
-from collectors.backoff import SourceUnavailable
-from collectors.completeness import assess
-from collectors.sources import load_sources
 from core.errors import ConfigError
 from core.settings import Settings
-from pipeline.geo import load_gazetteer
-from pipeline.stages import Stages
+from pipeline.collecting import make_collectors, with_official
+from pipeline.collecting import settlements as _settlements
+from pipeline.collecting import telethon_config as _telethon_config
 from storage.clickhouse import open_store
-from storage.cursors import ClickHouseCursorStore, source_stats
 from storage.queries import polled_sources
-from storage.risks import RiskStore
 
 log = logging.getLogger("dozor.run")
 
 
-def _settlements(settings: Settings) -> set[str]:
-    return {s.name for s in load_gazetteer(settings.gazetteer_file).settlements}
-
-
-def _telethon_config(settings: Settings):
-    from collectors.telegram import TelethonConfig
-    t = settings.telethon
-    if t.api_id is None or t.api_hash is None:
-        raise ConfigError("для источников Telegram нужны DOZOR_TELETHON__API_ID и DOZOR_TELETHON__API_HASH "
-                         "(my.telegram.org → API development tools), см. docs/live-collection.md")
-    return TelethonConfig(api_id=t.api_id, api_hash=t.api_hash,
-                          session=t.session or settings.data_dir / "telegram.session")
-
-
-def make_collectors(settings: Settings, sources) -> dict:
-    """platform -> collector, for the platforms the sources use. Missing credentials: ConfigError."""
-    out = {}
-    if any(s.platform == "vk" for s in sources):
-        from collectors.vk import VKCollector
-        if settings.vk.token is None:
-            raise ConfigError("для источников VK нужен сервисный ключ доступа в DOZOR_VK__TOKEN, "
-                              "см. docs/live-collection.md")
-        out["vk"] = VKCollector(settings.vk.token, api_base=settings.vk.api_base, api_version=settings.vk.api_version,
-                                backfill_days=settings.collect.backfill_days,
-                                comments_watch_s=settings.collect.comments_watch_s)
-    if any(s.platform == "telegram" for s in sources):
-        from collectors.telegram import TelegramCollector, TelethonAdapter
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        adapter = TelethonAdapter.from_config(_telethon_config(settings))
-        try:
-            adapter.connect()
-        except RuntimeError as e:
-            raise ConfigError(f"{e}: выполните `dozor sources login`") from None
-        out["telegram"] = TelegramCollector(adapter, edit_window_s=settings.collect.comments_watch_s)
-    return out
-
-
 def cmd_sources_check(args, settings: Settings) -> int:
+    from collectors.backoff import SourceUnavailable
+    from collectors.sources import load_sources
     sources = load_sources(args.file, _settlements(settings))
     print(f"Файл {args.file}: источников {len(sources)}, ошибок в описании нет.")
     if args.offline:
@@ -93,7 +51,12 @@ def cmd_sources_check(args, settings: Settings) -> int:
 
 def cmd_sources_status(args, settings: Settings) -> int:
     """Per source: last successful poll, last post, posts per hour, errors, and a «нет данных» notice if due."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
 
+    from collectors.completeness import assess
+    from collectors.sources import load_sources
+    from storage.cursors import source_stats
 
     store = open_store(settings, args.db)
     if args.file:
@@ -136,32 +99,31 @@ def cmd_sources_login(args, settings: Settings) -> int:
 
 
 def cmd_run(args, settings: Settings) -> int:
-    from pipeline.live import EmbeddedHandler, LiveRunner
+    from zoneinfo import ZoneInfo
+
+    from alerting.render import card_text
+    from collectors.sources import load_sources
+    from core.taxonomy import load_topics
+    from pipeline.collecting import build_live
 
     logging.getLogger("dozor").setLevel(logging.INFO)
     sources = load_sources(args.sources, _settlements(settings))
-    official = tuple(dict.fromkeys(settings.risks.official_sources + tuple(s.key for s in sources
-                                                                             if s.kind == "official")))
-    settings = settings.model_copy(update={"risks": settings.risks.model_copy(update={"official_sources": official})})
+    settings = with_official(settings, sources)
     collectors = make_collectors(settings, sources)
     if args.kafka:
         return _run_kafka(args, settings, sources, collectors)
     store = open_store(settings, args.db)
-    stages = Stages.build(settings, store, args.dataset)        # the same stages replay and Kafka mode run
+    topics = load_topics(settings.topics_file)
     tz = ZoneInfo(settings.timezone)
 
     def on_alert(alert, is_new):
         if is_new:
-            print(card_text(alert, stages.topics, tz), end="\n\n", flush=True)
+            print(card_text(alert, topics, tz), end="\n\n", flush=True)
 
-    handler = EmbeddedHandler(stages.kit, stages.detector, store, args.dataset, on_alert, stages.risks,
-                              RiskStore(store, args.dataset))
-    runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
-    warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))
-    log.info("старт: источников %d, детектор прогрет %d сообщениями за сутки", len(sources), warmed)
-
-    _run_until_stopped(runner, args.seconds)
-    stages.close()
+    live = build_live(settings, store, sources, args.dataset, collectors, on_alert)
+    log.info("старт: источников %d, детектор прогрет %d сообщениями за сутки", len(sources), live.warmed)
+    _run_until_stopped(live.runner, args.seconds)
+    live.close()
     store.close()
     return 0
 
@@ -178,6 +140,7 @@ def _run_kafka(args, settings: Settings, sources, collectors) -> int:
     """Collect into Kafka: workers enrich and detect, `dozor sink` stores posts. This process keeps only its own
     state (cursors, poll log); with the embedded engine that is a database of its own (the sink owns the other)."""
     from pipeline.live import KafkaHandler, LiveRunner
+    from storage.cursors import ClickHouseCursorStore
 
     dsn = args.db or (f"chdb://{settings.data_dir.resolve() / 'collector'}"
                       if settings.clickhouse_dsn.startswith("chdb://") else settings.clickhouse_dsn)
