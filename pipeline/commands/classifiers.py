@@ -50,8 +50,9 @@ def cmd_train(args, settings: Settings) -> int:
 
 
 def cmd_evaluate(args, settings: Settings) -> int:
-    from pipeline.training import to_docs
-    model = registry.load(settings.model_root, args.task, args.model)
+    from pipeline.training import ensure_model, to_docs
+    version = args.model or ensure_model(settings.model_root, tuple(load_topics(settings.topics_file)), args.task)
+    model = registry.load(settings.model_root, args.task, version)
     examples, skipped = read_csv_examples(DataSource(Path(args.data), args.text_col, args.label_col), None)
     report = evaluate([e.label for e in examples], model.predict(to_docs([e.text for e in examples])), model.classes)
     report.update(model=model.version, task=args.task, skipped=skipped)
@@ -172,7 +173,8 @@ def add_parser(sub) -> None:
     e.add_argument("--data", required=True)
     e.add_argument("--text-col", default="text")
     e.add_argument("--label-col", default="label")
-    e.add_argument("--model", help="a version (default: the current one)")
+    e.add_argument("--model", help="a version (default: the current one; on a fresh install the seed model, "
+                                    "trained on first use as `dozor demo` does)")
     e.add_argument("--format", choices=("text", "json"), default="text")
     e.set_defaults(func=cmd_evaluate)
 
