@@ -35,7 +35,8 @@ def cmd_train(args, settings: Settings) -> int:
     from pipeline.training import train
     staff = open_store(settings, args.db).labels(args.task) if not args.no_staff else []
     result = train(args.task, tuple(load_topics(settings.topics_file)), settings.model_root, _sources(args), staff,
-                   use_seed=not args.no_seed, promote=args.promote, force=args.force, min_chars=args.min_chars)
+                   use_seed=not args.no_seed, promote=args.promote, force=args.force, min_chars=args.min_chars,
+                   encoder_weight=args.encoder)
     for d in result.card["data"]:
         print(f"data: {d['source']}: {d['rows']} rows" + (f", skipped {d['skipped']}" if d.get("skipped") else ""))
     print(f"model {result.model.version}: trained on {result.card['train_rows']} rows, "
@@ -162,6 +163,9 @@ def add_parser(sub) -> None:
     t.add_argument("--group-col", action="append", help="group column for the holdout ('-' for none)")
     t.add_argument("--min-chars", type=int, default=1, help="skip texts shorter than this")
     t.add_argument("--no-seed", action="store_true")
+    t.add_argument("--encoder", type=float, metavar="WEIGHT",
+                   help="add the sentence encoder (USE multilingual v3) as a block of this weight; 0 = without it "
+                        "(default: as the task's recipe says). Slow: ~50-150 posts/s per core, at training and at run time")
     t.add_argument("--no-staff", action="store_true", help="do not read staff labels from ClickHouse")
     t.add_argument("--promote", action="store_true", help="make it current unless it is worse than the current one")
     t.add_argument("--force", action="store_true", help="with --promote: promote even a worse model")
