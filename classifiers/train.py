@@ -33,6 +33,11 @@ RECIPES: dict[str, dict] = {
 # instead of 0): the seed keeps lemma characters.
 SEED_RECIPES: dict[str, dict] = {
     "topics": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS], "C": 20.0, "class_weight": "balanced"},
+    # Sentiment: two thirds of the seed are complaints (negative), so the plain recipe called most real VK chatter
+    # negative. The weights undo that prior and lean to neutral, the commonest register of real posts; chosen on
+    # 3,000 training-side RuSentiment rows (bench/results/classifier_experiments.md, «Seed-only sentiment»).
+    "sentiment": {"parts": RECIPES["sentiment"]["parts"], "C": 1.0,
+                  "class_weight": {"negative": 0.25, "neutral": 2.0, "positive": 2.0}},
 }
 THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
