@@ -15,24 +15,20 @@ from datetime import date, datetime, timedelta, timezone
 from html import escape
 from typing import Callable
 
+from alerting.actions import DONE, StaffActions
 from alerting.answers import Answer, missing_text, parse_reply
 from alerting.bot_commands import HELP, digest_text, risk_text, risks_text
 from alerting.campaigns import reminder_text, volume
-from alerting.card import notice_html, topic_keyboard
+from alerting.card import topic_keyboard
 from alerting.bot_api import BotApiError
 from alerting.chat import AlertChat
-from alerting.lifecycle import Risk, RiskEvent, TransitionError, apply, due_sla
+from alerting.lifecycle import Risk, RiskEvent, TransitionError, due_sla
 from alerting.risk_store import RiskStore
-from alerting.risk_text import event_text
 from alerting.workflow import register_answer
 
 log = logging.getLogger(__name__)
 REFUSAL = ("Извините, у вас нет прав на это действие. Дозор выполняет команды только сотрудников МЦУ в чате "
            "оповещений; обратитесь к администратору МЦУ.")
-ACTIONS = {"take": "taken", "done": "worked_out", "false": "false_alarm"}
-DONE = {"taken": "Риск взят в работу", "worked_out": "Риск отмечен как отработанный",
-        "false_alarm": "Отмечено как ложное срабатывание; сообщения сюжета сохранены как пример для обучения",
-        "topic_changed": "Тема изменена; сообщения сюжета сохранены как пример для обучения"}
 
 
 def actor_of(user: dict) -> str:
@@ -50,6 +46,7 @@ class Bot:
         self.sla_every_s = sla_every_s
         self.clock = clock
         self.calendar = calendar                 # alerting.campaigns.Calendar: preventive reminders
+        self.actions = StaffActions(risks, chat, self.topics, lambda: self.clock())
 
     def allowed(self, chat_id, user_id) -> bool:
         return str(chat_id) in self.chats and user_id in self.staff
@@ -81,40 +78,15 @@ class Bot:
             self.api.edit_message_text(chat_id, msg["message_id"], text, reply_markup=markup)
             self.api.answer_callback_query(cq["id"], "Выберите новую тему" if action == "topic" else "")
             return
-        actor = actor_of(user)
         try:
-            if action == "settopic":
-                old = risk.topic or alert.topic
-                risk, ev = apply(risk, "topic_changed", self.clock(), actor,
-                                 {"from": old, "to": arg, "from_name": self._name(old), "to_name": self._name(arg)})
-                self._label(alert.post_uids, arg, actor)
-            elif action in ACTIONS:
-                risk, ev = apply(risk, ACTIONS[action], self.clock(), actor)
-                if action == "false":
-                    self._label(alert.post_uids, "other", actor)
-            else:
-                raise TransitionError("Неизвестная кнопка.")
+            risk, ev = self.actions.press(alert_id, action, actor_of(user), arg)
         except TransitionError as e:
             self.api.answer_callback_query(cq["id"], str(e), show_alert=True)
             return
-        self._changed(alert, risk, ev)
         self.api.answer_callback_query(cq["id"], DONE[ev.event])
 
-    def _name(self, topic: str) -> str:
-        return self.topics[topic].name if topic in self.topics else topic
-
-    def _label(self, uids, label: str, actor: str) -> None:
-        now = self.clock()
-        self.risks.store.write_labels([{"uid": uid, "task": "topics", "label": label, "text": "", "who": actor,
-                                        "labelled_at": now, "source": "alert_button"} for uid in uids])
-
     def _changed(self, alert, risk: Risk, ev: RiskEvent, answer: Answer | None = None) -> None:
-        self.risks.write_events([ev])
-        if answer is not None:
-            self.risks.write_answers([answer])
-        self.chat.show(alert, risk)
-        self.chat.flush(force=True)
-        self.chat.notify(alert.alert_id, notice_html(alert, event_text(ev, self.tz), self.topics))
+        self.actions.changed(alert, risk, ev, answer)
 
     # --- messages -----------------------------------------------------------------------------------------------
     def on_message(self, msg: dict) -> None:
@@ -194,11 +166,12 @@ class Bot:
             self.risks.put_offset("campaigns", today.toordinal())
         return sent
 
-    def run(self, for_seconds: float | None = None, name: str = "alert-bot") -> int:
-        """Long-poll getUpdates until for_seconds pass (or forever); returns the updates handled."""
+    def run(self, for_seconds: float | None = None, name: str = "alert-bot", stop=None) -> int:
+        """Long-poll getUpdates until for_seconds pass, or `stop` (a threading.Event) is set, or forever; returns
+        the updates handled. A long poll in flight is finished first (poll_timeout_s at most)."""
         end = None if for_seconds is None else time.monotonic() + for_seconds
         offset, handled, next_sla = self.risks.offset(name), 0, 0.0
-        while end is None or time.monotonic() < end:
+        while (end is None or time.monotonic() < end) and not (stop is not None and stop.is_set()):
             if time.monotonic() >= next_sla:
                 self.sla_tick()
                 self.campaign_tick()

@@ -118,6 +118,8 @@ class SourceState:
     polls: int = 0
     failures: int = 0
     notice: Notice | None = None
+    last_ok_at: float | None = None     # the last good poll (for `dozor serve`'s /health)
+    error: str = ""                     # the last failure's reason
 
 
 @dataclass
@@ -178,7 +180,7 @@ class LiveRunner:
         new, edited = self.handle(batch.posts, source) if batch.posts else (0, 0)
         failpoints.hit("after_store")
         self.cursors.put(batch.cursor)
-        st.failures = 0
+        st.failures, st.last_ok_at, st.error = 0, now.timestamp(), ""
         self.totals["new"] += new
         self.totals["edited"] += edited
         record_poll(self.store, PollRecord(source.key, now, True, len(batch.posts), new,
@@ -187,7 +189,7 @@ class LiveRunner:
             log.info("%s: %d новых, %d правок", source.key, new, edited)
 
     def _failed(self, source: SourceConfig, st: SourceState, now: datetime, reason: str, action: Action) -> None:
-        st.failures += 1
+        st.failures, st.error = st.failures + 1, reason
         self.totals["failed"] += 1
         st.due_at = now.timestamp() + max(source.poll_s, PAUSE.get(action, 0))
         if action is Action.AUTH:                    # a wrong token fails every source of the platform: rest them all
