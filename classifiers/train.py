@@ -33,11 +33,6 @@ RECIPES: dict[str, dict] = {
 # instead of 0): the seed keeps lemma characters.
 SEED_RECIPES: dict[str, dict] = {
     "topics": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS], "C": 20.0, "class_weight": "balanced"},
-    # Sentiment: two thirds of the seed are complaints (negative), so the plain recipe called most real VK chatter
-    # negative; balanced class weights undo that prior. Weights leaning further to neutral (0.25 / 2 / 2) scored
-    # better on training-side RuSentiment rows but made real complaints read neutral (detection counts a reply or
-    # a low-criticality post only at negative >= 0.5): bench/results/classifier_experiments.md, «Issue 14».
-    "sentiment": {"parts": RECIPES["sentiment"]["parts"], "C": 2.0, "class_weight": "balanced"},
 }
 THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
