@@ -8,7 +8,7 @@ import logging
 
 import numpy as np
 
-from classifiers.features import CHAR_PARAMS, WORD_PARAMS, Doc, Featurizer
+from classifiers.features import CHAR_PARAMS, WORD_PARAMS, Doc, Featurizer, encoder_part
 from classifiers.models import Head, TaskModel
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,13 @@ SEED_RECIPES: dict[str, dict] = {
     "topics": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS], "C": 20.0, "class_weight": "balanced"},
 }
 THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.05), 2)
+
+
+def with_encoder(recipe: dict, weight: float) -> dict:
+    """The recipe with the sentence encoder's embedding as one more block (weight 0: the recipe unchanged)."""
+    if not weight:
+        return recipe
+    return {**recipe, "parts": [p for p in recipe["parts"] if "encoder" not in p] + [encoder_part(weight)]}
 
 
 def recipe_for(task: str, seed_only: bool = False) -> dict:

@@ -44,8 +44,8 @@ def is_candidate(e: EnrichedPost, threshold: float) -> bool:
 def enrich_batch(posts: list[Post], kit: Kit) -> list[EnrichedPost]:
     tokens = [text.words(p.text[: kit.max_text_chars]) for p in posts]
     lemmas = [tuple(text.lemma(w) for w in ws) for ws in tokens]
-    docs = [Doc(" ".join(ls), " ".join(w.lower() for w in ws), text.normalize(p.text[: kit.max_text_chars]).lower())
-            for p, ws, ls in zip(posts, tokens, lemmas, strict=True)]
+    docs = [Doc(" ".join(ls), " ".join(w.lower() for w in ws), text.normalize(p.text[: kit.max_text_chars]).lower(),
+                p.text[: kit.max_text_chars]) for p, ws, ls in zip(posts, tokens, lemmas, strict=True)]
     scores = kit.models.score(docs)
     out = []
     for post, ws, ls, sc in zip(posts, tokens, lemmas, scores, strict=True):

@@ -41,7 +41,8 @@ def cmd_train(args, settings: Settings) -> int:
     from pipeline.training import train
     staff = open_store(settings, args.db).labels(args.task) if not args.no_staff else []
     result = train(args.task, tuple(load_topics(settings.topics_file)), settings.model_root, _sources(args), staff,
-                   use_seed=not args.no_seed, promote=args.promote, force=args.force, min_chars=args.min_chars)
+                   use_seed=not args.no_seed, promote=args.promote, force=args.force, min_chars=args.min_chars,
+                   encoder_weight=args.encoder)
     for d in result.card["data"]:
         print(f"data: {d['source']}: {d['rows']} rows" + (f", skipped {d['skipped']}" if d.get("skipped") else ""))
     print(f"model {result.model.version}: trained on {result.card['train_rows']} rows, "
@@ -57,8 +58,9 @@ def cmd_train(args, settings: Settings) -> int:
 
 def cmd_evaluate(args, settings: Settings) -> int:
     from classifiers import registry
-    from pipeline.training import to_docs
-    model = registry.load(settings.model_root, args.task, args.model)
+    from pipeline.training import ensure_model, to_docs
+    version = args.model or ensure_model(settings.model_root, tuple(load_topics(settings.topics_file)), args.task)
+    model = registry.load(settings.model_root, args.task, version)
     examples, skipped = read_csv_examples(DataSource(Path(args.data), args.text_col, args.label_col), None)
     report = evaluate([e.label for e in examples], model.predict(to_docs([e.text for e in examples])), model.classes)
     report.update(model=model.version, task=args.task, skipped=skipped)
@@ -171,6 +173,10 @@ def add_parser(sub) -> None:
     t.add_argument("--group-col", action="append", help="group column for the holdout ('-' for none)")
     t.add_argument("--min-chars", type=int, default=1, help="skip texts shorter than this")
     t.add_argument("--no-seed", action="store_true")
+    t.add_argument("--encoder", type=float, metavar="WEIGHT",
+                   help="add the sentence encoder (USE multilingual v3) as a block of this weight; 0 = without it "
+                        "(default: as the task's recipe says). Slow: ~50-150 posts/s per core, at training and at "
+                        "run time")
     t.add_argument("--no-staff", action="store_true", help="do not read staff labels from ClickHouse")
     t.add_argument("--promote", action="store_true", help="make it current unless it is worse than the current one")
     t.add_argument("--force", action="store_true", help="with --promote: promote even a worse model")
@@ -182,7 +188,8 @@ def add_parser(sub) -> None:
     e.add_argument("--data", required=True)
     e.add_argument("--text-col", default="text")
     e.add_argument("--label-col", default="label")
-    e.add_argument("--model", help="a version (default: the current one)")
+    e.add_argument("--model", help="a version (default: the current one; on a fresh install the seed model, "
+                                    "trained on first use as `dozor demo` does)")
     e.add_argument("--format", choices=("text", "json"), default="text")
     e.set_defaults(func=cmd_evaluate)
 

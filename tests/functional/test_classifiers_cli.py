@@ -65,9 +65,14 @@ def test_drift_speaks_plain_russian(dsn, capsys):
     assert report["recent_posts"] == 7 and report["verdict"].startswith("Переобучение")
 
 
-def test_a_label_file_with_a_bad_date_is_refused_with_its_line(tmp_path, dsn, capsys):
-    bad = tmp_path / "labels.csv"
-    bad.write_text("uid,task,label,text,labelled_at\nu1,topics,water,Нет воды,2026-03-01\n"
-                   "u2,topics,roads,Яма на дороге,вчера\n", encoding="utf-8")
-    assert main(["classifiers", "labels", "import", str(bad), "--db", dsn]) == 2
-    assert capsys.readouterr().err.startswith("Ошибка: labels.csv, строка 3: labelled_at «вчера» — не дата ISO")
+def test_evaluate_on_a_fresh_install_trains_the_seed_model_on_first_use(tmp_path, capsys, monkeypatch):
+    fresh = tmp_path / "fresh-models"
+    monkeypatch.setenv("DOZOR_MODELS_DIR", str(fresh))
+    data = small_csv(tmp_path)
+    assert main(["classifiers", "evaluate", "--task", "topics", "--data", str(data), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert report["model"].startswith("topics-seed-") and report["n"] == 80
+    assert report["macro_f1"] >= 0.9          # water and roads complaints: the seed model knows both
+    assert (fresh / "topics" / "promoted.json").exists() and not (fresh / "sentiment").exists()
+    assert main(["classifiers", "evaluate", "--task", "topics", "--data", str(data), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["model"] == report["model"]
