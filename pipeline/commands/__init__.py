@@ -6,6 +6,8 @@
     dozor bot | campaigns                              chat.py
     dozor digest | storage apply-ttl                   digest.py
     dozor worker | publish | sink                      stream.py
+    dozor answers classify                             answers.py
+    dozor appeals import                               appeals.py
 
 The commands are the composition root: they build the settings (once), open the store (storage.open_store) and
 the stages (pipeline/stages.py). Nothing else imports a command module. What a user did wrong (a DozorError, a
@@ -18,9 +20,9 @@ import argparse
 import logging
 import sys
 
-from pipeline.commands import chat, classifiers, digest, replay, run, stream
+from pipeline.commands import answers, appeals, chat, classifiers, digest, replay, run, stream
 
-GROUPS = (replay, classifiers, run, chat, digest, stream)
+GROUPS = (replay, classifiers, run, chat, digest, stream, answers, appeals)
 
 
 def build_parser() -> argparse.ArgumentParser:
