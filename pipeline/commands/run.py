@@ -112,6 +112,10 @@ def cmd_sources_status(args, settings: Settings) -> int:
         notice = assess(s, names[key], now, settings.collect)
         print(f"{names[key]} ({key})\t{at(s.last_success_at)}\t{at(s.last_post_at)}\t{rate}\t"
               f"{s.failures_in_row} / {s.errors_total}\t{notice.text if notice else 'в норме'}")
+    from datetime import timedelta
+
+    from storage.places import unverified_line, unverified_places
+    print(unverified_line(unverified_places(store, now - timedelta(days=7))))
     return 0
 
 

@@ -70,7 +70,9 @@ def enriched_doc(e: EnrichedPost) -> dict:
     """An enriched post as JSON, without its lemmas (which come back empty)."""
     return {"post": post_record(e.post), "topics": [[t.topic, t.score] for t in e.topics],
             "sentiment": e.sentiment, "sentiment_score": e.sentiment_score, "negative": e.negative,
-            "toxic": e.toxic, "settlements": list(e.settlements), "model_version": e.model_version}
+            "toxic": e.toxic, "settlements": list(e.settlements), "model_version": e.model_version,
+            "street": e.street, "house": e.house, "object": e.object, "orgs": list(e.orgs),
+            "place_unverified": list(e.place_unverified)}
 
 
 def enriched_from_doc(d: dict) -> EnrichedPost:
@@ -81,7 +83,9 @@ def enriched_from_doc(d: dict) -> EnrichedPost:
                 reactions=Reactions(r["likes"], r["reposts"], r["comments"], r["views"]))
     return EnrichedPost(post=post, lemmas=(), topics=tuple(TopicScore(t, s) for t, s in d["topics"]),
                         sentiment=d["sentiment"], sentiment_score=d["sentiment_score"], negative=d["negative"],
-                        toxic=d["toxic"], settlements=tuple(d["settlements"]), model_version=d["model_version"])
+                        toxic=d["toxic"], settlements=tuple(d["settlements"]), model_version=d["model_version"],
+                        street=d.get("street", ""), house=d.get("house", ""), object=d.get("object", ""),
+                        orgs=tuple(d.get("orgs", ())), place_unverified=tuple(d.get("place_unverified", ())))
 
 
 def encode_enriched(posts: list[EnrichedPost], src: int, limit: int = BUNDLE_BYTES) -> list[bytes]:
@@ -122,7 +126,8 @@ def encode_alert(a: Alert) -> bytes:
                    "level": a.level, "score": a.score, "created_at": a.created_at.isoformat(),
                    "updated_at": a.updated_at.isoformat(), "first_at": a.first_at.isoformat(),
                    "last_at": a.last_at.isoformat(), "post_uids": list(a.post_uids), "sources": list(a.sources),
-                   "negative_share": a.negative_share, "snippets": [list(s) for s in a.snippets]})
+                   "negative_share": a.negative_share, "snippets": [list(s) for s in a.snippets],
+                   "why": a.why})
 
 
 def decode_alert(value: bytes | None) -> Alert:
@@ -133,7 +138,7 @@ def decode_alert(value: bytes | None) -> Alert:
                      updated_at=datetime.fromisoformat(d["updated_at"]), first_at=datetime.fromisoformat(d["first_at"]),
                      last_at=datetime.fromisoformat(d["last_at"]), post_uids=tuple(d["post_uids"]),
                      sources=tuple(d["sources"]), negative_share=d["negative_share"],
-                     snippets=tuple((t, u) for t, u in d["snippets"]))
+                     snippets=tuple((t, u) for t, u in d["snippets"]), why=d.get("why", ""))
     except (KeyError, TypeError, ValueError) as e:
         raise BadMessage(f"сообщение тревоги не по схеме: {e!r}") from None
 
