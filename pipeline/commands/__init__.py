@@ -25,14 +25,14 @@ from pydantic import ValidationError
 
 from core.errors import DozorError
 from core.settings import Settings
-from pipeline.commands import chat, classifiers, demo, digest, replay, run, serve, stream
+from pipeline.commands import answers, appeals, chat, classifiers, demo, digest, replay, run, serve, stream
 
 log = logging.getLogger("dozor")
 SETTINGS_PROBLEMS = {"extra_forbidden": "такой настройки нет (опечатка в имени?)",
                      "missing": "настройка обязательна", "int_parsing": "нужно целое число",
                      "float_parsing": "нужно число", "bool_parsing": "нужно true или false"}
 
-GROUPS = (demo, replay, classifiers, run, chat, digest, stream, serve)
+GROUPS = (demo, replay, classifiers, run, chat, digest, stream, serve, answers, appeals)
 
 
 def build_parser() -> argparse.ArgumentParser:
