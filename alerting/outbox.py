@@ -16,11 +16,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerting.answers import Answer
 from alerting.lifecycle import Risk, RiskEvent
-from alerting.workflow_state import (alert_doc, alert_from_doc, answer_doc, answer_from_doc, event_doc,
-                                     event_from_doc, risk_doc, risk_from_doc)
+from alerting.workflow_state import (
+    alert_doc,
+    alert_from_doc,
+    answer_doc,
+    answer_from_doc,
+    event_doc,
+    event_from_doc,
+    risk_doc,
+    risk_from_doc,
+)
 from core.records import Alert
+from core.risks import Answer
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The risk workflow in event time: every alert becomes a risk, and the pipeline's posts drive its lifecycle.
 
-    tracker = RiskTracker(settings.risks, sinks=[RiskStoreSink(store, dataset), chat_sink])
+    tracker = RiskTracker(settings.risks, sinks=[RiskStoreSink(RiskStore(store, dataset)), chat_sink])
     tracker.observe(enriched_post, alerts_it_changed)     # per post, in event time (pipeline/embedded.py)
     tracker.flush()                                       # per batch: the sinks write
 
@@ -15,10 +15,11 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from alerting.answers import DOMAINS, Answer, domain
-from alerting.lifecycle import Risk, RiskEvent, Sla, apply, due_sla, start
+from alerting.answers import DOMAINS, domain
+from alerting.lifecycle import Risk, RiskEvent, Sla, apply, due_sla, start, stored_risk
 from alerting.reaction import NEGATIVE, Mention, Reaction, next_step
 from core.records import Alert, EnrichedPost
+from core.risks import Answer
 
 KEEP = timedelta(days=7)          # risks and posts idle this long are forgotten (the store keeps them)
 
@@ -94,7 +95,7 @@ class RiskTracker:
         when it holds more than this tracker has seen. `dozor run` calls it between batches."""
         self.flush()
         for alert_id, risk in list(self.risks.items()):
-            stored = store.risk(alert_id)
+            stored = stored_risk(store, alert_id)
             if stored is not None and len(stored.history) > len(risk.history):
                 self.risks[alert_id] = stored
                 for answer in store.answers(alert_id):

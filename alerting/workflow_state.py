@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from alerting.answers import Answer
 from alerting.lifecycle import Risk, RiskEvent
 from alerting.reaction import Mention
 from alerting.workflow import RiskTracker
 from core.records import Alert
+from core.risks import Answer
 
 STATE_VERSION = 1
 

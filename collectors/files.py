@@ -8,14 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from collectors.parse import (MAX_TEXT_CHARS, InputError, csv_row_to_post, replay_record_to_post,
-                              tg_message_to_post)
+from collectors.parse import MAX_TEXT_CHARS, InputError, csv_row_to_post, replay_record_to_post, tg_message_to_post
 from core.records import DeadLetter, Post
 
 Item = Post | DeadLetter

@@ -11,12 +11,11 @@ Kafka to the sink. Each builds its detector and its tracker here, so the three c
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
 
 from alerting.campaigns import Calendar
 from alerting.detect import Detector
-from alerting.risk_store import RiskStore, RiskStoreSink
 from alerting.workflow import RiskTracker
 from core.records import Alert, EnrichedPost, Post
 from core.settings import Settings
@@ -24,6 +23,7 @@ from core.taxonomy import Topic, load_topics
 from pipeline.geo import Gazetteer, names_place
 from pipeline.text import content_terms, words
 from storage.clickhouse import ClickHouseStore
+from storage.risks import RiskStore, RiskStoreSink
 
 
 def detector_factory(settings: Settings, topics: dict[str, Topic], gazetteer) -> Callable[[], Detector]:
@@ -99,7 +99,7 @@ class Stages:
 
     @classmethod
     def build(cls, settings: Settings, store: ClickHouseStore, dataset: str, *, workflow: bool = True,
-              kit=None) -> "Stages":
+              kit=None) -> Stages:
         from pipeline.kit import load_kit
 
         topics = load_topics(settings.topics_file)

@@ -16,7 +16,10 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from collectors.files import FileOptions, read_files
 from core.settings import Settings
+from core.taxonomy import load_topics
+from storage.clickhouse import open_store
 
 
 def cmd_worker(args, settings: Settings) -> int:
@@ -26,7 +29,6 @@ def cmd_worker(args, settings: Settings) -> int:
     from pipeline.stream.broker import ensure_topics
     from pipeline.stream.offsets import UncheckedVersion, check_versions
     from pipeline.stream.worker import build_app
-    from core.taxonomy import load_topics
 
     try:
         check_versions()                # at once, before the models load (GuardedApp checks again)
@@ -55,7 +57,6 @@ def cmd_worker(args, settings: Settings) -> int:
 
 
 def cmd_publish(args, settings: Settings) -> int:
-    from collectors.files import FileOptions, read_files
     from pipeline.stream.publish import publish
 
     opts = FileOptions(timezone=ZoneInfo(args.tz or settings.timezone), max_chars=settings.max_text_chars)
@@ -72,7 +73,6 @@ def cmd_sink(args, settings: Settings) -> int:
     from pipeline.stream.broker import TopicNames, ensure_topics
     from pipeline.stream.risks import WorkflowWriter
     from pipeline.stream.sink import run_sink
-    from storage.clickhouse import open_store
 
     k = settings.kafka
     names = TopicNames.of(k)

@@ -45,17 +45,21 @@ from __future__ import annotations
 
 import logging
 import time
-from importlib.metadata import PackageNotFoundError, version as installed_version
-from typing import Any, Callable
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed_version
+from typing import Any
 
 import faust
+
+from core.errors import DozorError
 
 log = logging.getLogger(__name__)
 MAX_RESEEKS = 5
 CHECKED = {"faust-streaming": ("0.15.3",), "aiokafka": ("0.14.0",)}     # = constraints.txt
 
 
-class UncheckedVersion(RuntimeError):
+class UncheckedVersion(DozorError):
     """The installed Faust or aiokafka is not a version this module was checked against; the message is Russian."""
 
 

@@ -16,12 +16,13 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 from alerting.outbox import WorkflowOutput
+from core.records import DEAD_LETTER_RAW_BYTES as RAW_LIMIT
 from core.records import Alert, DeadLetter, EnrichedPost
 from core.settings import Kafka
 from pipeline.stream import codec
@@ -29,7 +30,6 @@ from pipeline.stream.broker import TopicNames
 from pipeline.stream.risks import WorkflowWriter
 
 log = logging.getLogger(__name__)
-RAW_LIMIT = 1_048_576   # a bad message is kept whole in its dead letter (a bundle of enriched posts included)
 
 
 @dataclass

@@ -8,13 +8,12 @@ from datetime import datetime, timezone
 
 from alerting.detect import Detector
 from core.records import DeadLetter
-from core.settings import Detection, Kafka
+from core.settings import Detection, Kafka, Settings
+from core.taxonomy import load_topics
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 from pipeline.stream.risks import WorkflowWriter
 from pipeline.stream.sink import decode_batch, run_sink, write_batch
-from core.settings import Settings
-from core.taxonomy import load_topics
 from storage.clickhouse import StoreError
 from tests.conftest import make_enriched as post
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from alerting.outbox import Outbox
-from alerting.risk_store import RiskStore
 from core.settings import Settings
 from core.taxonomy import load_topics
 from pipeline.geo import load_gazetteer
 from pipeline.stages import detect_in_order, detector_factory, risk_tracker, tracker_factory
 from pipeline.stream.risks import WorkflowWriter
 from storage.clickhouse import ClickHouseStore
+from storage.risks import RiskStore
 from tests.fakes.bot_api import FakeBotApi
 from tests.unit.test_stream_workflow import workflow_stream
 
@@ -45,7 +45,8 @@ def embedded(dsn):
         store = ClickHouseStore.connect(dsn)
         store.migrate()
         tracker, chat = risk_tracker(settings_for(tg), store, "stream", TOPICS)
-        detect_in_order(workflow_stream(), detector_factory(Settings(), TOPICS, load_gazetteer())(), tracker, lambda a, n: None, {})
+        detector = detector_factory(Settings(), TOPICS, load_gazetteer())()
+        detect_in_order(workflow_stream(), detector, tracker, lambda a, n: None, {})
         tracker.flush()
         chat.close()
         return requests(tg), events(store), store.query_dicts("SELECT * FROM risk_answers FINAL")
@@ -55,7 +56,8 @@ def lane_outputs():
     outbox = Outbox()
     tracker = tracker_factory(Settings())([outbox])
     outbox.alerts = tracker.alerts
-    detect_in_order(workflow_stream(), detector_factory(Settings(), TOPICS, load_gazetteer())(), tracker, lambda a, n: None, {})
+    detector = detector_factory(Settings(), TOPICS, load_gazetteer())()
+    detect_in_order(workflow_stream(), detector, tracker, lambda a, n: None, {})
     return [("Демянский", o) for o in outbox.take()]
 
 

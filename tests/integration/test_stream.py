@@ -12,8 +12,7 @@ import uuid
 import pytest
 
 from tests.fakes.bot_api import FakeBotApi
-from tests.integration.harness import (BOT_TOKEN, CHAT_SETTINGS, DEMO, RISK_ANSWERS, RISK_EVENTS, ROOT,
-                                       chat_requests)
+from tests.integration.harness import BOT_TOKEN, CHAT_SETTINGS, DEMO, RISK_ANSWERS, RISK_EVENTS, ROOT, chat_requests
 
 pytestmark = pytest.mark.integration
 
@@ -25,8 +24,8 @@ def embedded(chdb_root, models_dir):
     import json
 
     from collectors.files import read_files
-    from pipeline.commands.replay import replay_items
     from core.settings import Settings
+    from pipeline.commands.replay import replay_items
     from storage.clickhouse import ClickHouseStore
 
     with FakeBotApi(BOT_TOKEN) as tg:
@@ -105,7 +104,7 @@ def test_kafka_mode_gives_the_embedded_result_and_dead_letters(harness, embedded
 def _halves(folder):
     """The demo week split in event time: the first 350 posts and the rest, as two replay files."""
     import json
-    lines = sorted(DEMO.read_text(encoding="utf-8").splitlines(), key=lambda l: json.loads(l)["published_at"])
+    lines = sorted(DEMO.read_text(encoding="utf-8").splitlines(), key=lambda line: json.loads(line)["published_at"])
     first, second = folder / "first.jsonl", folder / "second.jsonl"
     first.write_text("\n".join(lines[:350]) + "\n", encoding="utf-8")
     second.write_text("\n".join(lines[350:]) + "\n", encoding="utf-8")
