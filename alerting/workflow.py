@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Callable, Protocol
 
 from alerting.answers import DOMAINS, Answer, domain
 from alerting.lifecycle import Risk, RiskEvent, Sla, apply, due_sla, start
@@ -38,8 +38,10 @@ def register_answer(risk: Risk, answer: Answer) -> tuple[Risk, RiskEvent]:
 
 
 class RiskTracker:
-    def __init__(self, config, sinks: list[RiskSink] = (), secondary_threshold: float = 0.30):
+    def __init__(self, config, sinks: list[RiskSink] = (), secondary_threshold: float = 0.30,
+                 horizon: Callable[[], datetime] | None = None):
         self.config = config
+        self.horizon = horizon            # live: the wall clock; the tracker's clock never runs past it
         self.sla = Sla.of(config)
         self.reaction = Reaction.of(config)
         self.sinks = list(sinks)
@@ -69,6 +71,7 @@ class RiskTracker:
 
     def advance(self, now: datetime) -> None:
         """Raise everything due by `now`: SLA marks, watching, «отработан», reopening."""
+        now = now if self.horizon is None else min(now, self.horizon())
         self.now = now if self.now is None or now > self.now else self.now
         for alert_id, risk in list(self.risks.items()):
             risk, events = due_sla(risk, self.now, self.sla)

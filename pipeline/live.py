@@ -27,7 +27,8 @@ from collectors.completeness import Notice, assess
 from pipeline import failpoints
 from pipeline.enrich import Kit, enrich_batch
 from pipeline.stages import detect_in_order, pseudonymise
-from core.records import Alert, EnrichedPost, Post
+from collectors.parse import date_problem
+from core.records import Alert, DeadLetter, EnrichedPost, Post
 from core.settings import Collect
 from storage.clickhouse import ClickHouseStore
 from core.sources import PollRecord
@@ -55,8 +56,10 @@ class EmbeddedHandler:
     risks: RiskTracker | None = None
     risk_store: RiskStore | None = None
     alerts: dict[str, Alert] = field(default_factory=dict)     # alert id -> latest snapshot
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
+        posts = self._dated(posts, source)
         posts = tuple(pseudonymise(posts, self.store))      # as stored: a restart's warm-up counts authors alike
         known = self.store.known_texts([p.uid for p in posts])
         todo = [p for p in posts if known.get(p.uid) != p.text]
@@ -69,16 +72,34 @@ class EmbeddedHandler:
             self.risks.flush()
         return counts
 
+    def _dated(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[Post, ...]:
+        """Posts dated before 1990 or over a day past the wall clock go to dead letters, not into detection."""
+        now, keep, letters = self.clock(), [], []
+        for p in posts:
+            problem = date_problem(p.published_at, now)
+            if problem is None:
+                keep.append(p)
+            else:
+                letters.append(DeadLetter(f"{source.key}:{p.uid}", p.text[:4096], problem, now))
+        if letters:
+            log.warning("%s: %d сообщений с невозможной датой отложены в dead_letters", source.key, len(letters))
+            self.store.write_dead_letters(letters, self.dataset)
+        return tuple(keep)
+
     def tick(self, now: datetime) -> None:
         if self.risks is not None:
             self.risks.advance(now)
             self.risks.sync(self.risk_store)
 
     def warm(self, since: datetime) -> int:
-        """Feed the detector (and the risk workflow) the stored posts since `since`, silently: their alerts and
-        risk events are stored already. Then the stored risk history (staff's presses, answers) is taken in."""
+        """Feed the detector (and the risk workflow) the stored posts since `since` up to the wall clock, silently:
+        their alerts and risk events are stored already. Then the stored risk history (staff's presses, answers) is
+        taken in. A stored post dated in the future (an old replay's bad row) is left out: it would move
+        detection's clock past every real post."""
         rows = self.store.query_dicts("SELECT * FROM posts FINAL WHERE published_at >= fromUnixTimestamp64Milli("
-                                      "{t:Int64}) ORDER BY published_at, uid", t=int(since.timestamp() * 1000))
+                                      "{t:Int64}) AND published_at <= fromUnixTimestamp64Milli({u:Int64}) "
+                                      "ORDER BY published_at, uid", t=int(since.timestamp() * 1000),
+                                      u=int(self.clock().timestamp() * 1000))
         sinks = self.risks.sinks if self.risks is not None else []
         if self.risks is not None:
             self.risks.sinks = []

@@ -12,6 +12,7 @@ Kafka to the sink. Each builds its detector and its tracker here, so the three c
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Callable, Iterable
 
 from alerting.campaigns import Calendar
@@ -24,21 +25,25 @@ from core.taxonomy import Topic, load_topics
 from storage.clickhouse import ClickHouseStore
 
 
-def detector_factory(settings: Settings, topics: dict[str, Topic]) -> Callable[[], Detector]:
-    """Fresh detectors as every runner builds them: the seasonal calendar (when on), the official pages."""
+def detector_factory(settings: Settings, topics: dict[str, Topic]) -> Callable[..., Detector]:
+    """Fresh detectors as every runner builds them: the seasonal calendar (when on), the official pages.
+    Live runners pass horizon=<the wall clock>: a post dated ahead of it cannot move detection's clock past now."""
     calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
-    return lambda: Detector(settings.detection, topics, calendar, settings.risks.official_sources)
+    return lambda horizon=None: Detector(settings.detection, topics, calendar, settings.risks.official_sources,
+                                         horizon)
 
 
-def risk_tracker(settings: Settings, store: ClickHouseStore, dataset: str, topics: dict[str, Topic]):
+def risk_tracker(settings: Settings, store: ClickHouseStore, dataset: str, topics: dict[str, Topic],
+                 horizon: Callable[[], datetime] | None = None):
     """The risk workflow beside the pipeline: events to ClickHouse and, with a bot token and a chat, to the chat.
-    Returns (tracker, chat sink or None); close the chat sink at the end so merged edits go out."""
+    Returns (tracker, chat sink or None); close the chat sink at the end so merged edits go out. horizon: as for
+    detector_factory."""
     sinks, chat = [RiskStoreSink(RiskStore(store, dataset))], None
     if settings.telegram.enabled:
         from alerting.chat import AlertChat, ChatSink
         chat = ChatSink(AlertChat.from_settings(settings, RiskStore(store, dataset), topics))
         sinks.append(chat)
-    return RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold), chat
+    return RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold, horizon), chat
 
 
 def pseudonymise(posts: Iterable[Post], store: ClickHouseStore) -> list[Post]:

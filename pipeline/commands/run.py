@@ -128,12 +128,12 @@ def cmd_sources_login(args, settings: Settings) -> int:
 
 
 def cmd_run(args, settings: Settings) -> int:
-    from alerting.campaigns import Calendar
-    from alerting.detect import Detector
+    from datetime import datetime, timezone
+
     from alerting.render import card_text
     from alerting.risk_store import RiskStore
     from collectors.sources import load_sources
-    from pipeline.stages import risk_tracker
+    from pipeline.stages import detector_factory, risk_tracker
     from pipeline.kit import load_kit
     from pipeline.live import EmbeddedHandler, LiveRunner
     from core.taxonomy import load_topics
@@ -156,11 +156,11 @@ def cmd_run(args, settings: Settings) -> int:
         if is_new:
             print(card_text(alert, topics, tz), end="\n\n", flush=True)
 
-    risks, chat = risk_tracker(settings, store, args.dataset, topics)
-    calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
-    detector = Detector(settings.detection, topics, calendar, settings.risks.official_sources)
+    wall = lambda: datetime.now(timezone.utc)                        # noqa: E731 - live clocks stop at now
+    risks, chat = risk_tracker(settings, store, args.dataset, topics, horizon=wall)
+    detector = detector_factory(settings, topics)(horizon=wall)
     handler = EmbeddedHandler(load_kit(settings), detector, store, args.dataset, on_alert, risks,
-                              RiskStore(store, args.dataset))
+                              RiskStore(store, args.dataset), clock=wall)
     runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
     warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))
     log.info("старт: источников %d, детектор прогрет %d сообщениями за сутки", len(sources), warmed)
