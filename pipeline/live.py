@@ -30,6 +30,7 @@ from pipeline.stages import detect_in_order, pseudonymise
 from collectors.parse import date_problem
 from core.records import Alert, DeadLetter, EnrichedPost, Post
 from core.settings import Collect
+from core.supervise import Step, transient
 from storage.clickhouse import ClickHouseStore
 from core.sources import PollRecord
 from storage.cursors import record_poll, source_stats
@@ -57,6 +58,7 @@ class EmbeddedHandler:
     risk_store: RiskStore | None = None
     alerts: dict[str, Alert] = field(default_factory=dict)     # alert id -> latest snapshot
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    unwritten: dict[str, Alert] = field(default_factory=dict)  # alerts raised, not stored yet (the database away)
 
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
         posts = self._dated(posts, source)
@@ -65,9 +67,10 @@ class EmbeddedHandler:
         todo = [p for p in posts if known.get(p.uid) != p.text]
         enriched = [with_hint(e, source) for e in enrich_batch(todo, self.kit)]
         new = sorted((e for e in enriched if e.post.uid not in known), key=lambda e: e.post.published_at)
-        changed = detect_in_order(new, self.detector, self.risks, self.on_alert, self.alerts)
+        self.unwritten.update(detect_in_order(new, self.detector, self.risks, self.on_alert, self.alerts))
         counts = self.store.upsert_posts(enriched, self.dataset)
-        self.store.write_alerts(list(changed.values()), self.dataset)
+        self.store.write_alerts(list(self.unwritten.values()), self.dataset)
+        self.unwritten.clear()                  # a failed write keeps them for the next poll (its posts come again)
         if self.risks is not None:
             self.risks.flush()
         return counts
@@ -160,7 +163,8 @@ class LiveRunner:
     def run(self, stop: threading.Event, seconds: float | None = None) -> None:
         """Poll sources when due until `stop` is set or `seconds` have passed; health lines on the way."""
         started = self.clock().timestamp()
-        next_health = started
+        health = Step("строка здоровья", self.health, self.config.health_interval_s,
+                      max_rest_s=self.config.health_interval_s, clock=lambda: self.clock().timestamp())
         while not stop.is_set():
             now = self.clock().timestamp()
             if seconds is not None and now - started >= seconds:
@@ -169,14 +173,12 @@ class LiveRunner:
                 if stop.is_set() or self.state[source.key].due_at > self.clock().timestamp():
                     continue
                 self.poll(source)
-            if self.clock().timestamp() >= next_health:
-                self.health()
-                next_health = self.clock().timestamp() + self.config.health_interval_s
-            wake = min([st.due_at for st in self.state.values()] + [next_health])
+            health.run_if_due()
+            wake = min([st.due_at for st in self.state.values()] + [health.next_at])
             if seconds is not None:
                 wake = min(wake, started + seconds)
             stop.wait(max(0.0, min(wake - self.clock().timestamp(), 1.0)))
-        self.health()
+        health.run()
         log.info("остановка: опросов %(polls)d (с ошибкой %(failed)d), новых сообщений %(new)d, правок %(edited)d",
                  self.totals)
 
@@ -196,14 +198,20 @@ class LiveRunner:
             self._failed(source, st, now, f"сбой опроса: {type(e).__name__}: {e}", Action.FAIL)
             return
         failpoints.hit("after_fetch")
-        new, edited = self.handle(batch.posts, source) if batch.posts else (0, 0)
-        failpoints.hit("after_store")
-        self.cursors.put(batch.cursor)
+        try:
+            new, edited = self.handle(batch.posts, source) if batch.posts else (0, 0)
+            failpoints.hit("after_store")
+            self.cursors.put(batch.cursor)
+        except Exception as e:                                  # noqa: BLE001 - the database restarting, …
+            if not transient(e):                                # the cursor stays: the next poll reads them again
+                log.exception("%s: сбой обработки", source.key)
+            self._failed(source, st, now, f"сбой записи: {type(e).__name__}: {e}", Action.FAIL)
+            return
         st.failures = 0
         self.totals["new"] += new
         self.totals["edited"] += edited
-        record_poll(self.store, PollRecord(source.key, now, True, len(batch.posts), new,
-                                           last_post_at=max((p.published_at for p in batch.posts), default=None)))
+        self._log_poll(PollRecord(source.key, now, True, len(batch.posts), new,
+                                  last_post_at=max((p.published_at for p in batch.posts), default=None)))
         if new or edited:
             log.info("%s: %d новых, %d правок", source.key, new, edited)
 
@@ -216,7 +224,14 @@ class LiveRunner:
                 if other.platform == source.platform:
                     self.state[other.key].due_at = max(self.state[other.key].due_at, st.due_at)
         log.warning("%s: %s (следующая попытка через %d с)", source.key, reason, st.due_at - now.timestamp())
-        record_poll(self.store, PollRecord(source.key, now, False, error=reason, action=action.value))
+        self._log_poll(PollRecord(source.key, now, False, error=reason[:1000], action=action.value))
+
+    def _log_poll(self, record: PollRecord) -> None:
+        """The poll log is for health figures: a write that fails (the database away) is logged, not fatal."""
+        try:
+            record_poll(self.store, record)
+        except Exception as e:                                  # noqa: BLE001
+            log.error("%s: опрос не записан в журнал (%s: %s)", record.source, type(e).__name__, e)
 
     def health(self) -> None:
         now = self.clock()
