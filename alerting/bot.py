@@ -164,7 +164,9 @@ class Bot:
 
     def command(self, command: str, text: str) -> str:
         if command == "/risks":
-            return risks_text(self.risks, self.topics, self.tz)
+            args = text.split()[1:]
+            page = int(args[0]) if args and args[0].isdigit() else 1
+            return risks_text(self.risks, self.topics, self.tz, page)
         if command == "/risk":
             args = text.split()[1:]
             return (risk_text(self.risks, args[0], self.topics, self.tz, self.sla) if args

@@ -62,7 +62,7 @@ class RiskStore:
     def open_ids(self) -> list[str]:
         rows = self.store.query_dicts(
             "SELECT alert_id, argMax(state, (at, seq)) AS state, min(at) AS since FROM risk_events FINAL "
-            "GROUP BY alert_id HAVING state IN {open:Array(String)} ORDER BY since", open=sorted(OPEN))
+            "GROUP BY alert_id HAVING state IN {open:Array(String)} ORDER BY since, alert_id", open=sorted(OPEN))
         return [r["alert_id"] for r in rows]
 
     def answers(self, alert_id: str) -> list[dict]:

@@ -25,6 +25,7 @@ from clickhouse_connect.driver import options as _driver_options
 
 from core.records import Alert, DeadLetter, EnrichedPost
 from storage import rows
+from storage.salt import author_salt, process_salt
 
 class _PandasIfLoaded:
     """clickhouse-connect asks `if options.pd and isinstance(data, options.pd.DataFrame)` on every insert, and
@@ -98,6 +99,8 @@ def pseudonym(author: str, salt: str) -> str:
     Idempotent: a pseudonym stays itself (posts read back from the store, e.g. to warm `dozor run`'s detector)."""
     if not author or PSEUDONYM.fullmatch(author):
         return author or ""
+    if not salt:
+        raise ValueError("пустой ключ псевдонимов: авторы были бы обратимы (storage/salt.py)")
     return "p:" + hmac.new(salt.encode("utf-8"), author.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
@@ -110,13 +113,13 @@ class ClickHouseStore:
     def __init__(self, client, dsn: str, author_salt: str = ""):
         self.client = client
         self.dsn = dsn
-        self.author_salt = author_salt
+        self.author_salt = author_salt or process_salt()       # never an empty key (storage/salt.py)
 
     @classmethod
     def from_settings(cls, settings, dsn: str | None = None) -> "ClickHouseStore":
-        """The store every writer of posts should use: the configured DSN and author salt."""
-        salt = settings.clickhouse.author_salt
-        return cls.connect(dsn or settings.clickhouse_dsn, salt.get_secret_value() if salt else "")
+        """The store every writer of posts should use: the configured DSN and the author salt (configured, or
+        the one generated into the data directory on first start)."""
+        return cls.connect(dsn or settings.clickhouse_dsn, author_salt(settings))
 
     @classmethod
     def connect(cls, dsn: str, author_salt: str = "") -> "ClickHouseStore":
