@@ -6,12 +6,13 @@ The file is split into physical lines first, each decoded alone (an invalid UTF-
 CRLF are fine). The csv module then reads records from those lines, and a record that spans several lines is
 checked: when it fails to parse (a cell over the csv module's limit), has the wrong number of cells, holds a cell
 longer than a text may be, or swallowed lines that are rows of their own (a stray quote opened a cell that ran on
-into them), its lines are read again one by one, strictly — the line with the stray quote becomes one dead letter
-and its neighbours stay posts. A record's origin is "file.csv:N", N the record's last physical line.
+into them), its first line — where the cell opened — is judged alone, strictly (a stray quote: one dead letter),
+and the lines after it are read again as records of their own, so its neighbours stay posts. A record's origin is "file.csv:N", N the record's last physical line.
 """
 from __future__ import annotations
 
 import csv
+from collections import deque
 from pathlib import Path
 from typing import Iterator
 
@@ -32,22 +33,26 @@ def physical_lines(data: bytes, origin: str) -> Iterator[Line | Item]:
 
 
 class _Taken:
-    """The line iterator the csv reader pulls from; remembers which lines the current record took."""
+    """The line iterator the csv reader pulls from; remembers which lines the current record took, and takes
+    lines back to be read again."""
 
     def __init__(self, lines: Iterator[Line]):
-        self.lines, self.taken = lines, []
+        self.lines, self.taken, self.back = lines, [], deque()
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
-        n, text = next(self.lines)
+        n, text = self.back.popleft() if self.back else next(self.lines)
         self.taken.append((n, text))
         return text
 
     def pop(self) -> list[Line]:
         taken, self.taken = self.taken, []
         return taken
+
+    def again(self, lines: list[Line]) -> None:
+        self.back.extendleft(reversed(lines))
 
 
 class _Rows:
@@ -62,29 +67,29 @@ class _Rows:
             row, self.source, o.text_col, o.time_col, o.id_col, n, o.timezone, o.max_chars), o)
 
     def is_row(self, text: str) -> bool:
-        """A line that parses alone as a whole row with a date where the date goes."""
+        """A line that reads alone (leniently) as a whole row with a date where the date goes."""
         try:
-            fields = next(csv.reader([text], strict=True), [])
+            fields = next(csv.reader([text]), [])
             parse_time(dict(zip(self.header, fields)).get(self.opts.time_col), "", self.opts.timezone)
         except (csv.Error, InputError):
             return False
-        return len(fields) == len(self.header)
+        return len(fields) >= len(self.header)
 
     def suspect(self, fields: list[str], span: list[Line]) -> bool:
         return len(span) > 1 and (len(fields) != len(self.header)
                                   or any(len(f) > self.opts.max_chars for f in fields)
                                   or any(self.is_row(text) for _, text in span[1:]))
 
-    def one_by_one(self, span: list[Line], why: str) -> Iterator[Item]:
-        for n, text in span:
-            if not text.strip():
-                continue
-            try:
-                fields = next(csv.reader([text], strict=True), [])
-            except csv.Error as e:
-                yield dead(f"{self.name}:{n}", text, f"строка CSV не разбирается ({why}): {e}")
-                continue
-            yield self.item(fields, n)
+    def first_alone(self, span: list[Line], why: str) -> Item | None:
+        """The record's first line read alone, strictly: where a stray quote or an oversized cell starts."""
+        n, text = span[0]
+        if not text.strip():
+            return None
+        try:
+            fields = next(csv.reader([text], strict=True), [])
+        except csv.Error as e:
+            return dead(f"{self.name}:{n}", text, f"строка CSV не разбирается ({why}): {e}")
+        return self.item(fields, n)
 
 
 def read_csv(path: Path, opts: FileOptions) -> Iterator[Item]:
@@ -115,12 +120,19 @@ def read_csv(path: Path, opts: FileOptions) -> Iterator[Item]:
         except StopIteration:
             break
         except csv.Error as e:
-            yield from rows.one_by_one(taken.pop(), str(e))
+            span = taken.pop()
+            bad = rows.first_alone(span, str(e))
+            if bad is not None:
+                yield bad
+            taken.again(span[1:])                # the lines it swallowed are read again as records of their own
             continue
         span = taken.pop()
         if not fields or not any(f.strip() for f in fields):
             continue
         if rows.suspect(fields, span):
-            yield from rows.one_by_one(span, f"запись на {len(span)} строк")
+            bad = rows.first_alone(span, f"запись на {len(span)} строк")
+            if bad is not None:
+                yield bad
+            taken.again(span[1:])
         else:
             yield rows.item(fields, span[-1][0])

@@ -40,7 +40,7 @@ def date_problem(at: datetime, now: datetime) -> str | None:
     if at < EARLIEST:
         return f"дата раньше {EARLIEST.year} года: {at.isoformat()}"
     if at > now + AHEAD:
-        return f"дата в будущем (позже {(now + AHEAD).isoformat(timespec='seconds')}): {at.isoformat()}"
+        return f"дата в будущем (больше чем на сутки вперёд): {at.isoformat()}"
     return None
 
 
