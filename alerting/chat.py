@@ -28,10 +28,12 @@ from alerting.lifecycle import Risk, RiskEvent, Sla
 from alerting.risk_store import text_hash
 from alerting.risk_text import event_text
 from core.records import Alert
+from core.lru import LRU
 from core.supervise import transient
 from core.taxonomy import Topic
 
 log = logging.getLogger(__name__)
+CARDS = 2000                     # cards kept in memory: more than a district's stories in the edit window
 OUTBOX = 1000                    # notices kept while Telegram is away (a day of reminders for a large backlog)
 
 
@@ -43,10 +45,10 @@ class AlertChat:
         self.topics, self.tz, self.sla, self.mentions = topics, tz, sla, mentions
         self.max_per_minute, self.edit_interval_s = max_per_minute, edit_interval_s
         self.clock, self.sleep = clock, sleep
-        self.cards: dict[str, tuple[Alert, Risk | None]] = {}
-        self.known: dict[str, tuple[int, str]] = {}          # alert_id -> (message_id, text hash shown)
-        self.pending: dict[str, tuple[str, dict]] = {}
-        self.last_edit: dict[str, float] = {}
+        self.cards: dict[str, tuple[Alert, Risk | None]] = LRU(CARDS)   # the latest cards (the store keeps all)
+        self.known: dict[str, tuple[int, str]] = LRU(CARDS)  # alert_id -> (message_id, text hash shown); a cache
+        self.pending: dict[str, tuple[str, dict]] = {}       # emptied by flush
+        self.last_edit: dict[str, float] = LRU(CARDS)
         self.calls: deque[float] = deque()
         self.outbox: deque[tuple[str, str]] = deque(maxlen=OUTBOX)   # (alert_id, html) waiting for Telegram
         self.unsent: dict[str, tuple[Alert, Risk | None]] = {}       # cards whose first send failed

@@ -59,6 +59,14 @@ class RiskStore:
         events = self.events(alert_id)
         return replay(events) if events else None
 
+    def event_counts(self, alert_ids: list[str]) -> dict[str, int]:
+        """alert_id -> how many events the store holds, for many risks in one query (the tracker's sync)."""
+        if not alert_ids:
+            return {}
+        rows = self.store.client.query("SELECT alert_id, count() FROM risk_events FINAL WHERE alert_id IN "
+                                       "{a:Array(String)} GROUP BY alert_id", parameters={"a": alert_ids})
+        return dict(rows.result_rows)
+
     def open_ids(self) -> list[str]:
         rows = self.store.query_dicts(
             "SELECT alert_id, argMax(state, (at, seq)) AS state, min(at) AS since FROM risk_events FINAL "

@@ -71,9 +71,19 @@ class EmbeddedHandler:
         counts = self.store.upsert_posts(enriched, self.dataset)
         self.store.write_alerts(list(self.unwritten.values()), self.dataset)
         self.unwritten.clear()                  # a failed write keeps them for the next poll (its posts come again)
+        self._forget_closed()
         if self.risks is not None:
             self.risks.flush()
         return counts
+
+    def _forget_closed(self) -> None:
+        """Alerts of stories idle past story_idle_s are closed (a later post starts a new story): forget them."""
+        now = self.detector.now
+        if now is None:
+            return
+        idle = timedelta(seconds=self.detector.config.story_idle_s)
+        for alert_id in [a for a, alert in self.alerts.items() if now - alert.last_at > idle]:
+            del self.alerts[alert_id]
 
     def _dated(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[Post, ...]:
         """Posts dated before 1990 or over a day past the wall clock go to dead letters, not into detection."""
