@@ -40,6 +40,8 @@ def card_html(alert: Alert, risk: Risk | None, topics: dict[str, Topic], tz: tzi
         f"негативных {round(alert.negative_share * 100)}%",
         f"Первое: {local_time(alert.first_at, tz)} · последнее: {local_time(alert.last_at, tz)}",
     ]
+    if alert.why:
+        lines.append(f"Почему один сюжет: {escape(alert.why)}")
     if risk is not None:
         lines.append(escape(state_text(risk)))
         if risk.state not in ("false_alarm", "worked_out"):

@@ -1,5 +1,13 @@
 """Event-time detection: instant alerts for single high-risk posts, bursts that form stories.
 
+A story forms two ways, and grows two ways:
+  - by topic: posts whose best risk topic passes topic_threshold, in one topic window, in one place (as before);
+  - by meaning: complaint candidates (risk-topic mass >= candidate_mass, not positive) that say the same thing
+    (alerting/affinity.py: shared content words, topic mixes, topic families), whatever their top label — a
+    burst about a flooded basement scored emergency / water / housing is one story, and so is a burst of
+    complaints no topic fits. A story's topic is the weighted vote of its posts and may change as it grows;
+    its alert id never does.
+
 Everything is computed from posts' published_at, never the wall clock, so a replay of last week gives the
 alerts last week would have given. The Detector holds only bounded state (a window of pending signals per
 topic, the open stories) and returns frozen Alert snapshots for every alert it creates or updates.
@@ -13,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
+from alerting import affinity
 from core.records import OTHER_TOPIC, Alert, EnrichedPost
 from core.settings import LEVELS, Detection
 from core.taxonomy import Topic
@@ -36,6 +45,13 @@ class Signal:
     text: str
     url: str | None
     parent_uid: str | None
+    terms: frozenset[str] = frozenset()      # content lemmas (what the post is about), for stories by meaning
+    mix: tuple[tuple[str, float], ...] = ()  # the post's risk-topic probabilities, best first
+    strong: bool = True                      # its best topic passed topic_threshold (else only a candidate)
+
+    @property
+    def mix_dict(self) -> dict[str, float]:
+        return dict(self.mix)
 
 
 @dataclass
@@ -71,13 +87,18 @@ def _compatible(a: str | None, b: str | None) -> bool:
 
 class Detector:
     def __init__(self, config: Detection, topics: dict[str, Topic], calendar=None, official: Iterable[str] = (),
+                 terms: Callable[[str], frozenset[str]] | None = None,
                  horizon: Callable[[], datetime] | None = None):
         self.config = config
         self.horizon = horizon            # live: the wall clock; detection's clock never runs past it
         self.topics = topics
         self.calendar = calendar                              # alerting.campaigns.Calendar: seasonal thresholds
         self.official = frozenset(official)                  # sources whose posts are answers, never complaints
+        self.terms = terms or (lambda text: frozenset())     # text -> content lemmas (pipeline.text.content_terms)
         self.pending: dict[str, deque[Signal]] = {}
+        self.meaning: deque[Signal] = deque()                # complaint candidates of the last window_s
+        self.rarity = affinity.Rarity()                      # how generic each word is among past candidates
+        self.unrated: deque[Signal] = deque()                # candidates not yet counted there (the last window_s)
         self.stories: dict[str, _Story] = {}
         self.recent: dict[str, Signal] = {}                  # signals of the last story_idle_s, by uid
         self.now: datetime | None = None
@@ -92,17 +113,21 @@ class Detector:
         if e.post.source in self.official and e.post.parent_uid is None:
             return None                                       # the administration's own post answers a risk
         risky = [t for t in e.topics if t.topic != OTHER_TOPIC]
-        if not risky or risky[0].score < self._threshold(risky[0].topic, e) or e.sentiment == "positive":
+        if not risky or e.sentiment == "positive":
             return None
         best = risky[0]
+        strong = best.score >= self._threshold(best.topic, e)
+        if not strong and sum(t.score for t in risky) < self.config.candidate_mass:
+            return None
         crit = self._criticality(best.topic)
         if crit < self.config.neutral_report_criticality and e.negative < 0.5:
             return None
         p = e.post
-        also = tuple(t.topic for t in risky[1:] if t.score >= self.config.secondary_threshold)
+        also = tuple(t.topic for t in risky[1:] if t.score >= self.config.secondary_threshold) if strong else ()
         return Signal(uid=p.uid, topic=best.topic, also=also, settlement=e.settlement, author=p.author or p.uid,
                       source=p.source, at=p.published_at, risk=best.score * crit * (0.5 + 0.5 * e.negative),
-                      negative=e.negative, text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid)
+                      negative=e.negative, text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid,
+                      terms=self.terms(p.text), mix=tuple((t.topic, t.score) for t in risky), strong=strong)
 
     def _threshold(self, topic: str, e: EnrichedPost) -> float:
         """topic_threshold, lowered during a season that raises this topic (preventive campaigns)."""
@@ -117,7 +142,8 @@ class Detector:
         p = e.post
         return Signal(uid=p.uid, topic=parent.topic, also=(), settlement=e.settlement or parent.settlement,
                       author=p.author or p.uid, source=p.source, at=p.published_at, risk=0.0, negative=e.negative,
-                      text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid)
+                      text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid, terms=parent.terms,
+                      mix=parent.mix, strong=parent.strong)
 
     def process(self, e: EnrichedPost) -> list[Alert]:
         at = e.post.published_at
@@ -137,13 +163,18 @@ class Detector:
         if signal is None:
             return []
         self.recent[signal.uid] = signal
-        story = self._story_with(signal.parent_uid) or self._open_story_for(signal)
+        if signal.terms and signal.parent_uid is None:
+            self.unrated.append(signal)          # counted once it is past: a burst does not make its own words common
+        story = (self._story_with(signal.parent_uid) or (self._open_story_for(signal) if signal.strong else None)
+                 or self._story_by_meaning(signal))
         if story is not None:
             story.signals.append(signal)
+            story.topic = affinity.vote(s.mix_dict for s in story.signals) or story.topic
             return [self.snapshot(story, signal.at)]
-        if signal.topic in self.config.instant_topics and signal.risk >= self.config.instant_threshold:
+        if (signal.strong and signal.topic in self.config.instant_topics
+                and signal.risk >= self.config.instant_threshold):
             return [self._start(signal.topic, [signal], "instant", signal.at)]
-        return self._burst(signal)
+        return (self._burst(signal) if signal.strong else []) or self._burst_by_meaning(signal)
 
     def _story_with(self, uid: str | None) -> _Story | None:
         if uid is None:
@@ -164,11 +195,44 @@ class Detector:
         candidates = [st for st in self.stories.values()
                       if (st.topic == s.topic and st.settlement == s.settlement)
                       or (st.topic == s.topic and _compatible(st.settlement, s.settlement)
-                          and s.at - st.last_at <= recent)     # without a shared place only recency ties them
+                          and s.at - st.last_at <= recent      # without a shared place, recency and
+                          and self._says_the_same(s, st))      # what the posts say tie them
                       or (st.topic in s.also and s.settlement is not None and st.settlement == s.settlement)]
         candidates.sort(key=lambda st: (topics.index(st.topic), st.settlement != s.settlement,
                                         -st.last_at.timestamp()))
         return candidates[0] if candidates else None
+
+    def _links(self, s: Signal, others: Iterable[Signal]) -> list[Signal]:
+        """The signals among `others` that say the same as s, in a compatible place."""
+        stems, mix = affinity.stems(s.terms), s.mix_dict
+        return [w for w in others if w.uid != s.uid and _compatible(w.settlement, s.settlement)
+                and affinity.linked(stems, affinity.stems(w.terms), mix, w.mix_dict, s.topic, w.topic, self.rarity)]
+
+    def _story_by_meaning(self, s: Signal) -> _Story | None:
+        """An open story this signal says the same as: linked to min(2, size) of its latest posts and sharing its
+        core words, within the burst window of its last post (or while it is open, in its known settlement)."""
+        recent = timedelta(seconds=self.config.window_s)
+        best, most = None, 0
+        for st in self.stories.values():
+            if not _compatible(st.settlement, s.settlement):
+                continue
+            if s.at - st.last_at > recent and not (s.settlement and st.settlement == s.settlement):
+                continue
+            n = len(self._links(s, st.signals[-self.config.meaning_members:]))
+            if n >= min(2, len(st.signals)) and n > most and self._about_core(s, st):
+                best, most = st, n
+        return best
+
+    def _says_the_same(self, s: Signal, st: _Story) -> bool:
+        """Without words on either side (a detector built without a terms function) the topic alone decides."""
+        return not s.terms or self._about_core(s, st)
+
+    def _about_core(self, s: Signal, st: _Story) -> bool:
+        """The signal shares the story's core: words two of its posts share (all its words while it has one post),
+        worth min_weight — linking to two posts through side words («двор», «дом») is not enough."""
+        counts = Counter(t for w in st.signals for t in affinity.stems(w.terms))
+        core = {t for t, n in counts.items() if n >= min(2, len(st.signals))}
+        return sum(map(self.rarity.weight, core & affinity.stems(s.terms))) >= affinity.MIN_WEIGHT
 
     def _burst(self, s: Signal) -> list[Alert]:
         """Add the signal to the windows of its topics; the first window that holds a story's worth starts it."""
@@ -179,11 +243,26 @@ class Detector:
             group = [w for w in window if _compatible(w.settlement, place)]
             if not self._is_story(group):
                 continue
-            taken = {w.uid for w in group}
-            for other in self.pending:
-                self.pending[other] = deque(w for w in self.pending[other] if w.uid not in taken)
-            return [self._start(topic, group, "story", s.at)]
+            return [self._start(topic, self._take(group), "story", s.at)]
         return []
+
+    def _burst_by_meaning(self, s: Signal) -> list[Alert]:
+        """Add the signal to the window of candidates; with the earlier ones it says the same as, a story's worth
+        (min_posts, min_authors) starts a story whose topic is their vote."""
+        self.meaning.append(s)
+        group = self._links(s, self.meaning) + [s]
+        if not self._is_story(group):
+            return []
+        topic = affinity.vote(w.mix_dict for w in group) or s.topic
+        return [self._start(topic, self._take(group), "story", s.at)]
+
+    def _take(self, group: list[Signal]) -> list[Signal]:
+        """The group leaves every window (it is a story now); returned in event-time order."""
+        taken = {w.uid for w in group}
+        for other in self.pending:
+            self.pending[other] = deque(w for w in self.pending[other] if w.uid not in taken)
+        self.meaning = deque(w for w in self.meaning if w.uid not in taken)
+        return sorted(group, key=lambda w: (w.at, w.uid))
 
     def _is_story(self, group: list[Signal]) -> bool:
         return len(group) >= self.config.min_posts and len({w.author for w in group}) >= self.config.min_authors
@@ -196,9 +275,12 @@ class Detector:
     def _expire(self) -> None:
         window = timedelta(seconds=self.config.window_s)
         idle = timedelta(seconds=self.config.story_idle_s)
-        for topic, q in self.pending.items():
+        for q in (*self.pending.values(), self.meaning):
             while q and self.now - q[0].at > window:
                 q.popleft()
+        while self.unrated and self.now - self.unrated[0].at > window:
+            old = self.unrated.popleft()
+            self.rarity.add(old.at.date().isoformat(), affinity.stems(old.terms))
         for alert_id in [a for a, st in self.stories.items() if self.now - st.last_at > idle]:
             del self.stories[alert_id]
         for uid in [u for u, s in self.recent.items() if self.now - s.at > idle]:
@@ -221,12 +303,15 @@ class Detector:
         score = self.score(story)
         signals = story.signals
         best = sorted(signals, key=lambda s: (-s.risk, s.at))[: self.config.snippets]
+        words = affinity.shared_words([s.terms for s in signals])
+        why = (f"похожих сообщений: {len(signals)}" + (f"; общие слова: {', '.join(words)}" if words else "")
+               if len(signals) > 1 else "")
         return Alert(alert_id=story.alert_id, kind=story.kind, topic=story.topic, settlement=story.settlement,
                      level=self.level(story, score), score=round(score, 3), created_at=story.created_at,
                      updated_at=at, first_at=signals[0].at, last_at=max(s.at for s in signals),
                      post_uids=tuple(s.uid for s in signals), sources=tuple(sorted({s.source for s in signals})),
                      negative_share=round(sum(s.negative >= 0.5 for s in signals) / len(signals), 3),
-                     snippets=tuple((s.text, s.url) for s in sorted(best, key=lambda s: s.at)))
+                     snippets=tuple((s.text, s.url) for s in sorted(best, key=lambda s: s.at)), why=why)
 
 
 def _most_common_place(window: deque[Signal]) -> str | None:

@@ -42,6 +42,8 @@ def card_text(alert: Alert, topics: dict[str, Topic], tz: tzinfo) -> str:
         f"Первое: {local_time(alert.first_at, tz)} · последнее: {local_time(alert.last_at, tz)}"
         f" · поднят: {local_time(alert.created_at, tz)}",
     ]
+    if alert.why:
+        lines.append(f"Почему один сюжет: {alert.why}")
     for text, url in alert.snippets:
         lines.append(f"  «{shorten(text)}»" + (f" — {url}" if url else ""))
     return "\n".join(lines)

@@ -9,29 +9,31 @@ Every signal is stored once (by uid); pending windows, stories and the recent in
 """
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from datetime import datetime
 
 from alerting.detect import Detector, Signal, _Story
 
-STATE_VERSION = 1
+STATE_VERSION = 2   # 2: signals carry terms, topic mix and strength; the window of candidates
 
 
 def _signal_dict(s: Signal) -> dict:
     return {"uid": s.uid, "topic": s.topic, "also": list(s.also), "settlement": s.settlement, "author": s.author,
             "source": s.source, "at": s.at.isoformat(), "risk": s.risk, "negative": s.negative, "text": s.text,
-            "url": s.url, "parent_uid": s.parent_uid}
+            "url": s.url, "parent_uid": s.parent_uid, "terms": sorted(s.terms), "mix": [list(m) for m in s.mix],
+            "strong": s.strong}
 
 
 def _signal(d: dict) -> Signal:
     return Signal(uid=d["uid"], topic=d["topic"], also=tuple(d["also"]), settlement=d["settlement"],
                   author=d["author"], source=d["source"], at=datetime.fromisoformat(d["at"]), risk=d["risk"],
-                  negative=d["negative"], text=d["text"], url=d["url"], parent_uid=d["parent_uid"])
+                  negative=d["negative"], text=d["text"], url=d["url"], parent_uid=d["parent_uid"],
+                  terms=frozenset(d["terms"]), mix=tuple((t, p) for t, p in d["mix"]), strong=d["strong"])
 
 
 def detector_state(detector: Detector) -> dict:
     signals: dict[str, Signal] = {}
-    for q in detector.pending.values():
+    for q in (*detector.pending.values(), detector.meaning, detector.unrated):
         signals.update((s.uid, s) for s in q)
     for story in detector.stories.values():
         signals.update((s.uid, s) for s in story.signals)
@@ -41,6 +43,9 @@ def detector_state(detector: Detector) -> dict:
         "now": detector.now.isoformat() if detector.now else None,
         "signals": {uid: _signal_dict(s) for uid, s in signals.items()},
         "pending": {topic: [s.uid for s in q] for topic, q in detector.pending.items()},
+        "meaning": [s.uid for s in detector.meaning],
+        "unrated": [s.uid for s in detector.unrated],
+        "rarity": {day: dict(c) for day, c in detector.rarity.by_day.items()},
         "stories": [{"alert_id": st.alert_id, "kind": st.kind, "topic": st.topic,
                      "created_at": st.created_at.isoformat(), "uids": [s.uid for s in st.signals]}
                     for st in detector.stories.values()],
@@ -57,6 +62,12 @@ def restore_detector(state: dict | None, detector: Detector) -> Detector:
     signals = {uid: _signal(d) for uid, d in state["signals"].items()}
     detector.now = datetime.fromisoformat(state["now"]) if state["now"] else None
     detector.pending = {topic: deque(signals[u] for u in uids) for topic, uids in state["pending"].items()}
+    detector.meaning = deque(signals[u] for u in state["meaning"])
+    detector.unrated = deque(signals[u] for u in state["unrated"])
+    for day, counts in sorted(state["rarity"].items()):
+        detector.rarity.by_day[day] = Counter(counts)
+        detector.rarity.docs += counts.get("\0docs", 0)
+        detector.rarity.total.update({k: v for k, v in counts.items() if k != "\0docs"})
     for st in state["stories"]:
         detector.stories[st["alert_id"]] = _Story(st["alert_id"], st["kind"], st["topic"],
                                                   datetime.fromisoformat(st["created_at"]),

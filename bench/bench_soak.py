@@ -107,7 +107,8 @@ def main() -> None:
     store.migrate()
     topics = load_topics(settings.topics_file)
     risks, _ = risk_tracker(settings, store, "soak", topics, horizon=now)
-    handler = EmbeddedHandler(load_kit(settings), detector_factory(settings, topics)(horizon=now), store, "soak",
+    kit = load_kit(settings)
+    handler = EmbeddedHandler(kit, detector_factory(settings, topics, kit.gazetteer)(horizon=now), store, "soak",
                               risks=risks, risk_store=RiskStore(store, "soak"), clock=now)
     sources = {f"vk:-{i + 1}": SourceConfig("vk", f"-{i + 1}", p) for i, p in enumerate(PLACES)}
     stories: set[str] = set()

@@ -36,7 +36,10 @@ SOURCES = (("vk", "vk:-31000001", "Подслушано Демянск"), ("vk",
 # name, split, seed, Monday the week starts. Fixed: changing any of these changes every week after it.
 WEEKS = (("dev-1", "dev", 1401, "2026-09-07"), ("dev-2", "dev", 1402, "2026-09-14"),
          ("test-1", "test", 2401, "2026-09-21"), ("test-2", "test", 2402, "2026-09-28"),
-         ("test-3", "test", 2403, "2026-10-05"), ("test-4", "test", 2404, "2026-10-12"))
+         ("test-3", "test", 2403, "2026-10-05"), ("test-4", "test", 2404, "2026-10-12"),
+         # added after the first test run, to study failures without looking at the test weeks; allocated after
+         # them, so the test weeks are unchanged (the two earlier dev weeks' chatter slices changed)
+         ("dev-3", "dev", 1403, "2026-10-19"), ("dev-4", "dev", 1404, "2026-10-26"))
 MASTER_SEED = 14
 COMPLAINT_MONTH = "2021-03"
 MIN_COMPLAINT_CHARS, MIN_CHATTER_CHARS = 40, 10

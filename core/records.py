@@ -92,3 +92,4 @@ class Alert:
     sources: tuple[str, ...]
     negative_share: float
     snippets: tuple[tuple[str, str | None], ...] = field(default=())   # (text, url)
+    why: str = ""                 # why these posts are one story, in Russian: «похожих сообщений: 5; общие слова: …»

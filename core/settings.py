@@ -40,6 +40,9 @@ class Detection(_Section):
     story_idle_s: int = 24 * 3600       # a story without new posts this long is closed; later posts start anew
     instant_threshold: float = 0.80     # per-post risk at which one post raises an alert at once
     instant_topics: tuple[str, ...] = ("emergency",)
+    candidate_mass: float = 0.4         # below topic_threshold, a post whose risk topics add up to this is a complaint
+                                        # candidate: it joins stories by meaning (alerting/affinity.py), not by topic
+    meaning_members: int = 20           # a story's latest posts a candidate is compared with
     # risk = topic probability x criticality (topics.yaml) x (0.5 + 0.5 x negative probability)
     # story score = criticality x log2(1 + posts) x (0.5 + negative share) x (1 + 0.25 x (sources - 1))
     level_thresholds: tuple[float, float, float] = (2.0, 3.5, 5.5)   # средний, высокий, критический from

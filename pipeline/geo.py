@@ -68,6 +68,12 @@ def _hits(token: str, prefix: str) -> bool:
     return token.startswith(prefix) and len(token) - len(prefix) <= MAX_ENDING
 
 
+def names_place(word: str, gazetteer: Gazetteer) -> bool:
+    """Whether a word may be (part of) a settlement's name in some case form: «Лычкове», «Горы»."""
+    token = word.lower().replace("ё", "е")
+    return any(_hits(token, p) for _, pattern in gazetteer.index.get(token[:KEY_LEN], ()) for p in pattern)
+
+
 def locate(words: tuple[str, ...], gazetteer: Gazetteer) -> tuple[str, ...]:
     """Canonical names of the settlements the words mention, in order of first mention."""
     lowered = [w.lower().replace("ё", "е") for w in words]

@@ -22,15 +22,27 @@ from alerting.workflow import RiskTracker
 from core.records import Alert, EnrichedPost, Post
 from core.settings import Settings
 from core.taxonomy import Topic, load_topics
+from pipeline.geo import Gazetteer, names_place
+from pipeline.text import content_terms, words
 from storage.clickhouse import ClickHouseStore
 
 
-def detector_factory(settings: Settings, topics: dict[str, Topic]) -> Callable[..., Detector]:
-    """Fresh detectors as every runner builds them: the seasonal calendar (when on), the official pages.
-    Live runners pass horizon=<the wall clock>: a post dated ahead of it cannot move detection's clock past now."""
+def detector_factory(settings: Settings, topics: dict[str, Topic], gazetteer) -> Callable[..., Detector]:
+    """Fresh detectors as every runner builds them: the seasonal calendar (when on), the official pages, and what
+    posts are about (content lemmas, place names left to the gazetteer) for stories by meaning. Live runners pass
+    horizon=<the wall clock>: a post dated ahead of it cannot move detection's clock past now."""
     calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
+    terms = topic_terms(gazetteer)
     return lambda horizon=None: Detector(settings.detection, topics, calendar, settings.risks.official_sources,
-                                         horizon)
+                                         terms=terms, horizon=horizon)
+
+
+def topic_terms(gazetteer: Gazetteer) -> Callable[[str], frozenset[str]]:
+    """text -> what it is about: content lemmas without the words that name a settlement («в Лычкове нет воды» and
+    «в Лычкове яма на дороге» share a place, not a problem; place is compared separately)."""
+    def terms(text_: str) -> frozenset[str]:
+        return content_terms(" ".join(w for w in words(text_) if not names_place(w, gazetteer)))
+    return terms
 
 
 def risk_tracker(settings: Settings, store: ClickHouseStore, dataset: str, topics: dict[str, Topic],
@@ -85,9 +97,10 @@ class Stages:
         from pipeline.kit import load_kit
 
         topics = load_topics(settings.topics_file)
+        kit = kit if kit is not None else load_kit(settings)
         risks, chat = risk_tracker(settings, store, dataset, topics) if workflow else (None, None)
-        return cls(settings, topics, kit if kit is not None else load_kit(settings),
-                   detector_factory(settings, topics)(), risks, chat)
+        return cls(settings, topics, kit,
+                   detector_factory(settings, topics, kit.gazetteer)(), risks, chat)
 
     def close(self) -> None:
         """Send what the chat merged and still holds (edits are throttled)."""

@@ -103,3 +103,31 @@ def lemma(word: str) -> str:
 
 def lemmatize(text: str) -> tuple[str, ...]:
     return tuple(lemma(w) for w in words(text))
+
+
+CONTENT_POS = frozenset({"NOUN", "ADJF", "ADJS", "VERB", "INFN", "PRTF", "PRTS", "GRND", "COMP"})
+GENERIC = frozenset("""улица проспект переулок шоссе бульвар набережная быть мочь сказать говорить делать сделать знать хотеть стать весь свой этот тот такой какой
+который самый наш ваш их его её мой твой один два три год день время раз человек житель очень просить
+просьба помочь помогать пожалуйста спасибо добрый здравствуйте уважаемый вопрос проблема ситуация снова опять
+уже ещё еще когда сколько почему нужно надо можно нельзя никто ничто ничего всё все
+привести отсутствовать находиться требоваться требовать являться происходить обращаться обращение ответ адрес
+состояние работа неделя месяц сегодня вчера сторона получить провести проверить устранить принять мера дать
+стоять иметься имеющийся данный указанный вышеуказанный""".split())   # words of any complaint, not of a problem
+
+
+@lru_cache(maxsize=200_000)
+def _content_lemma(word: str) -> str | None:
+    """The lemma of a word that carries meaning (a noun, verb, adjective, participle), else None."""
+    w = word.lower()
+    if len(w) < 3 or not CYRILLIC.search(w) or "_" in w:
+        return None
+    parsed = _morph().parse(w)[0]
+    if parsed.tag.POS not in CONTENT_POS:
+        return None
+    lemma_ = parsed.normal_form.replace("ё", "е")
+    return None if lemma_ in GENERIC else lemma_
+
+
+def content_terms(text: str) -> frozenset[str]:
+    """What a post is about, as a set of lemmas: «Снова затоплен подвал» -> {"затопить", "подвал"}."""
+    return frozenset(t for t in map(_content_lemma, words(text)) if t is not None)

@@ -12,7 +12,7 @@ POST_COLUMNS = ("uid", "platform", "source", "source_name", "author", "published
                 "sentiment_score", "negative", "toxic", "settlement", "settlements", "model_version", "dataset",
                 "ingested_at")
 ALERT_COLUMNS = ("alert_id", "kind", "topic", "settlement", "level", "score", "created_at", "updated_at",
-                 "first_at", "last_at", "post_uids", "sources", "n_posts", "negative_share", "snippets", "dataset")
+                 "first_at", "last_at", "post_uids", "sources", "n_posts", "negative_share", "snippets", "dataset", "why")
 DEAD_LETTER_COLUMNS = ("received_at", "origin", "reason", "raw", "dataset")
 
 
@@ -39,7 +39,7 @@ def post_row(e: EnrichedPost, dataset: str, ingested_at: datetime, author: str |
 def alert_row(a: Alert, dataset: str) -> tuple:
     return (a.alert_id, a.kind, a.topic, a.settlement or "", a.level, a.score, utc(a.created_at),
             utc(a.updated_at), utc(a.first_at), utc(a.last_at), list(a.post_uids), list(a.sources),
-            len(a.post_uids), a.negative_share, [(t, u or "") for t, u in a.snippets], dataset)
+            len(a.post_uids), a.negative_share, [(t, u or "") for t, u in a.snippets], dataset, a.why)
 
 
 def dead_letter_row(d: DeadLetter, dataset: str) -> tuple:
@@ -56,7 +56,7 @@ def alert_from_row(row: dict) -> Alert:
                  updated_at=row["updated_at"], first_at=row["first_at"], last_at=row["last_at"],
                  post_uids=tuple(row["post_uids"]), sources=tuple(row["sources"]),
                  negative_share=float(row["negative_share"]),
-                 snippets=tuple(_snippet(s) for s in row["snippets"]))
+                 snippets=tuple(_snippet(s) for s in row["snippets"]), why=row.get("why", ""))
 
 
 def _snippet(value) -> tuple[str, str | None]:

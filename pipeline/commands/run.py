@@ -159,8 +159,9 @@ def cmd_run(args, settings: Settings) -> int:
 
     wall = lambda: datetime.now(timezone.utc)                        # noqa: E731 - live clocks stop at now
     risks, chat = risk_tracker(settings, store, args.dataset, topics, horizon=wall)
-    detector = detector_factory(settings, topics)(horizon=wall)
-    handler = EmbeddedHandler(load_kit(settings), detector, store, args.dataset, on_alert, risks,
+    kit = load_kit(settings)
+    detector = detector_factory(settings, topics, kit.gazetteer)(horizon=wall)
+    handler = EmbeddedHandler(kit, detector, store, args.dataset, on_alert, risks,
                               RiskStore(store, args.dataset), clock=wall)
     runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
     warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))

@@ -122,7 +122,8 @@ def encode_alert(a: Alert) -> bytes:
                    "level": a.level, "score": a.score, "created_at": a.created_at.isoformat(),
                    "updated_at": a.updated_at.isoformat(), "first_at": a.first_at.isoformat(),
                    "last_at": a.last_at.isoformat(), "post_uids": list(a.post_uids), "sources": list(a.sources),
-                   "negative_share": a.negative_share, "snippets": [list(s) for s in a.snippets]})
+                   "negative_share": a.negative_share, "snippets": [list(s) for s in a.snippets],
+                   "why": a.why})
 
 
 def decode_alert(value: bytes | None) -> Alert:
@@ -133,7 +134,7 @@ def decode_alert(value: bytes | None) -> Alert:
                      updated_at=datetime.fromisoformat(d["updated_at"]), first_at=datetime.fromisoformat(d["first_at"]),
                      last_at=datetime.fromisoformat(d["last_at"]), post_uids=tuple(d["post_uids"]),
                      sources=tuple(d["sources"]), negative_share=d["negative_share"],
-                     snippets=tuple((t, u) for t, u in d["snippets"]))
+                     snippets=tuple((t, u) for t, u in d["snippets"]), why=d.get("why", ""))
     except (KeyError, TypeError, ValueError) as e:
         raise BadMessage(f"сообщение тревоги не по схеме: {e!r}") from None
 

@@ -95,7 +95,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                       value_type=bytes,          # value (raw, bytes): the compressed lane (lane.py)
                       extra_topic_configs={"max.message.bytes": str(8 * 1024 * 1024)})   # a long buffer fits
     key = detection_key(kit)
-    new_detector = detector_factory(settings, topics)
+    new_detector = detector_factory(settings, topics, kit.gazetteer)
     key_bytes = app.serializers.dumps_key(str, key, serializer="json")   # as Faust writes it (changelog too)
     out = Output(k.brokers)      # outputs bypass Faust's per-message sends (pipeline/stream/output.py)
 

@@ -1,0 +1,116 @@
+"""Stories by meaning (issue 14): golden cases in Russian, written by us, through the detector as every runner
+builds it (pipeline.stages: content words from pipeline.text). Topic scores are given by hand, the way a topic
+model wavers on real posts."""
+from __future__ import annotations
+
+from alerting.affinity import Rarity, linked, stems, vote
+from alerting.detect import Detector
+from alerting.state import detector_state, restore_detector
+from core.settings import Detection
+from core.taxonomy import load_topics
+from pipeline.geo import load_gazetteer
+from pipeline.stages import topic_terms
+from pipeline.text import content_terms
+from tests.conftest import make_enriched as post
+
+CONFIG = Detection(window_s=3 * 3600, min_posts=3, min_authors=2, story_idle_s=12 * 3600)
+
+
+def detector() -> Detector:
+    return Detector(CONFIG, load_topics(), terms=topic_terms(load_gazetteer()))
+
+
+def run(posts, d: Detector | None = None) -> dict:
+    """alert id -> the latest snapshot."""
+    d = d or detector()
+    latest = {}
+    for p in posts:
+        for a in d.process(p):
+            latest[a.alert_id] = a
+    return latest
+
+
+BASEMENT = [   # one problem; the topic model scored it emergency / water / water / housing / housing
+    post("b1", 0, "emergency", 0.48, also=(("water", 0.2),), text="Снова затоплен подвал в доме на Школьной, вода стоит"),
+    post("b2", 25, "water", 0.41, also=(("housing", 0.3),), text="Протечка с потолка в подвале, вода по колено"),
+    post("b3", 50, "water", 0.62, text="Затопление в подвальном помещении, третий день вода в подвале"),
+    post("b4", 80, "housing", 0.45, also=(("water", 0.25),), text="Подвал опять затоплен, откачивать никто не едет"),
+    post("b5", 110, "housing", 0.38, also=(("water", 0.3),), text="В подвале воды по колено, затопило всё"),
+]
+
+
+def test_a_story_whose_posts_the_topic_model_splits_is_one_story():
+    alerts = run(BASEMENT)
+    assert len(alerts) == 1
+    (alert,) = alerts.values()
+    assert alert.post_uids == ("b1", "b2", "b3", "b4", "b5")
+    assert alert.topic == "water"                       # the weighted vote, not the first post's label
+    assert alert.why.startswith("похожих сообщений: 5; общие слова:") and "подвал" in alert.why
+
+
+def test_a_burst_no_topic_fits_still_becomes_a_story():
+    certificates = [   # «other» for the topic model, at best a weak health score: still one problem
+        post("c1", 0, "health", 0.30, also=(("social", 0.15),),
+             text="После вакцинации не пришёл сертификат на Госуслугах, уже две недели"),
+        post("c2", 30, "social", 0.28, also=(("health", 0.2),),
+             text="Сертификат о вакцинации так и не появился на Госуслугах"),
+        post("c3", 70, "health", 0.35, also=(("communications", 0.1),),
+             text="Привился месяц назад, а сертификата на Госуслугах нет"),
+    ]
+    (alert,) = run(certificates).values()
+    assert alert.post_uids == ("c1", "c2", "c3") and "сертификат" in alert.why
+
+
+def test_two_problems_in_one_village_stay_two_stories():
+    water = [post(f"w{i}", m, "water", 0.8, settlement="Лычково", text=t) for i, (m, t) in enumerate([
+        (0, "В Лычкове нет воды с утра"), (20, "Лычково без воды, колонка сухая"), (40, "Воды нет, в Лычкове сухо")])]
+    road = [post(f"r{i}", m, "roads", 0.5, also=(("water", 0.3),), settlement="Лычково", text=t)
+            for i, (m, t) in enumerate([(10, "Яма на дороге у моста в Лычкове, колесо пробил"),
+                                        (30, "У моста яма на дороге, машины объезжают по обочине"),
+                                        (50, "Дорога у моста разбита, яма огромная")])]
+    alerts = run(sorted(water + road, key=lambda p: p.post.published_at))
+    assert sorted(a.post_uids for a in alerts.values()) == [("r0", "r1", "r2"), ("w0", "w1", "w2")]
+    assert {a.topic for a in alerts.values()} == {"water", "roads"}
+
+
+def test_negative_chatter_never_forms_a_story():
+    chatter = [post(f"x{i}", 15 * i, topic, score, text=text) for i, (topic, score, text) in enumerate([
+        ("health", 0.45, "снова в больницу... :("), ("health", 0.42, "это ты в больнице)"),
+        ("emergency", 0.5, "гори в аду"), ("health", 0.41, "приветик! обещал приехать, но не приехал((("),
+        ("safety", 0.44, "коварству запада нет предела"), ("roads", 0.4, "велосипедист — бедствие для экономики"),
+        ("health", 0.43, "голова болит весь день"), ("power", 0.4, "сил нет, батарейка села"),
+    ])]
+    assert run(chatter) == {}
+
+
+def test_chatter_does_not_glue_itself_onto_a_story():
+    noise = [post("n1", 60, "health", 0.45, text="снова в больницу... :("),
+             post("n2", 70, "housing", 0.42, text="соседи опять шумят, сил нет")]
+    alerts = run(sorted(BASEMENT + noise, key=lambda p: p.post.published_at))
+    assert [a.post_uids for a in alerts.values()] == [("b1", "b2", "b3", "b4", "b5")]
+
+
+def test_a_story_keeps_its_id_while_its_topic_follows_the_vote():
+    d = detector()
+    first = run(BASEMENT[:3], d)
+    later = run(BASEMENT[3:] + [post("b6", 130, "housing", 0.7, text="Подвал затоплен, в подъезде сырость")], d)
+    assert list(first) == list(later)                   # one alert id from the third post on
+    assert later[next(iter(later))].post_uids[-1] == "b6"
+
+
+def test_the_detector_state_keeps_what_stories_by_meaning_need():
+    d = detector()
+    run(BASEMENT[:2], d)
+    restored = restore_detector(detector_state(d), detector())
+    assert run(BASEMENT[2:], restored) == run(BASEMENT[2:], d)
+
+
+def test_links_need_rare_shared_words_and_topics_that_do_not_disagree():
+    rarity = Rarity()
+    for _ in range(30):
+        rarity.add("2026-03-23", stems({"дом", "подъезд"}))   # words every complaint has weigh little
+    a, b = stems(content_terms("Открыт люк у дома")), stems(content_terms("Люк открыт, крышки нет, у дома"))
+    assert linked(a, b, {"roads": 0.5}, {"roads": 0.6}, "roads", "roads", rarity)
+    generic = stems(content_terms("В доме и подъезде грязно")), stems(content_terms("Дом, подъезд: лампы нет"))
+    assert not linked(*generic, {"housing": 0.5}, {"power": 0.5}, "housing", "power", rarity)
+    assert vote([{"water": 0.4, "housing": 0.3}, {"housing": 0.5}, {"water": 0.6}]) == "water"
