@@ -124,6 +124,9 @@ class RiskTracker:
         at = min(times)
         self.look_at[alert_id] = at
         heapq.heappush(self.wake, (at, alert_id))
+        if len(self.wake) > 4 * len(self.look_at) + 64:     # stale entries outnumber the live ones: rebuild
+            self.wake = [(t, a) for a, t in self.look_at.items()]
+            heapq.heapify(self.wake)
 
     def flush(self) -> None:
         for sink in self.sinks:

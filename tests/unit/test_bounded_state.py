@@ -36,6 +36,7 @@ def test_the_tracker_looks_only_at_risks_that_are_due(monkeypatch):
     for k in range(200):                                  # an hour of unrelated chatter
         tracker.observe(make_enriched(f"q{k}", 60 + k * 0.3, topic="other"), [])
     assert len(calls) < 300                               # was 300 risks x 2 looks x 200 posts = 120,000
+    assert len(tracker.wake) <= 4 * len(tracker.look_at) + 64          # stale wake-ups do not pile up
 
 
 def test_the_tracker_still_raises_every_mark_in_time_order():
