@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench clean browser serve
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,18 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/dozor demo
 
-test: $(STAMP)
+serve: $(STAMP)
+	$(VENV)/bin/dozor serve
+
+# The console's browser tests drive Debian's chromium through its chromedriver; nothing is downloaded at run time.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -q && apt-get install -y -q chromium chromium-driver) >/dev/null; \
+	  else echo "chromium/chromedriver missing and not root: browser tests will be skipped outside CI"; fi; \
+	fi
+
+test: $(STAMP) browser
 	$(VENV)/bin/python -m pytest -q
 
 bench: $(STAMP)

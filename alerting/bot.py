@@ -15,25 +15,21 @@ from datetime import date, datetime, timedelta, timezone
 from html import escape
 from typing import Callable
 
+from alerting.actions import DONE, StaffActions
 from alerting.answers import Answer, missing_text, parse_reply
 from alerting.bot_commands import HELP, digest_text, risk_text, risks_text
 from alerting.campaigns import reminder_text, volume
-from alerting.card import notice_html, topic_keyboard
+from alerting.card import topic_keyboard
 from alerting.bot_api import BotApiError
 from alerting.chat import AlertChat
-from alerting.lifecycle import Risk, RiskEvent, TransitionError, apply, due_sla
+from alerting.lifecycle import Risk, RiskEvent, TransitionError, due_sla
 from alerting.risk_store import RiskStore
-from alerting.risk_text import event_text
 from alerting.workflow import register_answer
 from core.supervise import Step, transient
 
 log = logging.getLogger(__name__)
 REFUSAL = ("Извините, у вас нет прав на это действие. Дозор выполняет команды только сотрудников МЦУ в чате "
            "оповещений; обратитесь к администратору МЦУ.")
-ACTIONS = {"take": "taken", "done": "worked_out", "false": "false_alarm"}
-DONE = {"taken": "Риск взят в работу", "worked_out": "Риск отмечен как отработанный",
-        "false_alarm": "Отмечено как ложное срабатывание; сообщения сюжета сохранены как пример для обучения",
-        "topic_changed": "Тема изменена; сообщения сюжета сохранены как пример для обучения"}
 
 
 def actor_of(user: dict) -> str:
@@ -51,6 +47,7 @@ class Bot:
         self.sla_every_s = sla_every_s
         self.clock = clock
         self.calendar = calendar                 # alerting.campaigns.Calendar: preventive reminders
+        self.actions = StaffActions(risks, chat, self.topics, lambda: self.clock())
 
     def allowed(self, chat_id, user_id) -> bool:
         return str(chat_id) in self.chats and user_id in self.staff
@@ -102,45 +99,15 @@ class Bot:
                 self.api.edit_message_text(chat_id, msg["message_id"], text, reply_markup=markup)
             answer("Выберите новую тему" if action == "topic" else "")
             return
-        actor = actor_of(user)
         try:
-            if action == "settopic" and arg not in self.topics:
-                raise TransitionError(f"Неизвестная тема «{arg}».")
-            if action == "settopic":
-                old = risk.topic or alert.topic
-                risk, ev = apply(risk, "topic_changed", self.clock(), actor,
-                                 {"from": old, "to": arg, "from_name": self._name(old), "to_name": self._name(arg)})
-                self._label(alert.post_uids, arg, actor)
-            elif action in ACTIONS:
-                risk, ev = apply(risk, ACTIONS[action], self.clock(), actor)
-                if action == "false":
-                    self._label(alert.post_uids, "other", actor)
-            else:
-                raise TransitionError("Неизвестная кнопка.")
+            risk, ev = self.actions.press(alert_id, action, actor_of(user), arg)
         except TransitionError as e:
             answer(str(e), show_alert=True)
             return
-        self._changed(alert, risk, ev)
         answer(DONE[ev.event])
 
-    def _name(self, topic: str) -> str:
-        return self.topics[topic].name if topic in self.topics else topic
-
-    def _label(self, uids, label: str, actor: str) -> None:
-        now = self.clock()
-        self.risks.store.write_labels([{"uid": uid, "task": "topics", "label": label, "text": "", "who": actor,
-                                        "labelled_at": now, "source": "alert_button"} for uid in uids])
-
     def _changed(self, alert, risk: Risk, ev: RiskEvent, answer: Answer | None = None) -> None:
-        self.risks.write_events([ev])
-        if answer is not None:
-            self.risks.write_answers([answer])
-        self.chat.show(alert, risk)              # a passing Telegram failure: kept by the chat for its next flush
-        self.chat.notify(alert.alert_id, notice_html(alert, event_text(ev, self.tz), self.topics))
-        try:
-            self.chat.flush(force=True)
-        except BotApiError as e:
-            log.error("Чат оповещений: %s", e)
+        self.actions.changed(alert, risk, ev, answer)
 
     # --- messages -----------------------------------------------------------------------------------------------
     def on_message(self, msg: dict) -> None:
@@ -223,8 +190,9 @@ class Bot:
             self.risks.put_offset("campaigns", today.toordinal())
         return sent
 
-    def run(self, for_seconds: float | None = None, name: str = "alert-bot") -> int:
-        """Long-poll getUpdates until for_seconds pass (or forever); returns the updates handled.
+    def run(self, for_seconds: float | None = None, name: str = "alert-bot", stop=None) -> int:
+        """Long-poll getUpdates until for_seconds pass, or `stop` (a threading.Event) is set, or forever; returns
+        the updates handled. A long poll in flight is finished first (poll_timeout_s at most).
 
         Every step is supervised (core/supervise.py): a Telegram 5xx, a long 429 or a database restart makes that
         step rest and the loop goes on; only a revoked token (401) stops it. The update offset moves past an update
@@ -237,7 +205,7 @@ class Bot:
                  Step("напоминания кампаний", self.campaign_tick, self.sla_every_s, is_fatal=revoked),
                  Step("отправка в чат", self.chat.flush, 0.0, max_rest_s=60, is_fatal=revoked)]
         polling = Step("getUpdates", lambda: None, 0.0, max_rest_s=60, is_fatal=revoked)
-        while end is None or time.monotonic() < end:
+        while (end is None or time.monotonic() < end) and not (stop is not None and stop.is_set()):
             for step in steps[:2]:
                 step.run_if_due()
             left = self.poll_timeout if end is None else max(0, min(self.poll_timeout, int(end - time.monotonic())))

@@ -13,7 +13,7 @@ from statistics import median
 
 from alerting.card import card_html, topic_name
 from alerting.lifecycle import STATE_NAMES, Sla
-from alerting.render import local_time, plural
+from alerting.render import local_time, place_text, plural
 from alerting.risk_store import RiskStore
 from storage.rows import aware
 from alerting.risk_text import hours, history_text
@@ -67,7 +67,7 @@ def risks_text(store: RiskStore, topics: dict[str, Topic], tz: tzinfo, page: int
         mark = " ⛔ эскалация" if "escalated" in risk.sla_done else (
             " ⚠ норматив нарушен" if "norm_missed" in risk.sla_done and risk.answered_at is None else "")
         lines.append(f"<code>{escape(alert_id)}</code> · {escape(topic_name(risk.topic or alert.topic, topics))} · "
-                     f"{escape(alert.settlement or 'место не указано')} · {STATE_NAMES[risk.state]} · "
+                     f"{escape(place_text(alert))} · {STATE_NAMES[risk.state]} · "
                      f"с {local_time(risk.first_at, tz)}{mark}")
     split = pages(lines)
     page = min(max(page, 1), len(split)) if split else 1

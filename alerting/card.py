@@ -10,7 +10,7 @@ from datetime import tzinfo
 from html import escape
 
 from alerting.lifecycle import OPEN, Risk, Sla
-from alerting.render import LEVEL_MARK, local_time, plural, shorten
+from alerting.render import LEVEL_MARK, local_time, place_text, plural, shorten
 from alerting.risk_text import sla_text, state_text
 from core.records import Alert
 from core.taxonomy import Topic
@@ -31,7 +31,7 @@ def link(url: str | None, label: str) -> str:
 def card_html(alert: Alert, risk: Risk | None, topics: dict[str, Topic], tz: tzinfo, sla: Sla,
               mentions: tuple[str, ...] = ()) -> str:
     topic = topic_name(risk.topic if risk and risk.topic else alert.topic, topics)
-    place = alert.settlement or "место не указано"
+    place = place_text(alert)
     lines = [
         f"{LEVEL_MARK.get(alert.level, '')} <b>{escape(alert.level.upper())} · {escape(topic)} · {escape(place)}</b>",
         f"Риск <code>{escape(alert.alert_id)}</code>: "
@@ -77,4 +77,4 @@ def topic_keyboard(alert_id: str, current: str, topics: dict[str, Topic]) -> dic
 def notice_html(alert: Alert, line: str, topics: dict[str, Topic]) -> str:
     """A lifecycle change posted under the card: which risk, and what happened with the figures."""
     return (f"<b>{escape(alert.alert_id)}</b> · {escape(topic_name(alert.topic, topics))} · "
-            f"{escape(alert.settlement or 'место не указано')}\n{escape(line)}")
+            f"{escape(place_text(alert))}\n{escape(line)}")

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
 from alerting import affinity
+from alerting.place_affinity import OTHER_STREET, place_affinity
 from core.records import OTHER_TOPIC, Alert, EnrichedPost
 from core.settings import LEVELS, Detection
 from core.taxonomy import Topic
@@ -45,6 +46,8 @@ class Signal:
     text: str
     url: str | None
     parent_uid: str | None
+    street: str = ""                         # "ул. Ленина" (issue 18), "" when unknown
+    object: str = ""                         # "школа"
     terms: frozenset[str] = frozenset()      # content lemmas (what the post is about), for stories by meaning
     mix: tuple[tuple[str, float], ...] = ()  # the post's risk-topic probabilities, best first
     strong: bool = True                      # its best topic passed topic_threshold (else only a candidate)
@@ -74,6 +77,15 @@ class _Story:
     @property
     def uids(self) -> set[str]:
         return {s.uid for s in self.signals}
+
+    @property
+    def street(self) -> str | None:
+        """The street most posts name, when at least two do (one passing mention does not place a story)."""
+        return _most_common((s.street for s in self.signals), min(2, len(self.signals)))
+
+    @property
+    def object(self) -> str | None:
+        return _most_common((s.object for s in self.signals), min(2, len(self.signals)))
 
 
 def alert_id_for(first_uid: str) -> str:
@@ -127,7 +139,8 @@ class Detector:
         return Signal(uid=p.uid, topic=best.topic, also=also, settlement=e.settlement, author=p.author or p.uid,
                       source=p.source, at=p.published_at, risk=best.score * crit * (0.5 + 0.5 * e.negative),
                       negative=e.negative, text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid,
-                      terms=self.terms(p.text), mix=tuple((t.topic, t.score) for t in risky), strong=strong)
+                      terms=self.terms(p.text), mix=tuple((t.topic, t.score) for t in risky), strong=strong,
+                      street=e.street, object=e.object)
 
     def _threshold(self, topic: str, e: EnrichedPost) -> float:
         """topic_threshold, lowered during a season that raises this topic (preventive campaigns)."""
@@ -143,7 +156,8 @@ class Detector:
         return Signal(uid=p.uid, topic=parent.topic, also=(), settlement=e.settlement or parent.settlement,
                       author=p.author or p.uid, source=p.source, at=p.published_at, risk=0.0, negative=e.negative,
                       text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid, terms=parent.terms,
-                      mix=parent.mix, strong=parent.strong)
+                      mix=parent.mix, strong=parent.strong, street=e.street,
+                      object=e.object)
 
     def process(self, e: EnrichedPost) -> list[Alert]:
         at = e.post.published_at
@@ -197,8 +211,11 @@ class Detector:
                       or (st.topic == s.topic and _compatible(st.settlement, s.settlement)
                           and s.at - st.last_at <= recent      # without a shared place, recency and
                           and self._says_the_same(s, st))      # what the posts say tie them
-                      or (st.topic in s.also and s.settlement is not None and st.settlement == s.settlement)]
+                      or (st.topic in s.also and s.settlement is not None and st.settlement == s.settlement
+                          and place_affinity((st.settlement, st.street), (s.settlement, s.street)) > OTHER_STREET)]
+        # a different problem on a different street stays apart (above); the same street leans together (below)
         candidates.sort(key=lambda st: (topics.index(st.topic), st.settlement != s.settlement,
+                                        -place_affinity((st.settlement, st.street), (s.settlement, s.street)),
                                         -st.last_at.timestamp()))
         return candidates[0] if candidates else None
 
@@ -311,7 +328,13 @@ class Detector:
                      updated_at=at, first_at=signals[0].at, last_at=max(s.at for s in signals),
                      post_uids=tuple(s.uid for s in signals), sources=tuple(sorted({s.source for s in signals})),
                      negative_share=round(sum(s.negative >= 0.5 for s in signals) / len(signals), 3),
-                     snippets=tuple((s.text, s.url) for s in sorted(best, key=lambda s: s.at)), why=why)
+                     snippets=tuple((s.text, s.url) for s in sorted(best, key=lambda s: s.at)), why=why,
+                     street=story.street, object=story.object)
+
+
+def _most_common(values: Iterable[str], at_least: int = 1) -> str | None:
+    known = Counter(v for v in values if v).most_common(1)
+    return known[0][0] if known and known[0][1] >= at_least else None
 
 
 def _most_common_place(window: deque[Signal]) -> str | None:

@@ -15,6 +15,8 @@ def alert_json(row: dict, tz: tzinfo) -> str:
         "kind": row["kind"],
         "topic": row["topic"],
         "settlement": row["settlement"] or None,
+        "street": row.get("street") or None,
+        "object": row.get("object") or None,
         "score": round(float(row["score"]), 3),
         "n_posts": int(row["n_posts"]),
         "sources": list(row["sources"]),

@@ -30,9 +30,15 @@ def shorten(text: str, limit: int = SNIPPET_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def place_text(alert: Alert) -> str:
+    """«Демянск, ул. Ленина», «Лычково, школа», «ул. Садовая» (no settlement known), «место не указано»."""
+    parts = [p for p in (alert.settlement, alert.street, alert.object) if p]
+    return ", ".join(parts) if parts else "место не указано"
+
+
 def card_text(alert: Alert, topics: dict[str, Topic], tz: tzinfo) -> str:
     topic = topics[alert.topic].name if alert.topic in topics else alert.topic
-    place = alert.settlement or "место не указано"
+    place = place_text(alert)
     kind = "срочное сообщение" if alert.kind == "instant" and len(alert.post_uids) == 1 else "сюжет"
     lines = [
         f"{LEVEL_MARK.get(alert.level, '')} {alert.level.upper()} · {topic} · {place}",

@@ -80,7 +80,8 @@ class RiskStore:
     def alert(self, alert_id: str) -> Alert | None:
         found = [a for a in self.store.query_dicts(
             "SELECT alert_id, kind, created_at, updated_at, level, topic, settlement, score, post_uids, sources, "
-            "n_posts, negative_share, first_at, last_at, snippets, why FROM alerts FINAL WHERE alert_id = {a:String}",
+            "n_posts, negative_share, first_at, last_at, snippets, why, street, object FROM alerts FINAL "
+            "WHERE alert_id = {a:String}",
             a=alert_id)]
         if not found:
             return None

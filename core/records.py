@@ -52,6 +52,12 @@ class EnrichedPost:
     toxic: bool
     settlements: tuple[str, ...]            # canonical gazetteer names, in order of mention
     model_version: str
+    # below the settlement (issue 18), read only on complaint candidates: "" / () when unknown or not read
+    street: str = ""                        # "ул. Ленина", "пер. Школьный"
+    house: str = ""                         # "12", "3а", "5/1"
+    object: str = ""                        # an institution: "школа", "ЦРБ", "ДК", "детский сад"
+    orgs: tuple[str, ...] = ()              # organisations named: "УК", "водоканал", "РЭС", "ООО «Ремстрой»"
+    place_unverified: tuple[str, ...] = ()  # places after a place marker that the gazetteer does not know
 
     @property
     def topic(self) -> str:
@@ -93,3 +99,5 @@ class Alert:
     negative_share: float
     snippets: tuple[tuple[str, str | None], ...] = field(default=())   # (text, url)
     why: str = ""                 # why these posts are one story, in Russian: «похожих сообщений: 5; общие слова: …»
+    street: str | None = None     # the street most of the story's posts name (issue 18)
+    object: str | None = None     # the institution most of them name

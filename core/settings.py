@@ -139,6 +139,32 @@ class Collect(_Section):
     failing_polls: int = 3              # "нет данных" after this many failed polls in a row
 
 
+class Digest(_Section):
+    """The digest `dozor serve` sends to the alert chat on its own: the day's every morning, the week's once a week."""
+
+    daily_at: str | None = "08:00"      # local time of the daily digest (HH:MM); empty or None: none
+    weekly_at: str | None = "09:00"     # local time of the weekly digest; empty or None: none
+    weekday: int = 1                    # the weekly digest's day, ISO: 1 = Monday … 7 = Sunday
+    timezone: str | None = None         # default: Settings.timezone
+
+
+class Serve(_Section):
+    """`dozor serve` and `dozor console`: the HTTP server and the web console's staff accounts."""
+
+    host: str = "127.0.0.1"             # loopback: put a reverse proxy (TLS) in front to reach it from elsewhere
+    port: int = 8080
+    accounts: dict[str, str] = {}       # login -> password hash from `dozor console hash-password`
+    session_secret: SecretStr | None = None   # signs the login cookie; default: random per start (logins lost)
+    session_max_age_s: int = 12 * 3600
+    trusted_user_header: str | None = None    # e.g. X-Remote-User, set by a reverse proxy that logged staff in
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)   # ... honoured only from these peer addresses
+    refresh_s: int = 15                 # the register page asks for fresh rows this often
+    register_rows: int = 100            # ... and shows at most this many, the most urgent (filters narrow it)
+    sql_max_rows: int = 1000            # the SQL page: rows shown (and in the CSV)
+    sql_timeout_s: int = 10             # ... and seconds a query may run
+    db_retry_max_s: float = 60.0        # a part whose database step failed retries after 1 s, doubling to this
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOZOR_", env_nested_delimiter="__", frozen=True,
                                       extra="forbid")
@@ -153,6 +179,8 @@ class Settings(BaseSettings):
     kafka: Kafka = Kafka()
     telethon: Telethon = Telethon()
     collect: Collect = Collect()
+    digest: Digest = Digest()
+    serve: Serve = Serve()
     models_dir: Path | None = None      # default: <data_dir>/models
     topics_file: Path | None = None     # default: the bundled core/data/topics.yaml
     gazetteer_file: Path | None = None  # default: the bundled pipeline/data/gazetteer.yaml

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pipeline import geo
 from pipeline.enrich import Kit
+from pipeline.ner import NatashaNer
 from core.settings import Settings
 from core.taxonomy import load_topics
 from pipeline.training import ensure_models
@@ -16,4 +17,4 @@ def load_kit(settings: Settings) -> Kit:
     topics = load_topics(settings.topics_file)
     return Kit(models=ensure_models(settings.model_root, tuple(topics)),
                gazetteer=geo.load_gazetteer(settings.gazetteer_file),
-               max_text_chars=settings.max_text_chars)
+               max_text_chars=settings.max_text_chars, ner=NatashaNer())

@@ -152,6 +152,8 @@ class SourceState:
     polls: int = 0
     failures: int = 0
     notice: Notice | None = None
+    last_ok_at: float | None = None     # the last good poll (for `dozor serve`'s /health)
+    error: str = ""                     # the last failure's reason
 
 
 @dataclass
@@ -217,7 +219,7 @@ class LiveRunner:
                 log.exception("%s: сбой обработки", source.key)
             self._failed(source, st, now, f"сбой записи: {type(e).__name__}: {e}", Action.FAIL)
             return
-        st.failures = 0
+        st.failures, st.last_ok_at, st.error = 0, now.timestamp(), ""
         self.totals["new"] += new
         self.totals["edited"] += edited
         self._log_poll(PollRecord(source.key, now, True, len(batch.posts), new,
@@ -226,7 +228,7 @@ class LiveRunner:
             log.info("%s: %d новых, %d правок", source.key, new, edited)
 
     def _failed(self, source: SourceConfig, st: SourceState, now: datetime, reason: str, action: Action) -> None:
-        st.failures += 1
+        st.failures, st.error = st.failures + 1, reason
         self.totals["failed"] += 1
         st.due_at = now.timestamp() + max(source.poll_s, PAUSE.get(action, 0))
         if action is Action.AUTH:                    # a wrong token fails every source of the platform: rest them all

@@ -279,7 +279,7 @@ class ClickHouseStore:
         where = "WHERE dataset = {dataset:String}" if dataset else ""
         found = self.query_dicts(
             "SELECT alert_id, kind, created_at, updated_at, level, topic, settlement, score, post_uids, sources, "
-            f"n_posts, negative_share, first_at, last_at, snippets, why FROM alerts FINAL {where} "
+            f"n_posts, negative_share, first_at, last_at, snippets, why, street, object FROM alerts FINAL {where} "
             "ORDER BY created_at, alert_id", dataset=dataset)
         for a in found:
             for key in ("created_at", "updated_at", "first_at", "last_at"):

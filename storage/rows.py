@@ -10,9 +10,10 @@ RAW_LIMIT = 1_048_576   # bytes of a dead letter's raw input kept (a 1 MB text f
 POST_COLUMNS = ("uid", "platform", "source", "source_name", "author", "published_at", "text", "url", "parent_uid",
                 "likes", "reposts", "comments", "views", "topic", "topic_score", "topics", "sentiment",
                 "sentiment_score", "negative", "toxic", "settlement", "settlements", "model_version", "dataset",
-                "ingested_at")
+                "ingested_at", "street", "house", "object", "orgs", "place_unverified")
 ALERT_COLUMNS = ("alert_id", "kind", "topic", "settlement", "level", "score", "created_at", "updated_at",
-                 "first_at", "last_at", "post_uids", "sources", "n_posts", "negative_share", "snippets", "dataset", "why")
+                 "first_at", "last_at", "post_uids", "sources", "n_posts", "negative_share", "snippets", "dataset", "why",
+                 "street", "object")
 DEAD_LETTER_COLUMNS = ("received_at", "origin", "reason", "raw", "dataset")
 
 
@@ -33,13 +34,15 @@ def post_row(e: EnrichedPost, dataset: str, ingested_at: datetime, author: str |
     return (p.uid, p.platform, p.source, p.source_name or "", author, utc(p.published_at), p.text,
             p.url or "", p.parent_uid or "", r.likes, r.reposts, r.comments, r.views, e.topic, e.topic_score,
             {t.topic: t.score for t in e.topics}, e.sentiment, e.sentiment_score, e.negative, int(e.toxic),
-            e.settlement or "", list(e.settlements), e.model_version, dataset, utc(ingested_at))
+            e.settlement or "", list(e.settlements), e.model_version, dataset, utc(ingested_at), e.street, e.house,
+            e.object, list(e.orgs), list(e.place_unverified))
 
 
 def alert_row(a: Alert, dataset: str) -> tuple:
     return (a.alert_id, a.kind, a.topic, a.settlement or "", a.level, a.score, utc(a.created_at),
             utc(a.updated_at), utc(a.first_at), utc(a.last_at), list(a.post_uids), list(a.sources),
-            len(a.post_uids), a.negative_share, [(t, u or "") for t, u in a.snippets], dataset, a.why)
+            len(a.post_uids), a.negative_share, [(t, u or "") for t, u in a.snippets], dataset, a.why, a.street or "",
+            a.object or "")
 
 
 def dead_letter_row(d: DeadLetter, dataset: str) -> tuple:
@@ -56,7 +59,8 @@ def alert_from_row(row: dict) -> Alert:
                  updated_at=row["updated_at"], first_at=row["first_at"], last_at=row["last_at"],
                  post_uids=tuple(row["post_uids"]), sources=tuple(row["sources"]),
                  negative_share=float(row["negative_share"]),
-                 snippets=tuple(_snippet(s) for s in row["snippets"]), why=row.get("why", ""))
+                 snippets=tuple(_snippet(s) for s in row["snippets"]), why=row.get("why", ""),
+                 street=row.get("street") or None, object=row.get("object") or None)
 
 
 def _snippet(value) -> tuple[str, str | None]:
@@ -76,7 +80,9 @@ def enriched_from_row(row: dict) -> EnrichedPost:
     return EnrichedPost(post=post, lemmas=(), topics=topics, sentiment=row["sentiment"],
                         sentiment_score=float(row["sentiment_score"]), negative=float(row["negative"]),
                         toxic=bool(row["toxic"]), settlements=tuple(row["settlements"]),
-                        model_version=row["model_version"])
+                        model_version=row["model_version"], street=row.get("street", ""), house=row.get("house", ""),
+                        object=row.get("object", ""), orgs=tuple(row.get("orgs", ())),
+                        place_unverified=tuple(row.get("place_unverified", ())))
 
 
 def aware(at: datetime | None) -> datetime | None:

@@ -6,6 +6,7 @@
     dozor bot | campaigns                              chat.py
     dozor digest | storage apply-ttl                   digest.py
     dozor worker | publish | sink                      stream.py
+    dozor serve | console                              serve.py
 
 The commands are the composition root: they build the settings (once), open the store (storage.open_store) and
 the stages (pipeline/stages.py). Nothing else imports a command module. What a user did wrong (a DozorError, a
@@ -18,9 +19,9 @@ import argparse
 import logging
 import sys
 
-from pipeline.commands import chat, classifiers, digest, replay, run, stream
+from pipeline.commands import chat, classifiers, digest, replay, run, serve, stream
 
-GROUPS = (replay, classifiers, run, chat, digest, stream)
+GROUPS = (replay, classifiers, run, chat, digest, stream, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,11 +25,8 @@ def _parse_date(value: str) -> datetime:
 
 
 def cmd_digest(args, settings: Settings) -> int:
-    from analytics.digest import build_digest
-    from analytics.digest_html import render_html
     from analytics.queries import Cookbook
-    from pipeline.geo import load_gazetteer
-    from core.taxonomy import load_topics
+    from pipeline.digests import render_digest, send_digest
 
     tz = ZoneInfo(settings.timezone)
     book = Cookbook.from_settings(settings, args.db)
@@ -37,13 +34,9 @@ def cmd_digest(args, settings: Settings) -> int:
     if args.date:
         at = _parse_date(args.date)
         as_of = (at if at.tzinfo else at.replace(tzinfo=tz)).astimezone(timezone.utc)
-    digest = build_digest(book, args.period, as_of, official=args.official or None)
-    topics = {code: t.name for code, t in load_topics(settings.topics_file).items()}
-    district = load_gazetteer(settings.gazetteer_file).district or "округ"
-    charts: dict[str, bytes] = {}
-    html = render_html(digest, topics, district, tz, charts)
+    html, digest, charts = render_digest(settings, book, args.period, as_of, args.official)
     if args.send:
-        send(settings, digest, html, topics, tz)
+        print(f"Дайджест отправлен в чат {settings.telegram.alert_chat_id}: {send_digest(settings, digest, html)}")
         if not args.out:
             return 0
     if not args.out:
@@ -57,24 +50,6 @@ def cmd_digest(args, settings: Settings) -> int:
     print(f"Дайджест за {'сутки' if args.period == 'day' else 'неделю'} записан: {out} "
           f"(графики рядом: {', '.join(f'{out.stem}-{n}' for n in charts) or 'нет'})")
     return 0
-
-
-def send(settings: Settings, digest, html: str, topics: dict, tz: ZoneInfo) -> None:
-    """The HTML as a file in the alert chat, with the headline figures as its caption."""
-    from alerting.bot_api import BotApi, BotApiError
-    from analytics.digest_html import caption_html
-
-    tg = settings.telegram
-    if not tg.enabled:
-        raise ValueError("для отправки дайджеста в чат задайте DOZOR_TELEGRAM__BOT_TOKEN и "
-                         "DOZOR_TELEGRAM__ALERT_CHAT_ID")
-    api = BotApi(tg.bot_api_base, tg.bot_token.get_secret_value(), max_retries=tg.max_retries)
-    name = f"dozor-digest-{digest.period}-{digest.as_of.astimezone(tz):%Y-%m-%d}.html"
-    try:
-        api.send_document(tg.alert_chat_id, name, html.encode("utf-8"), caption_html(digest, topics, tz))
-    except BotApiError as e:
-        raise ValueError(f"дайджест не отправлен в чат: {e}") from None
-    print(f"Дайджест отправлен в чат {tg.alert_chat_id}: {name}")
 
 
 def cmd_apply_ttl(args, settings: Settings) -> int:

@@ -9,50 +9,14 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import timedelta
 from pathlib import Path
 
 from core.settings import Settings
+from pipeline.collecting import make_collectors, with_official
+from pipeline.collecting import settlements as _settlements, telethon_config as _telethon_config
 from storage.clickhouse import open_store
 
 log = logging.getLogger("dozor.run")
-
-
-def _settlements(settings: Settings) -> set[str]:
-    from pipeline.geo import load_gazetteer
-    return {s.name for s in load_gazetteer(settings.gazetteer_file).settlements}
-
-
-def _telethon_config(settings: Settings):
-    from collectors.telegram import TelethonConfig
-    t = settings.telethon
-    if t.api_id is None or t.api_hash is None:
-        raise ValueError("для источников Telegram нужны DOZOR_TELETHON__API_ID и DOZOR_TELETHON__API_HASH "
-                         "(my.telegram.org → API development tools), см. README")
-    return TelethonConfig(api_id=t.api_id, api_hash=t.api_hash,
-                          session=t.session or settings.data_dir / "telegram.session")
-
-
-def make_collectors(settings: Settings, sources) -> dict:
-    """platform -> collector, for the platforms the sources use. Missing credentials: a Russian ValueError."""
-    out = {}
-    if any(s.platform == "vk" for s in sources):
-        from collectors.vk import VKCollector
-        if settings.vk.token is None:
-            raise ValueError("для источников VK нужен сервисный ключ доступа в DOZOR_VK__TOKEN, см. README")
-        out["vk"] = VKCollector(settings.vk.token, api_base=settings.vk.api_base, api_version=settings.vk.api_version,
-                                backfill_days=settings.collect.backfill_days,
-                                comments_watch_s=settings.collect.comments_watch_s)
-    if any(s.platform == "telegram" for s in sources):
-        from collectors.telegram import TelegramCollector, TelethonAdapter
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        adapter = TelethonAdapter.from_config(_telethon_config(settings))
-        try:
-            adapter.connect()
-        except RuntimeError as e:
-            raise ValueError(f"{e}: выполните `dozor sources login`") from None
-        out["telegram"] = TelegramCollector(adapter, edit_window_s=settings.collect.comments_watch_s)
-    return out
 
 
 def cmd_sources_check(args, settings: Settings) -> int:
@@ -112,6 +76,10 @@ def cmd_sources_status(args, settings: Settings) -> int:
         notice = assess(s, names[key], now, settings.collect)
         print(f"{names[key]} ({key})\t{at(s.last_success_at)}\t{at(s.last_post_at)}\t{rate}\t"
               f"{s.failures_in_row} / {s.errors_total}\t{notice.text if notice else 'в норме'}")
+    from datetime import timedelta
+
+    from storage.places import unverified_line, unverified_places
+    print(unverified_line(unverified_places(store, now - timedelta(days=7))))
     return 0
 
 
@@ -129,23 +97,15 @@ def cmd_sources_login(args, settings: Settings) -> int:
 
 
 def cmd_run(args, settings: Settings) -> int:
-    from datetime import datetime, timezone
-
     from alerting.render import card_text
-    from alerting.risk_store import RiskStore
     from collectors.sources import load_sources
-    from pipeline.stages import detector_factory, risk_tracker
-    from pipeline.kit import load_kit
-    from pipeline.live import EmbeddedHandler, LiveRunner
     from core.taxonomy import load_topics
-    from storage.cursors import ClickHouseCursorStore
+    from pipeline.collecting import build_live
     from zoneinfo import ZoneInfo
 
     logging.getLogger("dozor").setLevel(logging.INFO)
     sources = load_sources(args.sources, _settlements(settings))
-    official = tuple(dict.fromkeys(settings.risks.official_sources + tuple(s.key for s in sources
-                                                                             if s.kind == "official")))
-    settings = settings.model_copy(update={"risks": settings.risks.model_copy(update={"official_sources": official})})
+    settings = with_official(settings, sources)
     collectors = make_collectors(settings, sources)
     if args.kafka:
         return _run_kafka(args, settings, sources, collectors)
@@ -157,19 +117,10 @@ def cmd_run(args, settings: Settings) -> int:
         if is_new:
             print(card_text(alert, topics, tz), end="\n\n", flush=True)
 
-    wall = lambda: datetime.now(timezone.utc)                        # noqa: E731 - live clocks stop at now
-    risks, chat = risk_tracker(settings, store, args.dataset, topics, horizon=wall)
-    kit = load_kit(settings)
-    detector = detector_factory(settings, topics, kit.gazetteer)(horizon=wall)
-    handler = EmbeddedHandler(kit, detector, store, args.dataset, on_alert, risks,
-                              RiskStore(store, args.dataset), clock=wall)
-    runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
-    warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))
-    log.info("старт: источников %d, детектор прогрет %d сообщениями за сутки", len(sources), warmed)
-
-    _run_until_stopped(runner, args.seconds)
-    if chat is not None:
-        chat.close()
+    live = build_live(settings, store, sources, args.dataset, collectors, on_alert)
+    log.info("старт: источников %d, детектор прогрет %d сообщениями за сутки", len(sources), live.warmed)
+    _run_until_stopped(live.runner, args.seconds)
+    live.close()
     store.close()
     return 0
 

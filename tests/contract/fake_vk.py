@@ -83,6 +83,18 @@ class FakeVK:
         self._server.shutdown()
         self._server.server_close()
 
+    def down(self) -> None:
+        """Stop answering: the port refuses connections until up(); what was recorded stays."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def up(self) -> None:
+        """Answer again on the same port."""
+        self._server = ThreadingHTTPServer(("127.0.0.1", self._server.server_address[1]), _handler_for(self))
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+        self._thread.start()
+
     # --- state ------------------------------------------------------------------------------------------------
     def add_community(self, community: dict) -> None:
         gid = community["group"]["id"]

@@ -95,6 +95,18 @@ class FakeBotApi:
         self._server.shutdown()
         self._server.server_close()
 
+    def down(self) -> None:
+        """Stop answering: the port refuses connections until up(); what was recorded stays."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def up(self) -> None:
+        """Answer again on the same port."""
+        self._server = ThreadingHTTPServer(("127.0.0.1", self._server.server_address[1]), _handler_for(self))
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+        self._thread.start()
+
     # --- scripting ----------------------------------------------------------------------------------------------
     def calls(self, method: str | None = None) -> list[Call]:
         with self._lock:

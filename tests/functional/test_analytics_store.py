@@ -57,7 +57,14 @@ def test_the_migration_fills_the_aggregates_from_existing_rows(dsn, monkeypatch)
     store = ClickHouseStore.connect(dsn)
     store.migrate()                                                      # a database from before 0005
     monkeypatch.undo()
-    store.write_posts([make_enriched("old1", 0), make_enriched("old2", 5, topic="roads")], "t")
+    # rows as the writer of that time wrote them: the columns before 0008 (street, house, … came later, at the end)
+    from datetime import datetime, timezone
+
+    from storage import rows
+    old = rows.POST_COLUMNS[:rows.POST_COLUMNS.index("street")]
+    store.client.insert("posts", [rows.post_row(e, "t", datetime.now(timezone.utc))[:len(old)] for e in
+                                  (make_enriched("old1", 0), make_enriched("old2", 5, topic="roads"))],
+                        column_names=old)
     assert "0005_analytics.sql" in store.migrate()
     assert hourly(store) == {"water": 1, "roads": 1}
 

@@ -80,3 +80,10 @@ def test_demo_finds_every_incident_of_its_week_and_raises_no_false_alert(dsn, ca
     assert all(set(a["post_ids"]) & known for a in alerts)
     assert main(["demo", "--db", dsn]) == 0                  # a second demo run is welcome and adds nothing
     assert ClickHouseStore.connect(dsn).scalar("SELECT count() FROM posts") == 705
+
+
+def test_demo_has_a_card_that_names_a_street(dsn, capsys):
+    assert main(["demo", "--db", dsn]) == 0
+    capsys.readouterr()
+    alerts = export(dsn, capsys)
+    assert any(a["settlement"] == "Лычково" and a["street"] == "ул. Вокзальная" for a in alerts)
