@@ -1,10 +1,10 @@
-# The two fresh-machine commands: `make demo` (the main job on bundled data) and `make test`.
+# The two fresh-machine commands: `make demo` (the main job on bundled data) and `make test` (ruff, then pytest).
 # Each creates .venv and installs the pinned dependencies (constraints.txt) first when needed.
 PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test install bench clean browser serve
+.PHONY: demo test lint install bench clean browser serve
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/dozor demo
 
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
 serve: $(STAMP)
 	$(VENV)/bin/dozor serve
 
@@ -28,7 +31,7 @@ browser:
 	  else echo "chromium/chromedriver missing and not root: browser tests will be skipped outside CI"; fi; \
 	fi
 
-test: $(STAMP) browser
+test: lint browser
 	$(VENV)/bin/python -m pytest -q
 
 bench: $(STAMP)

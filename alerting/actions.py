@@ -12,14 +12,15 @@ for its next flush.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
-from alerting.answers import Answer
 from alerting.bot_api import BotApiError
 from alerting.card import notice_html
-from alerting.lifecycle import Risk, RiskEvent, TransitionError, apply
+from alerting.lifecycle import Risk, RiskEvent, TransitionError, apply, stored_risk
 from alerting.risk_text import event_text
+from alerting.store import RiskRecords
+from core.risks import Answer
 
 log = logging.getLogger(__name__)
 ACTIONS = {"take": "taken", "done": "worked_out", "false": "false_alarm"}
@@ -29,11 +30,12 @@ DONE = {"taken": "Риск взят в работу", "worked_out": "Риск о
 
 
 class StaffActions:
-    def __init__(self, risks, chat, topics: dict, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+    def __init__(self, risks: RiskRecords, chat, topics: dict,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
         self.risks, self.chat, self.topics, self.clock = risks, chat, topics, clock
 
     def press(self, alert_id: str, action: str, actor: str, arg: str = "") -> tuple[Risk, RiskEvent]:
-        risk, alert = self.risks.risk(alert_id), self.risks.alert(alert_id)
+        risk, alert = stored_risk(self.risks, alert_id), self.risks.alert(alert_id)
         if risk is None or alert is None:
             raise TransitionError(f"Риск {alert_id} не найден.")
         if action == "settopic":
@@ -57,7 +59,7 @@ class StaffActions:
 
     def label(self, uids, label: str, actor: str) -> None:
         now = self.clock()
-        self.risks.store.write_labels([{"uid": uid, "task": "topics", "label": label, "text": "", "who": actor,
+        self.risks.write_labels([{"uid": uid, "task": "topics", "label": label, "text": "", "who": actor,
                                         "labelled_at": now, "source": "alert_button"} for uid in uids])
 
     def changed(self, alert, risk: Risk, ev: RiskEvent, answer: Answer | None = None) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 FAMILIES = {"housing": "жкх", "water": "жкх", "heating": "жкх", "gas": "жкх", "power": "жкх",
             "roads": "город", "improvement": "город", "waste": "город", "transport": "город", "ecology": "город"}

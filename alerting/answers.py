@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 URL = re.compile(r"(?:https?://)?(?:www\.|m\.)?(?:[\w-]+\.)+[a-zа-я]{2,}(?:/[^\s<>«»\"']*)?", re.IGNORECASE)
@@ -23,19 +22,6 @@ PLATFORM_LINE = re.compile(r"^\s*(площадк[иа]|платформ[ыа]|г
 DOMAINS = {"vk.com": "ВКонтакте", "vk.ru": "ВКонтакте", "t.me": "Telegram", "ok.ru": "Одноклассники",
            "max.ru": "MAX", "dzen.ru": "Дзен", "gosuslugi.ru": "Госуслуги"}
 MIN_TEXT = 10
-
-
-@dataclass(frozen=True)
-class Answer:
-    alert_id: str
-    answer_id: str                 # "chat:<chat id>:<message id>" or the official post's uid
-    answered_at: datetime
-    text: str
-    platforms: tuple[str, ...]
-    links: tuple[str, ...]
-    linked_uids: tuple[str, ...]   # links that point at posts we collected
-    author: str
-    origin: str                    # chat | official_page
 
 
 @dataclass(frozen=True)

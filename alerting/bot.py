@@ -1,6 +1,6 @@
 """`dozor bot`: the alert chat's staff side — buttons, commands, answers — over getUpdates long polling.
 
-    Bot(api, chat, RiskStore(store), topics, settings).run(for_seconds=60)
+    Bot(chat, RiskStore(store), settings.telegram, calendar=calendar).run(for_seconds=60)
 
 Only the configured chats (alert_chat_id, allowed_chat_ids) AND staff user ids are obeyed; anyone else gets a
 polite refusal and nothing changes. Button presses and answers are lifecycle events stamped with the press
@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from html import escape
-from typing import Callable
 
 from alerting.actions import DONE, StaffActions
-from alerting.answers import Answer, missing_text, parse_reply
+from alerting.answers import missing_text, parse_reply
+from alerting.bot_api import BotApiError
 from alerting.bot_commands import HELP, digest_text, risk_text, risks_text
 from alerting.campaigns import reminder_text, volume
 from alerting.card import topic_keyboard
-from alerting.bot_api import BotApiError
 from alerting.chat import AlertChat
-from alerting.lifecycle import Risk, RiskEvent, TransitionError, due_sla
-from alerting.risk_store import RiskStore
+from alerting.lifecycle import Risk, RiskEvent, TransitionError, due_sla, stored_risk
+from alerting.store import RiskRecords
 from alerting.workflow import register_answer
+from core.risks import Answer
 from core.supervise import Step, transient
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def actor_of(user: dict) -> str:
 
 
 class Bot:
-    def __init__(self, chat: AlertChat, risks: RiskStore, telegram, sla_every_s: float = 60.0,
+    def __init__(self, chat: AlertChat, risks: RiskRecords, telegram, sla_every_s: float = 60.0,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), calendar=None):
         self.chat, self.api, self.risks = chat, chat.api, risks
         self.topics, self.tz, self.sla = chat.topics, chat.tz, chat.sla
@@ -87,7 +88,7 @@ class Bot:
             return
         action, _, rest = (cq.get("data") or "").partition(":")
         alert_id, _, arg = rest.partition(":")
-        risk, alert = (self.risks.risk(alert_id), self.risks.alert(alert_id)) if alert_id else (None, None)
+        risk, alert = (stored_risk(self.risks, alert_id), self.risks.alert(alert_id)) if alert_id else (None, None)
         if risk is None or alert is None:
             answer(f"Риск {alert_id} не найден." if alert_id else "Эта кнопка ничего не делает.", show_alert=True)
             return
@@ -149,7 +150,7 @@ class Bot:
         if parsed.missing:
             self.api.send_message(chat_id, escape(missing_text(parsed)), reply_to=msg["message_id"])
             return
-        risk, alert = self.risks.risk(alert_id), self.risks.alert(alert_id)
+        risk, alert = stored_risk(self.risks, alert_id), self.risks.alert(alert_id)
         at = datetime.fromtimestamp(msg["date"], timezone.utc)
         answer = Answer(alert_id, f"chat:{chat_id}:{msg['message_id']}", at, parsed.text, parsed.platforms,
                         parsed.links, tuple(self.risks.known_uids(list(parsed.uids))), actor_of(msg["from"]), "chat")
@@ -165,7 +166,7 @@ class Bot:
         """Raise due reminders and escalations of open risks (wall clock); returns how many were raised."""
         raised = 0
         for alert_id in self.risks.open_ids():
-            risk, alert = self.risks.risk(alert_id), self.risks.alert(alert_id)
+            risk, alert = stored_risk(self.risks, alert_id), self.risks.alert(alert_id)
             if risk is None or alert is None:
                 continue
             risk, events = due_sla(risk, now or self.clock(), self.sla)
@@ -183,7 +184,7 @@ class Bot:
         since = date.fromordinal(last) if last else today - timedelta(days=1)
         sent = 0
         for campaign, _, start in self.calendar.reminders(since, today):
-            text = reminder_text(campaign, start, volume(self.risks.store, campaign, start))
+            text = reminder_text(campaign, start, volume(self.risks, campaign, start))
             self.chat.notify("", escape(text))
             sent += 1
         if today.toordinal() != last:

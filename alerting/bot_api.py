@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import requests
+
+from core.errors import DozorError
 
 log = logging.getLogger(__name__)
 
 
-class BotApiError(Exception):
+class BotApiError(DozorError):
+    title = "Ошибка Telegram"
+    hint = "проверьте DOZOR_TELEGRAM__BOT_TOKEN и DOZOR_TELEGRAM__BOT_API_BASE"
+
     def __init__(self, method: str, code: int, description: str, retry_after: float | None = None):
         super().__init__(f"Telegram {method}: {code} {description}")
         self.method, self.code, self.description = method, code, description

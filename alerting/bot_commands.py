@@ -1,22 +1,20 @@
 """The bot's commands as staff read them (Telegram HTML): /risks, /risk ID, /digest, /help.
 
-Each takes the RiskStore and returns the message text; the digest is a short text one (the full HTML digest
-is the analysts' job, issue 7).
+Each takes the risk records (alerting.store.RiskRecords) and returns the message text; the digest is a short
+text one (the full HTML digest is the analysts' job, issue 7).
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import timedelta, tzinfo
 from html import escape
 from statistics import median
 
 from alerting.card import card_html, topic_name
-from alerting.lifecycle import STATE_NAMES, Sla
+from alerting.lifecycle import STATE_NAMES, Sla, stored_risk
 from alerting.render import local_time, place_text, plural
-from alerting.risk_store import RiskStore
-from storage.rows import aware
-from alerting.risk_text import hours, history_text
+from alerting.risk_text import history_text, hours
+from alerting.store import RiskRecords
 from core.taxonomy import Topic
 
 HELP = ("Команды Дозора:\n"
@@ -54,14 +52,14 @@ def pages(lines: list[str], limit: int = LIMIT - 200) -> list[list[str]]:
     return out + [page] if page else out
 
 
-def risks_text(store: RiskStore, topics: dict[str, Topic], tz: tzinfo, page: int = 1) -> str:
+def risks_text(store: RiskRecords, topics: dict[str, Topic], tz: tzinfo, page: int = 1) -> str:
     """The open risks, one line each, a page at a time within Telegram's limit: «/risks 2» for the next."""
     ids = store.open_ids()
     if not ids:
         return "Открытых рисков нет."
     lines = []
     for alert_id in ids:
-        risk, alert = store.risk(alert_id), store.alert(alert_id)
+        risk, alert = stored_risk(store, alert_id), store.alert(alert_id)
         if risk is None or alert is None:
             continue
         mark = " ⛔ эскалация" if "escalated" in risk.sla_done else (
@@ -76,8 +74,8 @@ def risks_text(store: RiskStore, topics: dict[str, Topic], tz: tzinfo, page: int
     return "\n".join([head] + (split[page - 1] if split else []) + tail)
 
 
-def risk_text(store: RiskStore, alert_id: str, topics: dict[str, Topic], tz: tzinfo, sla: Sla) -> str:
-    risk, alert = store.risk(alert_id), store.alert(alert_id)
+def risk_text(store: RiskRecords, alert_id: str, topics: dict[str, Topic], tz: tzinfo, sla: Sla) -> str:
+    risk, alert = stored_risk(store, alert_id), store.alert(alert_id)
     if risk is None or alert is None:
         return f"Риск {escape(alert_id)} не найден. Список открытых: /risks"
     parts = [card_html(alert, risk, topics, tz, sla), "", "<b>История</b>"]
@@ -87,18 +85,19 @@ def risk_text(store: RiskStore, alert_id: str, topics: dict[str, Topic], tz: tzi
     return fit(parts, more="\n… (история длиннее сообщения Telegram; полностью — в таблице risk_events)")
 
 
-def digest_text(store: RiskStore, tz: tzinfo) -> str:
+def missed(details: dict) -> bool:
+    return details.get("kind") == "norm_missed"
+
+
+def digest_text(store: RiskRecords, tz: tzinfo) -> str:
     """The day up to the latest risk event (event time: a replayed week digests its last day)."""
-    latest = store.store.scalar("SELECT max(at) FROM risk_events")
-    if latest is None or latest.year < 2000:
+    end = store.latest_event_at()
+    if end is None:
         return "Сводка: рисков пока нет."
-    end = aware(latest)
     start = end - timedelta(days=1)
-    rows = store.store.query_dicts("SELECT alert_id, event, at, details FROM risk_events FINAL "
-                                   "WHERE at > {s:DateTime64(3)} AND at <= {e:DateTime64(3)}",
-                                   s=start.replace(tzinfo=None), e=end.replace(tzinfo=None))
-    events = Counter(r["event"] for r in rows)
-    took = [json.loads(r["details"]).get("after_first_s") for r in rows if r["event"] == "answered"]
+    rows = store.events_between(start, end)
+    events = Counter(r.event for r in rows)
+    took = [r.details.get("after_first_s") for r in rows if r.event == "answered"]
     took = [t for t in took if t is not None]
     lines = [f"<b>Сводка за {local_time(start, tz)} – {local_time(end, tz)}</b>",
              f"Новых рисков: {events['detected']}",
@@ -106,7 +105,7 @@ def digest_text(store: RiskStore, tz: tzinfo) -> str:
              + (f" (медиана {hours(median(took))} от первого сообщения)" if took else ""),
              f"Отработано: {events['worked_out']}, снова открыто: {events['reopened']}, "
              f"ложных срабатываний: {events['false_alarm']}",
-             f"Нарушений норматива: {sum(1 for r in rows if r['event'] == 'reminder' and 'norm_missed' in r['details'])}"
+             f"Нарушений норматива: {sum(1 for r in rows if r.event == 'reminder' and missed(r.details))}"
              f", эскалаций: {events['escalated']}",
              f"Сейчас открыто: {plural(len(store.open_ids()), 'риск', 'риска', 'рисков')}"]
     return "\n".join(lines)

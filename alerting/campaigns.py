@@ -1,5 +1,6 @@
 """Preventive campaigns: the seasonal threat calendar (alerting/data/campaigns.yaml), reminders before a season
-with the last years' volume on its topics, and season-aware detection thresholds. Pure, but for `volume`.
+with the last years' volume on its topics, and season-aware detection thresholds. Pure; `volume` asks a
+PostVolumes (storage.risks.RiskStore) for the counts.
 
     calendar = Calendar.load()                              # or Calendar.load(settings.campaigns_file)
     calendar.threshold("emergency", at, 0.55)               # 0.45 while the flood season runs
@@ -11,10 +12,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
 from alerting.render import plural
+from core.errors import ConfigError
+
+
+class PostVolumes(Protocol):
+    def topic_volume(self, topics: tuple[str, ...], start: date, end: date) -> int:
+        """Posts on these topics published from `start` to `end`, both days included."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,7 @@ class Calendar:
         self._drops: dict[tuple[str, date], float] = {}      # threshold() asks per post: (topic, day) -> drop
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Calendar":
+    def load(cls, path: Path | None = None) -> Calendar:
         raw = (Path(path).read_text(encoding="utf-8") if path else
                resources.files("alerting").joinpath("data/campaigns.yaml").read_text(encoding="utf-8"))
         out = []
@@ -68,7 +76,7 @@ class Calendar:
                                     tuple(c.get("topics", ())), tuple(c.get("words", ())),
                                     float(c.get("threshold_drop", 0.0)), c["message"]))
             except (KeyError, ValueError, TypeError) as e:
-                raise ValueError(f"календарь кампаний: ошибка в «{key}»: {e}") from None
+                raise ConfigError(f"календарь кампаний: ошибка в «{key}»: {e}") from None
         return cls(out)
 
     def active(self, day: date) -> list[Campaign]:
@@ -97,17 +105,13 @@ class Calendar:
         return sorted(out, key=lambda x: (x[1], x[0].key))
 
 
-def volume(store, campaign: Campaign, season_start: date, years: int = 3) -> list[tuple[int, int]]:
+def volume(store: PostVolumes, campaign: Campaign, season_start: date, years: int = 3) -> list[tuple[int, int]]:
     """(year, posts on the campaign's topics) during the same season of the last `years` years."""
     out = []
     for back in range(1, years + 1):
         start = season_start.replace(year=season_start.year - back)
         end = date(start.year + (campaign.end < campaign.start), *campaign.end)
-        n = store.scalar("SELECT count() FROM posts WHERE topic IN {t:Array(String)} AND published_at >= "
-                         "{s:DateTime64(3)} AND published_at < {e:DateTime64(3)}", t=list(campaign.topics),
-                         s=datetime.combine(start, datetime.min.time()),
-                         e=datetime.combine(end + timedelta(days=1), datetime.min.time()))
-        out.append((start.year, int(n)))
+        out.append((start.year, store.topic_volume(tuple(campaign.topics), start, end)))
     return out
 
 

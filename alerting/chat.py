@@ -15,20 +15,22 @@ in between are merged (the latest text wins). The message id of each card is kep
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import tzinfo
-from typing import Callable
+from zoneinfo import ZoneInfo
 
-from alerting.answers import Answer
 from alerting.bot_api import BotApi, BotApiError
 from alerting.card import card_html, keyboard, notice_html
 from alerting.lifecycle import Risk, RiskEvent, Sla
-from alerting.risk_store import text_hash
 from alerting.risk_text import event_text
-from core.records import Alert
+from alerting.store import ChatMessages
 from core.lru import LRU
+from core.records import Alert
+from core.risks import Answer
 from core.supervise import transient
 from core.taxonomy import Topic
 
@@ -37,8 +39,14 @@ CARDS = 2000                     # cards kept in memory: more than a district's 
 OUTBOX = 1000                    # notices kept while Telegram is away (a day of reminders for a large backlog)
 
 
+def text_hash(text: str) -> str:
+    """What a card's stored message remembers of its text: an edit with the same hash is not sent."""
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
 class AlertChat:
-    def __init__(self, api: BotApi, chat_id: str, messages, topics: dict[str, Topic], tz: tzinfo, sla: Sla,
+    def __init__(self, api: BotApi, chat_id: str, messages: ChatMessages, topics: dict[str, Topic], tz: tzinfo,
+                 sla: Sla,
                  mentions: tuple[str, ...] = (), max_per_minute: int = 20, edit_interval_s: float = 30.0,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
         self.api, self.chat_id, self.messages = api, chat_id, messages
@@ -55,8 +63,7 @@ class AlertChat:
         self.failed_edits: set[str] = set()                            # edits to retry at once
 
     @classmethod
-    def from_settings(cls, settings, messages, topics, **kw) -> "AlertChat":
-        from zoneinfo import ZoneInfo
+    def from_settings(cls, settings, messages, topics, **kw) -> AlertChat:
         tg = settings.telegram
         api = BotApi(tg.bot_api_base, tg.bot_token.get_secret_value(), max_retries=tg.max_retries,
                      **({"sleep": kw["sleep"]} if "sleep" in kw else {}))
@@ -159,8 +166,9 @@ class AlertChat:
         return self.known.get(alert_id)
 
     def _remember(self, alert_id: str, message_id: int, text: str) -> None:
-        self.known[alert_id] = (message_id, text_hash(text))
-        self.messages.put_message(self.chat_id, alert_id, message_id, text)
+        digest = text_hash(text)
+        self.known[alert_id] = (message_id, digest)
+        self.messages.put_message(self.chat_id, alert_id, message_id, digest)
 
     def _call(self, fn, *args, **kwargs):
         """Wait for room in the per-minute budget, then call."""

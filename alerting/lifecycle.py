@@ -9,15 +9,11 @@ escalation), each with a reminder before it. Nothing here reads the wall clock o
 """
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
-STATES = ("new", "in_work", "answered", "watching", "worked_out", "false_alarm")
-OPEN = frozenset({"new", "in_work", "answered", "watching"})
-UNANSWERED = frozenset({"new", "in_work"})
-AUTO = "dozor"
+from core.risks import AUTO, OPEN, UNANSWERED, RiskEvent
 
 # event -> (states it may follow, the state after it; None keeps the state)
 TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
@@ -42,30 +38,13 @@ class TransitionError(ValueError):
 
 
 @dataclass(frozen=True)
-class RiskEvent:
-    alert_id: str
-    event: str
-    at: datetime
-    state: str                                   # the state after the event
-    actor: str = AUTO
-    details: dict = field(default_factory=dict)  # the figures behind an automatic verdict, a new topic, ...
-    seq: int = 0                                 # order among events with one timestamp
-
-    @property
-    def event_id(self) -> str:
-        key = "|".join((self.alert_id, self.event, self.at.isoformat(), self.actor,
-                        json.dumps(self.details, sort_keys=True, ensure_ascii=False, default=str)))
-        return hashlib.sha1(key.encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
 class Sla:
     norm_s: int = 8 * 3600
     deadline_s: int = 24 * 3600
     remind_before_s: int = 2 * 3600
 
     @classmethod
-    def of(cls, risks) -> "Sla":
+    def of(cls, risks) -> Sla:
         return cls(risks.answer_norm_s, risks.answer_deadline_s, risks.remind_before_s)
 
 
@@ -147,6 +126,18 @@ def later(at: datetime, seconds: float) -> datetime:
         return (datetime.max if seconds > 0 else datetime.min).replace(tzinfo=at.tzinfo)
 
 
+class RiskHistory(Protocol):
+    """What a risk is rebuilt from: the stored events of one alert (storage.risks.RiskStore implements it)."""
+
+    def events(self, alert_id: str) -> list[RiskEvent]: ...
+
+
+def stored_risk(history: RiskHistory, alert_id: str) -> Risk | None:
+    """The risk as its stored history rebuilds it; None when nothing is stored for the alert."""
+    events = history.events(alert_id)
+    return replay(events) if events else None
+
+
 def sla_marks(risk: Risk, sla: Sla) -> list[tuple[str, str, datetime]]:
     """(kind, event, scheduled time) of the SLA marks of an unanswered risk, in time order."""
     norm = later(risk.first_at, sla.norm_s)
@@ -166,8 +157,8 @@ def due_sla(risk: Risk, now: datetime, sla: Sla) -> tuple[Risk, list[RiskEvent]]
     for kind, event, at in marks:
         if at > now or kind in risk.sla_done or (kind in targets and targets[kind] <= now):
             continue
-        risk, ev = apply(risk, event, max(at, risk.detected_at or at), AUTO, {"kind": kind, "due": at.isoformat(),
-                                                                      "left_s": sla.remind_before_s, "norm_s": sla.norm_s,
-                                                                      "deadline_s": sla.deadline_s})
+        details = {"kind": kind, "due": at.isoformat(), "left_s": sla.remind_before_s, "norm_s": sla.norm_s,
+                   "deadline_s": sla.deadline_s}
+        risk, ev = apply(risk, event, max(at, risk.detected_at or at), AUTO, details)
         out.append(ev)
     return risk, out

@@ -34,7 +34,7 @@ class Reaction:
     official_sources: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, risks) -> "Reaction":
+    def of(cls, risks) -> Reaction:
         return cls(risks.quiet_s, risks.compare_s, risks.watch_after_s, risks.reopen_posts, risks.official_sources)
 
 
@@ -69,7 +69,8 @@ def last_alarm(mentions: list[Mention], since: datetime, config: Reaction) -> da
 
 def next_step(risk: Risk, mentions: list[Mention], now: datetime, config: Reaction
               ) -> tuple[str, datetime, dict] | None:
-    """The automatic event due by `now` — ("watching" | "worked_out" | "reopened", its event time, figures) — or None."""
+    """The automatic event due by `now` — ("watching" | "worked_out" | "reopened", its event time, figures) —
+    or None."""
     if risk.answered_at is None:
         return None
     answered = max(e.at for e in risk.history if e.event == "answered")

@@ -56,7 +56,8 @@ def event_text(ev: RiskEvent, tz: tzinfo) -> str:
                     f"негативной реакции; {reaction_text(d)}")
         return f"{when} Отмечен как отработанный{who}"
     if ev.event == "reopened":
-        return (f"{when} Риск снова открыт: {plural(d.get('complaints', 0), 'новая жалоба', 'новые жалобы', 'новых жалоб')}"
+        complaints = plural(d.get('complaints', 0), 'новая жалоба', 'новые жалобы', 'новых жалоб')
+        return (f"{when} Риск снова открыт: {complaints}"
                 f" после вердикта «отработан»" + (f" ({who.strip(' ()')})" if who else ""))
     if ev.event == "false_alarm":
         return f"{when} Отмечен как ложное срабатывание{who}"
@@ -65,9 +66,12 @@ def event_text(ev: RiskEvent, tz: tzinfo) -> str:
     if ev.event == "reminder":
         due = datetime.fromisoformat(d["due"])
         if d.get("kind") == "norm_missed":
-            return f"{when} ⚠ Норматив ответа нарушен: ответа нет с первого сообщения ({hours(d.get('norm_s', 8 * 3600))})"
+            norm = hours(d.get('norm_s', 8 * 3600))
+            return f"{when} ⚠ Норматив ответа нарушен: ответа нет с первого сообщения ({norm})"
         target = "норматива" if d.get("kind") == "norm_soon" else "крайнего срока"
-        return f"{when} Напоминание: до {target} ответа осталось {hours(d.get('left_s', 7200))} (до {local_time(due + timedelta(seconds=d.get('left_s', 7200)), tz)})"
+        left_s = d.get('left_s', 7200)
+        deadline = local_time(due + timedelta(seconds=left_s), tz)
+        return f"{when} Напоминание: до {target} ответа осталось {hours(left_s)} (до {deadline})"
     if ev.event == "escalated":
         return f"{when} ⛔ Эскалация: ответа нет {hours(d.get('deadline_s', 24 * 3600))} с первого сообщения"
     return f"{when} {ev.event}"

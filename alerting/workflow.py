@@ -1,6 +1,6 @@
 """The risk workflow in event time: every alert becomes a risk, and the pipeline's posts drive its lifecycle.
 
-    tracker = RiskTracker(settings.risks, sinks=[RiskStoreSink(store, dataset), chat_sink])
+    tracker = RiskTracker(settings.risks, sinks=[RiskStoreSink(RiskStore(store, dataset)), chat_sink])
     tracker.observe(enriched_post, alerts_it_changed)     # per post, in event time (pipeline/embedded.py)
     tracker.flush()                                       # per batch: the sinks write
 
@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable, Protocol
+from typing import Protocol
 
-from alerting.answers import DOMAINS, Answer, domain
-from alerting.lifecycle import UNANSWERED, Risk, RiskEvent, Sla, apply, due_sla, sla_marks, start
+from alerting.answers import DOMAINS, domain
+from alerting.lifecycle import UNANSWERED, Risk, RiskEvent, Sla, apply, due_sla, sla_marks, start, stored_risk
 from alerting.reaction import NEGATIVE, Mention, Reaction, last_alarm, next_step
 from core.records import Alert, EnrichedPost
+from core.risks import Answer
 
 KEEP = timedelta(days=7)          # risks and posts idle this long are forgotten (the store keeps them)
 SEEN = timedelta(days=1)          # recent posts kept for stories raised after them (a story is raised within hours)
@@ -140,7 +142,7 @@ class RiskTracker:
         for alert_id, risk in list(self.risks.items()):
             if counts.get(alert_id, 0) <= len(risk.history):
                 continue
-            stored = store.risk(alert_id)
+            stored = stored_risk(store, alert_id)
             if stored is not None and len(stored.history) > len(risk.history):
                 self.risks[alert_id] = stored
                 self._schedule(alert_id, soon=True)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from analytics.queries import Cookbook
+from core.errors import UsageError
 
 PERIODS = {"day": 1, "week": 7}
 TREND_DAYS = 14          # the sentiment chart shows at least this many days, so a day's digest has a trend
@@ -44,7 +45,7 @@ def build_digest(book: Cookbook, period: str = "week", as_of: datetime | None = 
                  official: list[str] | None = None, top: int = 10, quotes: int = 5) -> Digest:
     """official: sources left out of residents' quotes (None: the cookbook's default, settings.risks)."""
     if period not in PERIODS:
-        raise ValueError(f"период должен быть day или week, а не «{period}»")
+        raise UsageError(f"период должен быть day или week, а не «{period}»")
     days = PERIODS[period]
     as_of = book.parameters(book.query("open_risks"), {"as_of": as_of})["as_of"]
     common = {"as_of": as_of, "days": days}

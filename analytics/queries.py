@@ -19,6 +19,10 @@ from importlib import resources
 
 import pandas as pd
 
+from core.errors import NotFound, UsageError
+from storage.clickhouse import ClickHouseStore
+from storage.queries import described_table, latest_post_at
+
 # norm / deadline: hours from a story's first post to the first answer (settings.risks.answer_norm_s /
 # answer_deadline_s); official: sources of the administration's own posts (settings.risks.official_sources)
 DEFAULTS = {"days": 7, "min_score": 0.55, "norm_hours": 8, "deadline_hours": 24, "limit": 20,
@@ -67,16 +71,14 @@ class Cookbook:
         self.queries = cookbook()
 
     @classmethod
-    def connect(cls, dsn: str, tz: str = DEFAULTS["tz"], defaults: dict | None = None) -> "Cookbook":
-        from storage.clickhouse import ClickHouseStore
+    def connect(cls, dsn: str, tz: str = DEFAULTS["tz"], defaults: dict | None = None) -> Cookbook:
         store = ClickHouseStore.connect(dsn)
         store.migrate()
         return cls(store, tz, defaults)
 
     @classmethod
-    def from_settings(cls, settings, dsn: str | None = None) -> "Cookbook":
+    def from_settings(cls, settings, dsn: str | None = None) -> Cookbook:
         """The configured database, time zone, answer norms and official sources."""
-        from storage.clickhouse import ClickHouseStore
         store = ClickHouseStore.from_settings(settings, dsn)
         store.migrate()
         return cls(store, settings.timezone, settings_defaults(settings))
@@ -89,20 +91,17 @@ class Cookbook:
             return self.queries[name]
         matches = [q for n, q in self.queries.items() if n.split("_", 1)[1] == name]
         if len(matches) != 1:
-            raise KeyError(f"нет такого запроса: {name}; есть: {', '.join(self.queries)}")
+            raise NotFound(f"нет такого запроса: {name}; есть: {', '.join(self.queries)}")
         return matches[0]
 
     def as_of(self) -> datetime:
         """The latest post's time (UTC), the default end of every period; now if there are no posts."""
-        latest = self.store.scalar("SELECT max(published_at) FROM posts")
-        if latest is None or latest.year < 2000:
-            return datetime.now(timezone.utc)
-        return latest.replace(tzinfo=timezone.utc)
+        return latest_post_at(self.store) or datetime.now(timezone.utc)
 
     def parameters(self, query: Query, given: dict) -> dict:
         unknown = set(given) - set(query.params)
         if unknown:
-            raise ValueError(f"{query.name}: неизвестные параметры {sorted(unknown)}; есть {list(query.params)}")
+            raise UsageError(f"{query.name}: неизвестные параметры {sorted(unknown)}; есть {list(query.params)}")
         out = {}
         for p in query.params:
             if p in given and given[p] is not None:
@@ -119,10 +118,5 @@ class Cookbook:
     def run(self, name: str, **params) -> pd.DataFrame:
         query = self.query(name)
         bound = self.parameters(query, params)
-        result = self.store.client.query(query.sql, parameters=bound)
-        columns = list(result.column_names)
-        if not columns:             # an empty result may come back without its header (chdb): ask for it
-            body = "\n".join(ln for ln in query.sql.splitlines() if not ln.lstrip().startswith("--"))
-            described = self.store.client.query(f"DESCRIBE ({body})", parameters=bound)
-            columns = [r[0] for r in described.result_rows]
-        return pd.DataFrame(result.result_rows, columns=columns)
+        columns, rows = described_table(self.store, query.sql, **bound)
+        return pd.DataFrame(rows, columns=columns)

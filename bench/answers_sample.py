@@ -168,7 +168,7 @@ def cluster_answers(texts: list[str], orgs: list[str], threshold: float = THRESH
     for start in range(0, len(docs), chunk):
         sims = (x[start:start + chunk] @ x.T).toarray()
         linked = (sims >= threshold) | ((sims >= threshold_same_org) & (org[start:start + chunk, None] == org[None, :]))
-        for i, j in zip(*np.nonzero(linked)):
+        for i, j in zip(*np.nonzero(linked), strict=False):
             i += start
             if i < j:
                 a, b = find(i), find(j)

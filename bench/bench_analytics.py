@@ -31,13 +31,13 @@ from analytics.digest import build_digest  # noqa: E402
 from analytics.digest_html import render_html  # noqa: E402
 from analytics.queries import Cookbook  # noqa: E402
 from collectors.files import read_files  # noqa: E402
-from pipeline.embedded import run_embedded  # noqa: E402
-from pipeline.stages import Stages  # noqa: E402
-from pipeline.enrich import enrich_batch  # noqa: E402
-from pipeline.kit import load_kit  # noqa: E402
 from core.records import Post  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.taxonomy import load_topics  # noqa: E402
+from pipeline.embedded import run_embedded  # noqa: E402
+from pipeline.enrich import enrich_batch  # noqa: E402
+from pipeline.kit import load_kit  # noqa: E402
+from pipeline.stages import Stages  # noqa: E402
 from storage import rows  # noqa: E402
 from storage.clickhouse import ClickHouseStore  # noqa: E402
 

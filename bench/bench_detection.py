@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from alerting.export import alert_json  # noqa: E402
 from collectors.files import read_files  # noqa: E402
-from pipeline.embedded import run_embedded  # noqa: E402
-from pipeline.stages import Stages  # noqa: E402
-from pipeline.kit import load_kit  # noqa: E402
 from core.settings import Settings  # noqa: E402
+from pipeline.embedded import run_embedded  # noqa: E402
+from pipeline.kit import load_kit  # noqa: E402
+from pipeline.stages import Stages  # noqa: E402
 from storage.clickhouse import ClickHouseStore  # noqa: E402
 
 SHARED = ROOT.parent / "shared"

@@ -148,7 +148,7 @@ def steal_percent(before: list[int], after: list[int]) -> float | None:
     """Share of CPU time the hypervisor gave to other guests between two readings (a VM's noisy neighbours)."""
     if len(before) < 8 or len(after) < 8:
         return None
-    d = [b - a for a, b in zip(before, after)]
+    d = [b - a for a, b in zip(before, after, strict=False)]
     return round(100 * d[7] / max(1, sum(d)), 1)
 
 
@@ -216,7 +216,7 @@ def main() -> None:
             done += sent.posts
             enriched = asyncio.run(read_topic(k, TopicNames.of(k).enriched, PostCount(done), 600))
             last_enriched = max(t for t, v in enriched if v != codec.TICK)
-            worker.wait(lambda s: s.get("detected", 0) >= done)
+            worker.wait(lambda s, done=done: s.get("detected", 0) >= done)
             if spy:
                 spy.send_signal(signal.SIGINT)
                 spy.wait()
@@ -228,9 +228,9 @@ def main() -> None:
         busy = {key: round(worker.status()[key], 1) for key in ("enrich_s", "detect_s")}
         worker.stop()
         # the embedded stage on the same posts in this process, now, for comparison under the same machine load
+        from core.settings import Settings
         from pipeline.enrich import enrich_batch
         from pipeline.kit import load_kit
-        from core.settings import Settings
         kit = load_kit(Settings(data_dir=work / "data"))
         t = time.perf_counter()
         for i in range(0, len(by_time), 500):

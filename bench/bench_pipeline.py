@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
-import os
 import shutil
 import subprocess
 import sys
@@ -24,12 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from collectors.files import read_files  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from pipeline import text  # noqa: E402
 from pipeline.embedded import run_embedded  # noqa: E402
-from pipeline.stages import Stages  # noqa: E402
 from pipeline.enrich import enrich_batch  # noqa: E402
 from pipeline.kit import load_kit  # noqa: E402
-from core.settings import Settings  # noqa: E402
+from pipeline.stages import Stages  # noqa: E402
 from storage.clickhouse import ClickHouseStore  # noqa: E402
 
 DEFAULT_POSTS = ROOT.parent / "shared" / "datasets" / "stream-dev" / "posts.jsonl"

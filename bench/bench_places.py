@@ -57,15 +57,15 @@ def evaluate(rows: list[dict], gaz: geo.Gazetteer, ner) -> tuple[dict, list[dict
     elapsed = time.perf_counter() - t
     tp = fp = fn = 0
     errors = []
-    for r, w, p in zip(rows, found, places):
+    for r, w, p in zip(rows, found, places, strict=False):
         exp, got = set(r["settlements"]), set(p)
         tp, fp, fn = tp + len(exp & got), fp + len(got - exp), fn + len(exp - got)
         if exp != got or r["street"] != w.street or r["object"] != w.object:
             errors.append({"id": r["id"], "text": r["text"], "expected": [sorted(exp), r["street"], r["object"]],
                            "found": [sorted(got), w.street, w.object]})
     result = {"settlement": f1(tp, fp, fn),
-              "street": score_single([(r["street"], w.street) for r, w in zip(rows, found)]),
-              "object": score_single([(r["object"], w.object) for r, w in zip(rows, found)]),
+              "street": score_single([(r["street"], w.street) for r, w in zip(rows, found, strict=False)]),
+              "object": score_single([(r["object"], w.object) for r, w in zip(rows, found, strict=False)]),
               "posts_per_s_with_natasha_load": round(len(rows) / elapsed)}
     return result, errors
 

@@ -83,10 +83,10 @@ def fill(dsn: str, posts: int, risks: int, open_share: float) -> dict:
                     WHERE uid LIKE 'bench:%' AND toUInt64(substring(uid, 7)) % {step} = 0) AS p
                 ON p.k = n.number * {step}""")
     cut = int(risks * open_share)
-    store.client.command(f"""
+    store.client.command("""
         INSERT INTO risk_events (alert_id, event_id, seq, at, event, state, actor, details, dataset)
         SELECT alert_id, concat('d', alert_id), 0, created_at, 'detected', 'new', 'dozor',
-               concat('{{"first_at": "', formatDateTime(first_at, '%Y-%m-%dT%H:%i:%S+00:00'), '"}}'), 'bench'
+               concat('{"first_at": "', formatDateTime(first_at, '%Y-%m-%dT%H:%i:%S+00:00'), '"}'), 'bench'
         FROM alerts""")
     store.client.command(f"""
         INSERT INTO risk_events (alert_id, event_id, seq, at, event, state, actor, details, dataset)

@@ -31,11 +31,11 @@ from alerting.risk_store import RiskStore  # noqa: E402
 from core.records import Post  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.sources import SourceConfig  # noqa: E402
+from core.taxonomy import load_topics  # noqa: E402
 from pipeline.kit import load_kit  # noqa: E402
 from pipeline.live import EmbeddedHandler  # noqa: E402
 from pipeline.stages import detector_factory, risk_tracker  # noqa: E402
 from storage.clickhouse import ClickHouseStore  # noqa: E402
-from core.taxonomy import load_topics  # noqa: E402
 
 START = datetime(2026, 1, 12, tzinfo=timezone.utc)
 PLACES = ("Лычково", "Демянск", "Ильина Гора", "Песочки", "Кирилловщина", "Ямник", "Кневицы", "Вотолино",

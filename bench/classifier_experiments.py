@@ -511,7 +511,7 @@ def cap_makers(best_fs: str) -> dict:
             for n in (50_000, 150_000)}
 
 
-def speeds(R: "Runner", res: dict) -> dict:
+def speeds(R: Runner, res: dict) -> dict:
     makers = {**FEATURE_SETS, **addon_makers(res["best_features"]), **cap_makers(res["best_features"])}
     out = {"best": measure_speed(R, makers[res["winner"]["features"]], res["winner"]["clf"])}
     wl = res["winner_lr"]

@@ -31,7 +31,6 @@ import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-import scipy.sparse as sp  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import confusion_matrix, f1_score  # noqa: E402
@@ -41,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_classifiers import DATA, rows, tail_cut  # noqa: E402  (the benchmark's splits and reader)
+
 from classifiers.dataset import text_key  # noqa: E402
 from classifiers.features import CHAR_PARAMS, WORD_PARAMS, Featurizer  # noqa: E402
 from pipeline.training import to_docs  # noqa: E402
@@ -262,7 +262,7 @@ def evaluate_scores(T: Task, name: str, sc: dict) -> list[dict]:
         p2[o] = cls[(sc["val"][o] + bb).argmax(1)]
     res.append({"config": name, "bias": "fitted on val", "val": macro(yv, cls[(sc["val"] + b).argmax(1)]),
                 "val2": macro(yv, list(p2)), "test": macro(yt, cls[(sc["test"] + b).argmax(1)]),
-                "fit_s": round(sc["fit_s"], 1), "biases": {c: round(float(x), 2) for c, x in zip(cls, b)}})
+                "fit_s": round(sc["fit_s"], 1), "biases": {c: round(float(x), 2) for c, x in zip(cls, b, strict=False)}})
     return res
 
 
@@ -314,7 +314,7 @@ def confusion(T: Task, sc: dict, bias: np.ndarray | None = None) -> str:
     z = sc["test"] + (bias if bias is not None else 0)
     cm = confusion_matrix(T.y["test"], cls[z.argmax(1)], labels=cls)
     lines = ["truth \\ pred  " + " ".join(f"{c[:6]:>6s}" for c in cls)]
-    for c, row in zip(cls, cm):
+    for c, row in zip(cls, cm, strict=False):
         lines.append(f"{c[:12]:12s}  " + " ".join(f"{v:6d}" for v in row))
     return "\n".join(lines)
 

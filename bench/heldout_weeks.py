@@ -181,7 +181,7 @@ def build_week(name: str, seed: int, start: str, incidents: list[list[dict]], sp
         span = rng.uniform(3600, 3 * 3600)
         times = [first] + sorted(first + timedelta(seconds=int(rng.uniform(60, span))) for _ in rows[1:])
         ids = []
-        for at, row, author in zip(times, rows, rng.sample(authors, len(rows))):
+        for at, row, author in zip(times, rows, rng.sample(authors, len(rows)), strict=False):
             posts.append(_post(rng, at, row["text"], next(numbers), author))
             ids.append(posts[-1]["id"])
         truth["incidents"].append({"reason": rows[0]["reason"], "topic": rows[0]["topic"],

@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from classifiers.seed import load_seed
+from core.errors import UsageError
 
-SENTIMENTS = ("negative", "neutral", "positive")
 TOXICITY = ("0", "1")
 HOLDOUT = 0.15
 _NOT_LETTERS = re.compile(r"[^0-9a-zа-я]+")
@@ -60,16 +60,18 @@ def seed_examples(task: str, topics: tuple[str, ...]) -> list[Example]:
     return [Example(r.text, pick(r), "seed", i) for i, r in enumerate(rows)]
 
 
-def read_csv_examples(src: DataSource, allowed: tuple[str, ...] | None, min_chars: int = 1) -> tuple[list[Example], dict]:
+def read_csv_examples(src: DataSource, allowed: tuple[str, ...] | None,
+                      min_chars: int = 1) -> tuple[list[Example], dict]:
     """Examples from a labelled CSV; rows with labels outside `allowed` (when given) or empty texts are skipped
     and counted, never silently kept."""
     csv.field_size_limit(sys.maxsize)
     out, skipped = [], {"label": 0, "text": 0, "time": 0}
     with open(src.path, encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
-        missing = [c for c in (src.text_col, src.label_col, src.time_col, src.group_col) if c and c not in (reader.fieldnames or [])]
+        have = reader.fieldnames or []
+        missing = [c for c in (src.text_col, src.label_col, src.time_col, src.group_col) if c and c not in have]
         if missing:
-            raise ValueError(f"{src.path.name}: нет колонок {', '.join(missing)} (есть: {', '.join(reader.fieldnames or [])})")
+            raise UsageError(f"{src.path.name}: нет колонок {', '.join(missing)} (есть: {', '.join(have)})")
         for i, row in enumerate(reader):
             text, label = (row[src.text_col] or "").strip(), (row[src.label_col] or "").strip()
             if len(text) < min_chars:

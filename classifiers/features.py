@@ -101,7 +101,7 @@ class Vectorizer:
 
 def fit_vectorizer(docs: list[str], params: dict) -> Vectorizer:
     """Vocabulary and idf from scikit-learn's TfidfVectorizer (training only), as a run-time Vectorizer."""
-    from sklearn.feature_extraction.text import TfidfVectorizer   # training only
+    from sklearn.feature_extraction.text import TfidfVectorizer  # training only
 
     pattern = {"token_pattern": r"[^ ]+"} if params["analyzer"] == "word" else {"token_pattern": None}
     fitted = TfidfVectorizer(analyzer=params["analyzer"], **pattern, lowercase=False,
@@ -119,6 +119,7 @@ class Doc:
     lemmas: str
     words: str
     text: str = ""
+    raw: str = ""          # the post's text as written (what a sentence encoder reads); "" falls back to text
 
 
 DEFAULT_PARTS = (
@@ -127,22 +128,62 @@ DEFAULT_PARTS = (
 )
 
 
+class EncoderBlock:
+    """A dense block: the sentence encoder's embedding of each Doc's raw text, times `weight` (the block's share
+    beside the L2-normalised TF-IDF blocks). Nothing to fit; the weights come from the encoder's package."""
+
+    def __init__(self, weight: float):
+        self.weight = float(weight)
+
+    @property
+    def fingerprint(self) -> tuple:
+        return ("encoder",)
+
+    def embed(self, docs: list[Doc]) -> np.ndarray:
+        from classifiers.encoder import shared
+        return shared().encode([d.raw or d.text for d in docs])
+
+    def block(self, embeddings: np.ndarray) -> sp.csr_matrix:
+        return sp.csr_matrix(embeddings * np.float32(self.weight))
+
+
+def encoder_part(weight: float) -> dict:
+    """A recipe part for the sentence encoder (classifiers/encoder.py), named with its installed version."""
+    from classifiers.encoder import NAME, package_version
+    return {"field": "raw", "encoder": NAME, "encoder_version": package_version(), "weight": weight}
+
+
 class Featurizer:
-    """TF-IDF blocks side by side, each over one Doc field; fit(docs) -> self; transform(docs) -> sparse matrix;
-    to_state()/from_state() for artifacts (plain lists and arrays)."""
+    """Blocks side by side: TF-IDF over one Doc field each, and optionally the sentence encoder's embedding
+    ({"encoder": ...} parts); fit(docs) -> self; transform(docs) -> sparse matrix; to_state()/from_state() for
+    artifacts (plain lists and arrays)."""
 
     def __init__(self, parts: list[dict] | tuple[dict, ...] = DEFAULT_PARTS):
-        self.parts = [dict(p, ngram_range=list(p["ngram_range"])) for p in parts]
+        self.parts = [dict(p, ngram_range=list(p["ngram_range"])) if "ngram_range" in p else dict(p) for p in parts]
 
-    def fit(self, docs: list[Doc]) -> "Featurizer":
-        self.vectorizers_ = [fit_vectorizer([getattr(d, p["field"]) for d in docs], p) for p in self.parts]
+    @property
+    def uses_encoder(self) -> bool:
+        return any("encoder" in p for p in self.parts)
+
+    def fit(self, docs: list[Doc]) -> Featurizer:
+        self.vectorizers_ = [EncoderBlock(p["weight"]) if "encoder" in p else
+                             fit_vectorizer([getattr(d, p["field"]) for d in docs], p) for p in self.parts]
         return self
 
     def transform(self, docs: list[Doc], memo: dict | None = None) -> sp.csr_matrix:
         """memo: blocks already computed for these docs by an identical vectorizer of another model (models
         trained on the same rows with the same parameters share blocks; Models.score passes one per batch)."""
         blocks = []
-        for part, vectorizer in zip(self.parts, self.vectorizers_):
+        for part, vectorizer in zip(self.parts, self.vectorizers_, strict=True):
+            if isinstance(vectorizer, EncoderBlock):     # the embedding is shared, each model weighs it itself
+                key = ("encoder", part["encoder"])
+                embeddings = memo.get(key) if memo is not None else None
+                if embeddings is None:
+                    embeddings = vectorizer.embed(docs)
+                    if memo is not None:
+                        memo[key] = embeddings
+                blocks.append(vectorizer.block(embeddings))
+                continue
             key = (part["field"], vectorizer.fingerprint)
             block = memo.get(key) if memo is not None else None
             if block is None:
@@ -154,17 +195,27 @@ class Featurizer:
 
     @property
     def n_features(self) -> int:
-        return sum(len(v.vocabulary) for v in self.vectorizers_)
+        from classifiers.encoder import DIM
+        return sum(DIM if isinstance(v, EncoderBlock) else len(v.vocabulary) for v in self.vectorizers_)
 
     def to_state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        meta = {"parts": self.parts, "vocabularies": [_terms(v) for v in self.vectorizers_]}
-        return meta, {f"idf_{i}": v.idf for i, v in enumerate(self.vectorizers_)}
+        meta = {"parts": self.parts, "vocabularies": [[] if isinstance(v, EncoderBlock) else _terms(v)
+                                                      for v in self.vectorizers_]}
+        return meta, {f"idf_{i}": np.zeros(0) if isinstance(v, EncoderBlock) else v.idf
+                      for i, v in enumerate(self.vectorizers_)}
 
     @classmethod
-    def from_state(cls, meta: dict, arrays: dict[str, np.ndarray]) -> "Featurizer":
+    def from_state(cls, meta: dict, arrays: dict[str, np.ndarray]) -> Featurizer:
         self = cls(meta["parts"])
         self.vectorizers_ = []
-        for i, (params, terms) in enumerate(zip(self.parts, meta["vocabularies"])):
+        for i, (params, terms) in enumerate(zip(self.parts, meta["vocabularies"], strict=True)):
+            if "encoder" in params:
+                from classifiers.encoder import NAME, check_version
+                if params["encoder"] != NAME:
+                    raise ValueError(f"part {i}: unknown encoder {params['encoder']!r}")
+                check_version(params.get("encoder_version"))
+                self.vectorizers_.append(EncoderBlock(params["weight"]))
+                continue
             idf = np.asarray(arrays[f"idf_{i}"], dtype=np.float64)
             if len(terms) != len(idf):
                 raise ValueError(f"part {i}: {len(terms)} terms but {len(idf)} idf values")

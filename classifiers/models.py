@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from classifiers import TASKS
 from classifiers.features import Doc, Featurizer
-
-TASKS = ("topics", "sentiment", "toxicity")
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class Head:
     intercept: np.ndarray     # (n_classes or 1,)
 
     @classmethod
-    def from_estimator(cls, estimator) -> "Head":
+    def from_estimator(cls, estimator) -> Head:
         """From a fitted scikit-learn LogisticRegression (or any linear model with coef_/intercept_)."""
         return cls(tuple(str(c) for c in estimator.classes_), estimator.coef_.astype(np.float32),
                    estimator.intercept_.astype(np.float32))
@@ -61,7 +60,7 @@ class TaskModel:
         return [self.classes[j] for j in self.predict_proba(docs).argmax(axis=1)]
 
     def labels_above_thresholds(self, row: np.ndarray) -> tuple[str, ...]:
-        return tuple(c for c, p in zip(self.classes, row) if p >= self.thresholds.get(c, 0.5))
+        return tuple(c for c, p in zip(self.classes, row, strict=True) if p >= self.thresholds.get(c, 0.5))
 
 
 @dataclass(frozen=True)

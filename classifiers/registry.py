@@ -1,8 +1,9 @@
 """Versioned model artifacts under <models dir>/<task>/<version>/, and which version is in use.
 
-    topics/topics-20261128-163000-1a2b3c/manifest.json  {"format", "task", "version", "created_at", "files": {name: sha256},
-                                                         "card": {data sources and hashes, rows per label, holdout metrics,
-                                                                  library versions, ...}}
+    topics/topics-20261128-163000-1a2b3c/manifest.json  {"format", "task", "version", "created_at",
+                                                         "files": {name: sha256},
+                                                         "card": {data sources and hashes, rows per label,
+                                                                  holdout metrics, library versions, ...}}
                                          model.json     classes, thresholds, featurizer parts and vocabularies
                                          arrays.npz     idf vectors, coefficients, intercepts
     topics/promoted.json                                {"current": version, "history": [earlier current versions]}
@@ -24,12 +25,13 @@ import numpy as np
 
 from classifiers.features import Featurizer
 from classifiers.models import TASKS, Head, Models, TaskModel
+from core.errors import DozorError
 
 FORMAT = "dozor-model/2"
 FILES = ("model.json", "arrays.npz")
 
 
-class ArtifactError(Exception):
+class ArtifactError(DozorError):
     """A model artifact is missing, foreign or tampered with; or a registry operation is impossible."""
 
 
@@ -69,7 +71,8 @@ def read_manifest(folder: Path) -> dict:
     except (OSError, ValueError) as e:
         raise ArtifactError(f"{folder}: не найден или повреждён manifest.json ({e})") from e
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ArtifactError(f"{folder}: чужой формат модели {manifest.get('format') if isinstance(manifest, dict) else None!r}")
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise ArtifactError(f"{folder}: чужой формат модели {found!r}")
     return manifest
 
 

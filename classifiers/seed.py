@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
-SENTIMENTS = ("negative", "neutral", "positive")
+from core.records import SENTIMENTS
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ import logging
 
 import numpy as np
 
-from classifiers.features import CHAR_PARAMS, WORD_PARAMS, Doc, Featurizer
+from classifiers.features import CHAR_PARAMS, WORD_PARAMS, Doc, Featurizer, encoder_part
 from classifiers.models import Head, TaskModel
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,13 @@ SEED_RECIPES: dict[str, dict] = {
 THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
 
+def with_encoder(recipe: dict, weight: float) -> dict:
+    """The recipe with the sentence encoder's embedding as one more block (weight 0: the recipe unchanged)."""
+    if not weight:
+        return recipe
+    return {**recipe, "parts": [p for p in recipe["parts"] if "encoder" not in p] + [encoder_part(weight)]}
+
+
 def recipe_for(task: str, seed_only: bool = False) -> dict:
     """The recipe for a task's training run: SEED_RECIPES when the rows are the seed corpus alone."""
     return SEED_RECIPES.get(task, RECIPES[task]) if seed_only else RECIPES[task]
@@ -45,7 +52,7 @@ def recipe_for(task: str, seed_only: bool = False) -> dict:
 def fit_task_model(task: str, docs: list[Doc], labels: list[str], version: str, recipe: dict | None = None,
                    random_state: int = 0) -> TaskModel:
     """The same docs, labels and recipe always give the same model."""
-    from sklearn.linear_model import LogisticRegression   # training only: workers never import scikit-learn
+    from sklearn.linear_model import LogisticRegression  # training only: workers never import scikit-learn
 
     recipe = recipe or RECIPES[task]
     featurizer = Featurizer(recipe["parts"]).fit(docs)

@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class Action(str, Enum):
+class Action(str, Enum):  # noqa: UP042 -- a StrEnum prints "quota" where this prints "Action.QUOTA": logs differ
     RETRY_AFTER = "retry_after"   # transient: too many requests, flood control, server hiccup -> back off, retry
     QUOTA = "quota"               # the daily quota is spent: leave this source alone until tomorrow
     AUTH = "auth"                 # the token is invalid: stop everything and tell a person

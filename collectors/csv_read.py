@@ -7,14 +7,15 @@ CRLF are fine). The csv module then reads records from those lines, and a record
 checked: when it fails to parse (a cell over the csv module's limit), has the wrong number of cells, holds a cell
 longer than a text may be, or swallowed lines that are rows of their own (a stray quote opened a cell that ran on
 into them), its first line — where the cell opened — is judged alone, strictly (a stray quote: one dead letter),
-and the lines after it are read again as records of their own, so its neighbours stay posts. A record's origin is "file.csv:N", N the record's last physical line.
+and the lines after it are read again as records of their own, so its neighbours stay posts. A record's origin
+is "file.csv:N", N the record's last physical line.
 """
 from __future__ import annotations
 
 import csv
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from collectors.file_items import FileOptions, Item, dead, judged
 from collectors.parse import InputError, csv_row_to_post, parse_time
@@ -61,7 +62,7 @@ class _Rows:
         self.source = f"csv:{path.stem}"
 
     def item(self, fields: list[str], n: int) -> Item:
-        row = dict(zip(self.header, fields + [""] * (len(self.header) - len(fields))))
+        row = dict(zip(self.header, fields + [""] * (len(self.header) - len(fields)), strict=False))
         o = self.opts
         return judged(f"{self.name}:{n}", row, lambda: csv_row_to_post(
             row, self.source, o.text_col, o.time_col, o.id_col, n, o.timezone, o.max_chars), o)
@@ -70,7 +71,7 @@ class _Rows:
         """A line that reads alone (leniently) as a whole row with a date where the date goes."""
         try:
             fields = next(csv.reader([text]), [])
-            parse_time(dict(zip(self.header, fields)).get(self.opts.time_col), "", self.opts.timezone)
+            parse_time(dict(zip(self.header, fields, strict=False)).get(self.opts.time_col), "", self.opts.timezone)
         except (csv.Error, InputError):
             return False
         return len(fields) >= len(self.header)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 from collectors.parse import MAX_TEXT_CHARS, InputError, check_date

@@ -9,8 +9,8 @@ tg_export.py read the two harder formats).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from collectors.csv_read import read_csv
 from collectors.file_items import FileOptions, Item, dead, judged
@@ -39,10 +39,13 @@ def read_replay_jsonl(path: Path, opts: FileOptions) -> Iterator[Item]:
             except RecursionError:
                 yield dead(origin, line[:65536], "JSON вложен слишком глубоко")
                 continue
-            yield judged(origin, line, lambda: replay_record_to_post(record, opts.max_chars), opts)
+            yield judged(origin, line, lambda record=record: replay_record_to_post(record, opts.max_chars), opts)
 
 
-def read_file(path: Path, opts: FileOptions = FileOptions()) -> Iterator[Item]:
+DEFAULTS = FileOptions()
+
+
+def read_file(path: Path, opts: FileOptions = DEFAULTS) -> Iterator[Item]:
     path = Path(path)
     if not path.is_file():
         yield dead(str(path), "", "файл не найден" if not path.exists() else "это не файл")
@@ -56,6 +59,6 @@ def read_file(path: Path, opts: FileOptions = FileOptions()) -> Iterator[Item]:
         yield from read_replay_jsonl(path, opts)
 
 
-def read_files(paths: list[Path], opts: FileOptions = FileOptions()) -> Iterator[Item]:
+def read_files(paths: list[Path], opts: FileOptions = DEFAULTS) -> Iterator[Item]:
     for path in paths:
         yield from read_file(Path(path), opts)

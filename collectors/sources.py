@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from core.errors import ConfigError
 from core.sources import SOURCE_KINDS, SourceConfig
 
 PLATFORMS = ("vk", "telegram")
@@ -21,7 +22,7 @@ FIELDS = {"platform", "id", "name", "kind", "settlement", "poll_s"}
 MIN_POLL_S = 10
 
 
-class SourcesError(ValueError):
+class SourcesError(ConfigError):
     """The sources file cannot be used; str(e) lists every problem in Russian."""
 
 

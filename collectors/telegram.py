@@ -14,18 +14,19 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 from telethon import TelegramClient, errors, utils
 from telethon.tl import types
 
 from collectors.backoff import Action, RetryPolicy, Verdict, call_with_retry
-from core.sources import Batch, Cursor, SourceConfig
 from collectors.telegram_parse import TgChat, TgMessage, comment_to_post, edit_stamp, message_to_post
+from core.sources import Batch, Cursor, SourceConfig
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +244,7 @@ class TelegramCollector:
         out = []
         for start in range(0, len(ids), 100):
             chunk = ids[start:start + 100]
-            for message_id, m in zip(chunk, self._call(source, self.port.get_messages, chat, chunk)):
+            for message_id, m in zip(chunk, self._call(source, self.port.get_messages, chat, chunk), strict=True):
                 if m is None:
                     continue
                 if edit_stamp(m) > edited.get(message_id, 0):
@@ -261,7 +262,7 @@ class TelegramCollector:
             if m is None or m.replies_count <= 0 or (m.replies_max_id is not None and m.replies_max_id <= last):
                 continue
             try:
-                found, _ = self._pages(source, lambda after: self.port.iter_replies(
+                found, _ = self._pages(source, lambda after, post_id=post_id: self.port.iter_replies(
                     chat, post_id, min_id=after, limit=self.page_limit), last)
             except errors.MsgIdInvalidError:                    # the post lost its discussion group
                 continue

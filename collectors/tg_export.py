@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from collectors.file_items import FileOptions, Item, dead, judged
 from collectors.parse import tg_message_to_post
@@ -80,7 +80,8 @@ def read_telegram_export(path: Path, opts: FileOptions) -> Iterator[Item]:
             yield dead(f"{path.name}#{i}", message, "сообщение не в кодировке UTF-8")
             continue
         yield judged(f"{path.name}#{i}", message,
-                     lambda: tg_message_to_post(message, chat_key, name, opts.timezone, opts.max_chars), opts)
+                     lambda message=message: tg_message_to_post(message, chat_key, name, opts.timezone, opts.max_chars),
+                     opts)
     if damage:
         yield dead(f"{path.name}#{len(messages)}", text[-65536:],
                    f"экспорт Telegram обрывается или повреждён ({damage}): сообщения после этого места не прочитаны")

@@ -21,9 +21,9 @@ import logging
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
 
 import requests
 import vk_api
@@ -32,11 +32,21 @@ from requests.adapters import HTTPAdapter
 from vk_api.exceptions import ApiError, ApiHttpError, VkApiError
 
 from collectors.backoff import Action, RetryPolicy, SourceUnavailable, Verdict, call_with_retry
-from core.sources import Batch, Cursor, SourceConfig
 from collectors.parse import InputError
-from collectors.vk_parse import (classify_http_status, classify_vk_error, comment_to_post, count_of,
-                                 group_display_name, group_items, is_deleted, item_id, item_time, wall_item_to_post)
+from collectors.vk_parse import (
+    classify_http_status,
+    classify_vk_error,
+    comment_to_post,
+    count_of,
+    group_display_name,
+    group_items,
+    is_deleted,
+    item_id,
+    item_time,
+    wall_item_to_post,
+)
 from core.records import Post
+from core.sources import Batch, Cursor, SourceConfig
 
 log = logging.getLogger(__name__)
 
@@ -306,7 +316,7 @@ class VKCollector:
                     raise
                 log.warning("vk:-%d: execute не прошёл (%s), комментарии по одному", gid, e.reason)
                 continue
-            for pid, answer in zip(chunk, answers if isinstance(answers, list) else []):
+            for pid, answer in zip(chunk, answers if isinstance(answers, list) else [], strict=False):
                 if isinstance(answer, dict):
                     self._first_pages[(gid, pid)] = answer
 

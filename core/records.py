@@ -11,6 +11,11 @@ from datetime import datetime
 PLATFORMS = ("vk", "telegram", "file")
 SENTIMENTS = ("negative", "neutral", "positive")
 OTHER_TOPIC = "other"
+# What a dead letter keeps of its raw input, in bytes: the store's cap (storage/rows.py) and the Kafka sink's.
+DEAD_LETTER_RAW_BYTES = 1_048_576
+# ... when the dead letter itself travels through Kafka (the worker's undecodable messages): far below the
+# broker's default message.max.bytes (1 MiB), with room for the record around it.
+KAFKA_DEAD_LETTER_RAW_BYTES = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +106,40 @@ class Alert:
     why: str = ""                 # why these posts are one story, in Russian: «похожих сообщений: 5; общие слова: …»
     street: str | None = None     # the street most of the story's posts name (issue 18)
     object: str | None = None     # the institution most of them name
+
+
+@dataclass(frozen=True, slots=True)
+class AppealAnswer:
+    answer_id: str                # "<appeal_id>#<n>"
+    answered_at: datetime         # aware
+    text: str
+    org: str = ""
+    kind: str = "final"           # final | intermediate
+
+
+@dataclass(frozen=True, slots=True)
+class AppealEvent:
+    at: datetime                  # aware
+    event: str                    # status | satisfied | not_satisfied | rerouted | returned
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Appeal:
+    """A citizen's appeal from a register (ПОС, the document system, the city portal), with what followed."""
+
+    appeal_id: str                # "<source>:<the source's id>"
+    source: str                   # pos | edo | portal | file
+    channel: str                  # 59fz | pos | portal: which deadline applies
+    received_at: datetime         # aware
+    text: str
+    category: str = ""
+    address: str = ""
+    org: str = ""
+    status: str = ""
+    closed_at: datetime | None = None
+    deadline_at: datetime | None = None   # the source's own deadline when it states one
+    rating: str = ""              # satisfied | not_satisfied | ''
+    author: str | None = None
+    answers: tuple[AppealAnswer, ...] = ()
+    events: tuple[AppealEvent, ...] = ()

@@ -85,6 +85,16 @@ class Risks(_Section):
     seasonal_thresholds: bool = True             # lower the topic threshold for a running season's topics
 
 
+class Appeals(_Section):
+    """The appeals register (issue 19): deadlines by channel and topic, repeat appeals, links to risks."""
+
+    deadline_days: dict[str, float] = {"59fz": 30, "pos": 10, "portal": 8}   # when the source states none
+    topic_deadline_days: dict[str, float] = {"emergency": 1}   # shorter deadlines for a topic, any channel
+    repeat_days: int = 30                   # a new appeal on the same problem and place within this = a repeat
+    repeat_similarity: float = 0.50         # ... when the texts' similarity (analytics/repeats.py) reaches this
+    risk_window_days: int = 3               # an appeal links to a risk on its topic and place within this
+
+
 class VK(_Section):
     token: SecretStr | None = None
     api_base: str = "https://api.vk.com/method"
@@ -175,6 +185,7 @@ class Settings(BaseSettings):
     detection: Detection = Detection()
     telegram: Telegram = Telegram()
     risks: Risks = Risks()
+    appeals: Appeals = Appeals()
     vk: VK = VK()
     kafka: Kafka = Kafka()
     telethon: Telethon = Telethon()

@@ -9,10 +9,11 @@ pipeline behind them (enrich -> detect -> risk workflow -> store) in a LiveRunne
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
 
+from core.errors import ConfigError
 from core.settings import Settings
 
 
@@ -25,19 +26,20 @@ def telethon_config(settings: Settings):
     from collectors.telegram import TelethonConfig
     t = settings.telethon
     if t.api_id is None or t.api_hash is None:
-        raise ValueError("для источников Telegram нужны DOZOR_TELETHON__API_ID и DOZOR_TELETHON__API_HASH "
-                         "(my.telegram.org → API development tools), см. README")
+        raise ConfigError("для источников Telegram нужны DOZOR_TELETHON__API_ID и DOZOR_TELETHON__API_HASH "
+                          "(my.telegram.org → API development tools), см. docs/live-collection.md")
     return TelethonConfig(api_id=t.api_id, api_hash=t.api_hash,
                           session=t.session or settings.data_dir / "telegram.session")
 
 
 def make_collectors(settings: Settings, sources) -> dict:
-    """platform -> collector, for the platforms the sources use. Missing credentials: a Russian ValueError."""
+    """platform -> collector, for the platforms the sources use. Missing credentials: ConfigError (Russian)."""
     out = {}
     if any(s.platform == "vk" for s in sources):
         from collectors.vk import VKCollector
         if settings.vk.token is None:
-            raise ValueError("для источников VK нужен сервисный ключ доступа в DOZOR_VK__TOKEN, см. README")
+            raise ConfigError("для источников VK нужен сервисный ключ доступа в DOZOR_VK__TOKEN, "
+                              "см. docs/live-collection.md")
         out["vk"] = VKCollector(settings.vk.token, api_base=settings.vk.api_base, api_version=settings.vk.api_version,
                                 backfill_days=settings.collect.backfill_days,
                                 comments_watch_s=settings.collect.comments_watch_s)
@@ -48,7 +50,7 @@ def make_collectors(settings: Settings, sources) -> dict:
         try:
             adapter.connect()
         except RuntimeError as e:
-            raise ValueError(f"{e}: выполните `dozor sources login`") from None
+            raise ConfigError(f"{e}: выполните `dozor sources login`") from None
         out["telegram"] = TelegramCollector(adapter, edit_window_s=settings.collect.comments_watch_s)
     return out
 
@@ -76,23 +78,22 @@ def build_live(settings: Settings, store, sources, dataset: str, collectors: dic
                on_alert: Callable = lambda alert, is_new: None, chat_sink: Callable | None = None) -> Live:
     """The LiveRunner and its EmbeddedHandler, the detector warmed with the last story window of stored posts.
     chat_sink(chat) may wrap the tracker's chat sink (dozor serve keeps what the chat missed)."""
-    from alerting.risk_store import RiskStore
-    from core.taxonomy import load_topics
-    from pipeline.kit import load_kit
     from pipeline.live import EmbeddedHandler, LiveRunner
-    from pipeline.stages import detector_factory, risk_tracker
+    from pipeline.stages import Stages
     from storage.cursors import ClickHouseCursorStore
+    from storage.risks import RiskStore
 
-    topics = load_topics(settings.topics_file)
-    wall = lambda: datetime.now(timezone.utc)                        # noqa: E731 - live clocks stop at now
-    risks, chat = risk_tracker(settings, store, dataset, topics, horizon=wall)
+    def wall() -> datetime:                                   # live clocks stop at now
+        return datetime.now(timezone.utc)
+
+    stages = Stages.build(settings, store, dataset, horizon=wall)   # the same stages replay and Kafka mode run
+    risks, chat = stages.risks, stages.chat
     if chat is not None and chat_sink is not None:
         wrapped = chat_sink(chat)
         risks.sinks = [wrapped if s is chat else s for s in risks.sinks]
         chat = wrapped
-    kit = load_kit(settings)
-    detector = detector_factory(settings, topics, kit.gazetteer)(horizon=wall)
-    handler = EmbeddedHandler(kit, detector, store, dataset, on_alert, risks, RiskStore(store, dataset), clock=wall)
+    handler = EmbeddedHandler(stages.kit, stages.detector, store, dataset, on_alert, risks, RiskStore(store, dataset),
+                              clock=wall)
     runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
     warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))
     return Live(runner, handler, chat, warmed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.errors import ConfigError, DozorError
 from core.settings import Digest, Settings
 
 CATCH_UP = timedelta(hours=12)          # a digest missed (the server was down) is still sent this long after its time
@@ -34,20 +35,20 @@ def topic_names(settings: Settings) -> dict[str, str]:
 
 def send_digest(settings: Settings, digest, html: str) -> str:
     """The HTML as a file in the alert chat, the headline figures as its caption; returns the file name.
-    Raises ValueError (Russian) when the chat is not configured or refuses."""
+    Raises ConfigError / DozorError (Russian) when the chat is not configured or refuses."""
     from alerting.bot_api import BotApi, BotApiError
     from analytics.digest_html import caption_html
 
     tg, tz = settings.telegram, ZoneInfo(settings.timezone)
     if not tg.enabled:
-        raise ValueError("для отправки дайджеста в чат задайте DOZOR_TELEGRAM__BOT_TOKEN и "
+        raise ConfigError("для отправки дайджеста в чат задайте DOZOR_TELEGRAM__BOT_TOKEN и "
                          "DOZOR_TELEGRAM__ALERT_CHAT_ID")
     api = BotApi(tg.bot_api_base, tg.bot_token.get_secret_value(), max_retries=tg.max_retries)
     name = f"dozor-digest-{digest.period}-{digest.as_of.astimezone(tz):%Y-%m-%d}.html"
     try:
         api.send_document(tg.alert_chat_id, name, html.encode("utf-8"), caption_html(digest, topic_names(settings), tz))
     except BotApiError as e:
-        raise ValueError(f"дайджест не отправлен в чат: {e}") from None
+        raise DozorError(f"дайджест не отправлен в чат: {e}") from None
     return name
 
 
@@ -55,7 +56,7 @@ def _at(text: str) -> time:
     try:
         return time.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"время дайджеста: ожидается ЧЧ:ММ, а не «{text}»") from None
+        raise ConfigError(f"время дайджеста: ожидается ЧЧ:ММ, а не «{text}»") from None
 
 
 def due_periods(schedule: Digest, now_local: datetime, sent: dict[str, int]) -> list[str]:

@@ -12,7 +12,8 @@ def drift_report(recent: dict[str, int], recent_confidence: float | None, card: 
     topics = sorted(set(recent) | set(trained))
     share_recent = {t: recent.get(t, 0) / n_recent for t in topics} if n_recent else {}
     share_trained = {t: trained.get(t, 0) / n_trained for t in topics} if n_trained else {}
-    tv = round(0.5 * sum(abs(share_recent.get(t, 0) - share_trained.get(t, 0)) for t in topics), 3) if n_recent else None
+    tv = (round(0.5 * sum(abs(share_recent.get(t, 0) - share_trained.get(t, 0)) for t in topics), 3)
+          if n_recent else None)
     baseline = card.get("holdout", {}).get("mean_confidence")
     reasons = []
     if n_recent == 0:

@@ -44,11 +44,11 @@ def is_candidate(e: EnrichedPost, threshold: float) -> bool:
 def enrich_batch(posts: list[Post], kit: Kit) -> list[EnrichedPost]:
     tokens = [text.words(p.text[: kit.max_text_chars]) for p in posts]
     lemmas = [tuple(text.lemma(w) for w in ws) for ws in tokens]
-    docs = [Doc(" ".join(ls), " ".join(w.lower() for w in ws), text.normalize(p.text[: kit.max_text_chars]).lower())
-            for p, ws, ls in zip(posts, tokens, lemmas)]
+    docs = [Doc(" ".join(ls), " ".join(w.lower() for w in ws), text.normalize(p.text[: kit.max_text_chars]).lower(),
+                p.text[: kit.max_text_chars]) for p, ws, ls in zip(posts, tokens, lemmas, strict=True)]
     scores = kit.models.score(docs)
     out = []
-    for post, ws, ls, sc in zip(posts, tokens, lemmas, scores):
+    for post, ws, ls, sc in zip(posts, tokens, lemmas, scores, strict=True):
         sentiment = dict(sc.sentiment)
         mood = max(sentiment, key=sentiment.get)
         out.append(EnrichedPost(
@@ -66,7 +66,7 @@ def enrich_batch(posts: list[Post], kit: Kit) -> list[EnrichedPost]:
 def _below_settlement(out: list[EnrichedPost], kit: Kit) -> list[EnrichedPost]:
     chosen = [i for i, e in enumerate(out) if is_candidate(e, kit.candidate_threshold)]
     found = where.describe([out[i].post.text[: kit.max_text_chars] for i in chosen], kit.gazetteer, kit.ner)
-    for i, w in zip(chosen, found):
+    for i, w in zip(chosen, found, strict=True):
         out[i] = replace(out[i], street=w.street, house=w.house, object=w.object, orgs=w.orgs,
                          place_unverified=w.unverified)
     return out

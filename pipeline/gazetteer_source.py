@@ -1,6 +1,7 @@
 """A district's list of localities (CSV) -> the gazetteer document geo.build_gazetteer reads. Pure but for pymorphy.
 
-    rows = read_localities(Path("demyansky_localities.csv"))    # name,type,former_settlement,oktmo,population,lat,lon,source
+    rows = read_localities(Path("demyansky_localities.csv"))
+    # columns: name,type,former_settlement,oktmo,population,lat,lon,source
     doc = gazetteer_doc(rows, district="Демянский муниципальный округ", region="Новгородская область")
     doc["settlements"][0] -> {"name": "Демянск", "forms": ["демянск", "демянска", ...], "derived": ["демянский", ...],
                               "risky": [], "lat": 57.65, "lon": 32.466667, ...}
@@ -16,6 +17,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from core.errors import ConfigError
 from pipeline import placenames
 
 FIELDS = ("name", "type", "former_settlement", "oktmo", "population", "lat", "lon", "source")
@@ -26,7 +28,8 @@ def read_localities(path: Path) -> list[dict]:
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows or "name" not in rows[0]:
-        raise ValueError(f"{path}: a CSV of localities needs a 'name' column (and may have {', '.join(FIELDS[1:])})")
+        raise ConfigError(f"{path}: в CSV населённых пунктов нужна колонка name "
+                          f"(и могут быть {', '.join(FIELDS[1:])})")
     return rows
 
 

@@ -6,12 +6,12 @@
     locate(text.words("заря была красивая"), g)             -> ()           # an ordinary word
     locate(text.words("в д. Заря нет света"), g)            -> ("Заря",)
 
-A built gazetteer (deploy/gazetteer/build_gazetteer.py) lists each locality's exact `forms` (case forms), `derived` forms
-(«лычковский», «лычковцы») and the `risky` ones among them: forms that are ordinary words or people's names
+A built gazetteer (deploy/gazetteer/build_gazetteer.py) lists each locality's exact `forms` (case forms), `derived`
+forms («лычковский», «лычковцы») and the `risky` ones among them: forms that are ordinary words or people's names
 count only after a strong place marker («д.», «деревня», «село», «пос.») or when capitalized in a place position
-(after «в», «из», «до», «на» …; every word capitalized for a multi-word name). At one position the longest form
-wins («Грязная Новинка», not «Новинка»). A locality sharing its name with one of another поселение
-(`twin_of`) is chosen only when the text names that поселение (`cue`, a token prefix); otherwise the first.
+(after «в», «из», «до», «на» …; every word capitalized for a multi-word name). At one position the longest form wins
+(«Грязная Новинка», not «Новинка»). A locality sharing its name with one of another поселение (`twin_of`) is chosen
+only when the text names that поселение (`cue`, a token prefix); otherwise the first.
 
 A hand-written entry may instead give `match`: token PREFIXES (a token matches with at most MAX_ENDING more
 letters), `ambiguous` ones needing a capital letter and a place marker (the format before issue 18).
@@ -25,6 +25,8 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
+
+from core.errors import ConfigError
 
 MAX_ENDING = 5
 KEY_LEN = 3       # prefixes are indexed by their first letters; a prefix must be at least this long
@@ -75,7 +77,7 @@ def build_gazetteer(doc: dict) -> Gazetteer:
         exact = row.get("forms") is not None
         patterns = () if exact else tuple(tuple(_fold(p).split()) for p in row.get("match") or [row["name"]])
         if any(len(p[0]) < KEY_LEN for p in patterns):
-            raise ValueError(f"gazetteer: {row['name']}: a match prefix is shorter than {KEY_LEN} letters")
+            raise ConfigError(f"gazetteer: {row['name']}: a match prefix is shorter than {KEY_LEN} letters")
         s = Settlement(name=row["name"], kind=row.get("kind", ""), unit=row.get("unit"), lat=row.get("lat"),
                        lon=row.get("lon"), patterns=patterns, ambiguous=bool(row.get("ambiguous", False)),
                        oktmo=row.get("oktmo"), twin_of=row.get("twin_of"), cue=row.get("cue"))

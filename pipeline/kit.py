@@ -5,11 +5,11 @@ corpus (deterministically; ~15 s on 2 cores on the first run) and promoted.
 """
 from __future__ import annotations
 
+from core.settings import Settings
+from core.taxonomy import load_topics
 from pipeline import geo
 from pipeline.enrich import Kit
 from pipeline.ner import NatashaNer
-from core.settings import Settings
-from core.taxonomy import load_topics
 from pipeline.training import ensure_models
 
 

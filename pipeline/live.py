@@ -11,30 +11,31 @@ known uids, keeps each post once. Stop (SIGTERM, --for) is checked between polls
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Protocol
+from typing import Protocol
 
 from alerting.detect import Detector
-from alerting.risk_store import RiskStore
 from alerting.workflow import RiskTracker
 from collectors.backoff import Action, SourceUnavailable
 from collectors.base import Collector, CursorStore
-from core.sources import SourceConfig
 from collectors.completeness import Notice, assess
-from pipeline import failpoints
-from pipeline.enrich import Kit, enrich_batch
-from pipeline.stages import detect_in_order, pseudonymise
 from collectors.parse import date_problem
 from core.records import Alert, DeadLetter, EnrichedPost, Post
 from core.settings import Collect
+from core.sources import PollRecord, SourceConfig
 from core.supervise import Step, transient
+from pipeline import failpoints
+from pipeline.enrich import Kit, enrich_batch
+from pipeline.stages import detect_in_order, pseudonymise
 from storage.clickhouse import ClickHouseStore
-from core.sources import PollRecord
 from storage.cursors import record_poll, source_stats
-from storage.rows import enriched_from_row
+from storage.queries import stored_posts_since
+from storage.risks import RiskStore
 
 log = logging.getLogger("dozor.run")
 PAUSE = {Action.QUOTA: 6 * 3600, Action.SKIP_SOURCE: 3600, Action.AUTH: 24 * 3600}   # seconds a source rests
@@ -109,18 +110,15 @@ class EmbeddedHandler:
         their alerts and risk events are stored already. Then the stored risk history (staff's presses, answers) is
         taken in. A stored post dated in the future (an old replay's bad row) is left out: it would move
         detection's clock past every real post."""
-        rows = self.store.query_dicts("SELECT * FROM posts FINAL WHERE published_at >= fromUnixTimestamp64Milli("
-                                      "{t:Int64}) AND published_at <= fromUnixTimestamp64Milli({u:Int64}) "
-                                      "ORDER BY published_at, uid", t=int(since.timestamp() * 1000),
-                                      u=int(self.clock().timestamp() * 1000))
+        stored = stored_posts_since(self.store, since, until=self.clock())
         sinks = self.risks.sinks if self.risks is not None else []
         if self.risks is not None:
             self.risks.sinks = []
-        detect_in_order(map(enriched_from_row, rows), self.detector, self.risks, lambda a, new: None, self.alerts)
+        detect_in_order(stored, self.detector, self.risks, lambda a, new: None, self.alerts)
         if self.risks is not None:
             self.risks.sync(self.risk_store)
             self.risks.sinks = sinks
-        return len(rows)
+        return len(stored)
 
 
 @dataclass
@@ -132,7 +130,6 @@ class KafkaHandler:
     kafka: object                                   # core.settings.Kafka
 
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
-        import asyncio
 
         from pipeline.stream.publish import publish
         return asyncio.run(publish(self.kafka, posts)).posts, 0

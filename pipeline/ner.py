@@ -48,6 +48,6 @@ class NatashaNer:
         out: list[tuple[Span, ...]] = [()] * len(texts)
         for k in range(0, len(order), BATCH):
             chunk = order[k:k + BATCH]
-            for i, markup in zip(chunk, tagger.map([texts[i] for i in chunk])):
+            for i, markup in zip(chunk, tagger.map([texts[i] for i in chunk]), strict=True):
                 out[i] = tuple(Span(s.start, s.stop, s.type, texts[i][s.start:s.stop]) for s in markup.spans)
         return out

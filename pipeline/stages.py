@@ -11,13 +11,12 @@ Kafka to the sink. Each builds its detector and its tracker here, so the three c
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Callable, Iterable
 
 from alerting.campaigns import Calendar
 from alerting.detect import Detector
-from alerting.risk_store import RiskStore, RiskStoreSink
 from alerting.workflow import RiskTracker
 from core.records import Alert, EnrichedPost, Post
 from core.settings import Settings
@@ -25,6 +24,7 @@ from core.taxonomy import Topic, load_topics
 from pipeline.geo import Gazetteer, names_place
 from pipeline.text import content_terms, words
 from storage.clickhouse import ClickHouseStore
+from storage.risks import RiskStore, RiskStoreSink
 
 
 def detector_factory(settings: Settings, topics: dict[str, Topic], gazetteer) -> Callable[..., Detector]:
@@ -93,14 +93,16 @@ class Stages:
 
     @classmethod
     def build(cls, settings: Settings, store: ClickHouseStore, dataset: str, *, workflow: bool = True,
-              kit=None) -> "Stages":
+              kit=None, horizon: Callable[[], datetime] | None = None) -> Stages:
+        """horizon (live runners: the wall clock): no post dated ahead of it moves detection's or the tracker's
+        clock past now."""
         from pipeline.kit import load_kit
 
         topics = load_topics(settings.topics_file)
         kit = kit if kit is not None else load_kit(settings)
-        risks, chat = risk_tracker(settings, store, dataset, topics) if workflow else (None, None)
+        risks, chat = risk_tracker(settings, store, dataset, topics, horizon=horizon) if workflow else (None, None)
         return cls(settings, topics, kit,
-                   detector_factory(settings, topics, kit.gazetteer)(), risks, chat)
+                   detector_factory(settings, topics, kit.gazetteer)(horizon=horizon), risks, chat)
 
     def close(self) -> None:
         """Send what the chat merged and still holds (edits are throttled)."""

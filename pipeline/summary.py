@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from alerting.render import local_time, plural
-from pipeline.embedded import RunSummary
 from core.taxonomy import Topic
+from pipeline.embedded import RunSummary
 from storage.clickhouse import ClickHouseStore, safe_dsn
 
 EXAMPLE_SQL = ("SELECT topic, settlement, count() AS posts, round(avg(negative), 2) AS negativity\n"

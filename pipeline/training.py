@@ -14,13 +14,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from classifiers import registry
-from classifiers.dataset import (SENTIMENTS, TOXICITY, DataSource, Example, file_sha256, read_csv_examples,
-                                 seed_examples, split_holdout)
+from classifiers.dataset import (
+    TOXICITY,
+    DataSource,
+    Example,
+    file_sha256,
+    read_csv_examples,
+    seed_examples,
+    split_holdout,
+)
 from classifiers.evaluate import evaluate
 from classifiers.features import Doc
 from classifiers.models import TASKS, Models, TaskModel
 from classifiers.seed import seed_hash
-from classifiers.train import fit_task_model, fit_thresholds, recipe_for
+from classifiers.train import fit_task_model, fit_thresholds, recipe_for, with_encoder
+from core.errors import UsageError
+from core.records import SENTIMENTS
 from pipeline import text
 
 log = logging.getLogger(__name__)
@@ -29,7 +38,7 @@ log = logging.getLogger(__name__)
 def to_doc(raw: str) -> Doc:
     ws = text.words(raw)
     return Doc(lemmas=" ".join(text.lemma(w) for w in ws), words=" ".join(w.lower() for w in ws),
-               text=text.normalize(raw).lower())
+               text=text.normalize(raw).lower(), raw=raw)
 
 
 def to_docs(texts: list[str]) -> list[Doc]:
@@ -56,9 +65,14 @@ def _libraries() -> dict:
     return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": numpy.__version__}
 
 
+def _encoder_card() -> dict:
+    from classifiers.encoder import shared
+    return shared().card
+
+
 def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: list[DataSource] = (),
           staff: list[dict] = (), use_seed: bool = True, promote: bool = False, force: bool = False,
-          min_chars: int = 1, measure: bool = True) -> TrainResult:
+          min_chars: int = 1, measure: bool = True, encoder_weight: float | None = None) -> TrainResult:
     """One training run. measure=False (the first-run seed models) fits once on every row and skips the holdout."""
     allowed = allowed_labels(task, topic_codes)
     examples: list[Example] = seed_examples(task, topic_codes) if use_seed else []
@@ -74,11 +88,13 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     examples += staff_rows
     data_card.append({"source": "staff labels (ClickHouse)", "rows": len(staff_rows)})
     if len({e.label for e in examples}) < 2:
-        raise ValueError(f"для задачи {task} нужно хотя бы два разных класса в данных")
+        raise UsageError(f"для задачи {task} нужно хотя бы два разных класса в данных")
     train_rows, test_rows = split_holdout(examples) if measure else (examples, [])
     train_docs, test_docs = to_docs([e.text for e in train_rows]), to_docs([e.text for e in test_rows])
     seed_only = use_seed and not sources and not staff_rows      # a fresh install's models: SEED_RECIPES
     recipe = recipe_for(task, seed_only)
+    if encoder_weight is not None:     # None: as the recipe says; 0: without the encoder; > 0: with it
+        recipe = with_encoder({**recipe, "parts": [p for p in recipe["parts"] if "encoder" not in p]}, encoder_weight)
     content = hashlib.sha256(json.dumps([data_card, recipe], sort_keys=True, default=str).encode()).hexdigest()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     version = f"{task}-seed-{content[:12]}" if not measure else f"{task}-{stamp}-{content[:6]}"
@@ -98,14 +114,16 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     for e in train_rows:
         counts[e.label] = counts.get(e.label, 0) + 1
     card = {"task": task, "recipe": recipe, "data": data_card, "train_rows": len(train_rows),
-            "rows_per_label": dict(sorted(counts.items())), "staff_labels_used": sum(e.source == "staff" for e in train_rows),
+            "rows_per_label": dict(sorted(counts.items())),
+            "staff_labels_used": sum(e.source == "staff" for e in train_rows),
             "holdout": {"rows": len(test_rows), "rule": "latest 15 % by time / group / file order; near-duplicates "
                         "of held-out texts removed from training" if measure else
                         "none: first-run seed model; `dozor classifiers train --task T` measures one",
                         "macro_f1": report["macro_f1"] if test_rows else None,
                         "accuracy": report["accuracy"], "mean_confidence": report["mean_confidence"],
                         "per_class": report["per_class"]},
-            "thresholds": model.thresholds, "refit_on_all_rows_after_holdout": refit_all, "libraries": _libraries()}
+            "thresholds": model.thresholds, "refit_on_all_rows_after_holdout": refit_all, "libraries": _libraries(),
+            "encoder": _encoder_card() if model.featurizer.uses_encoder else None}
     registry.save(model, models_dir, card)
     result = TrainResult(model, report, card)
     current = registry.current_version(models_dir, task)
@@ -124,10 +142,18 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     return result
 
 
+def ensure_model(models_dir: Path, topic_codes: tuple[str, ...], task: str) -> str:
+    """The current version of a task; with none yet, the seed-trained model is trained and promoted (what a fresh
+    install ships; ~5 s per task on 2 cores)."""
+    current = registry.current_version(models_dir, task)
+    if current is None:
+        log.info("training the seed model for %s (first run)", task)
+        current = train(task, topic_codes, models_dir, promote=True, measure=False).model.version
+    return current
+
+
 def ensure_models(models_dir: Path, topic_codes: tuple[str, ...]) -> Models:
     """The current model of every task; a task with none gets the seed-trained one (first run, ~15 s)."""
     for task in TASKS:
-        if registry.current_version(models_dir, task) is None:
-            log.info("training the seed model for %s (first run)", task)
-            train(task, topic_codes, models_dir, promote=True, measure=False)
+        ensure_model(models_dir, topic_codes, task)
     return registry.load_current(models_dir)

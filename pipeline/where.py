@@ -87,9 +87,9 @@ def describe(texts: list[str], gazetteer: Gazetteer, ner: Ner | None) -> list[Wh
         street, house = address.street_and_house(text, is_place)
         rules.append((street, house, objects.institution(text), objects.organisations(text)))
     asked = [i for i, t in enumerate(texts) if ner is not None and needs_ner(t, gazetteer)]
-    spans = dict(zip(asked, ner.spans([texts[i] for i in asked]))) if asked else {}
+    spans = dict(zip(asked, ner.spans([texts[i] for i in asked]), strict=True)) if asked else {}
     out = []
-    for i, (text, (street, house, obj, orgs)) in enumerate(zip(texts, rules)):
+    for i, (text, (street, house, obj, orgs)) in enumerate(zip(texts, rules, strict=True)):
         found = spans.get(i, ())
         named = [o for o in (_org(s) for s in found) if o]
         places = [p for p in (_unverified(text, s, gazetteer) for s in found) if p]

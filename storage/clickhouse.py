@@ -24,9 +24,11 @@ from urllib.parse import parse_qs, urlsplit
 import clickhouse_connect
 from clickhouse_connect.driver import options as _driver_options
 
+from core.errors import ConfigError, DozorError
 from core.records import Alert, DeadLetter, EnrichedPost
 from storage import rows
 from storage.salt import author_salt, process_salt
+
 
 class _PandasIfLoaded:
     """clickhouse-connect asks `if options.pd and isinstance(data, options.pd.DataFrame)` on every insert, and
@@ -49,7 +51,7 @@ if "pd" not in vars(_driver_options):
 log = logging.getLogger(__name__)
 
 
-class StoreError(Exception):
+class StoreError(DozorError):
     """The database cannot be reached or used; the message says where and why."""
 
 
@@ -117,13 +119,13 @@ class ClickHouseStore:
         self.author_salt = author_salt or process_salt()       # never an empty key (storage/salt.py)
 
     @classmethod
-    def from_settings(cls, settings, dsn: str | None = None) -> "ClickHouseStore":
+    def from_settings(cls, settings, dsn: str | None = None) -> ClickHouseStore:
         """The store every writer of posts should use: the configured DSN and the author salt (configured, or
         the one generated into the data directory on first start)."""
         return cls.connect(dsn or settings.clickhouse_dsn, author_salt(settings))
 
     @classmethod
-    def connect(cls, dsn: str, author_salt: str = "") -> "ClickHouseStore":
+    def connect(cls, dsn: str, author_salt: str = "") -> ClickHouseStore:
         try:
             if dsn.startswith("chdb://"):
                 parts = urlsplit(dsn)
@@ -201,9 +203,7 @@ class ClickHouseStore:
         return pseudonym(author or "", self.author_salt)
 
     def write_alerts(self, alerts: list[Alert], dataset: str) -> None:
-        if alerts:
-            self.client.insert("alerts", [rows.alert_row(a, dataset) for a in alerts],
-                               column_names=rows.ALERT_COLUMNS)
+        self.insert_rows("alerts", [rows.alert_row(a, dataset) for a in alerts], rows.ALERT_COLUMNS)
 
     def write_dead_letters(self, letters: list[DeadLetter], dataset: str) -> int:
         """Insert the dead letters not stored yet for this dataset (same origin, reason and raw input): a rerun of
@@ -218,11 +218,12 @@ class ClickHouseStore:
                 "{o:Array(String)}", parameters={"d": dataset, "o": sorted({k[0] for k in fresh})}).result_rows)
             fresh = {k: row for k, row in fresh.items() if k not in stored}
         if fresh:
-            self.client.insert("dead_letters", list(fresh.values()), column_names=rows.DEAD_LETTER_COLUMNS)
+            self.insert_rows("dead_letters", list(fresh.values()), rows.DEAD_LETTER_COLUMNS)
         return len(fresh)
 
     def write_labels(self, labels: list[dict]) -> int:
-        """labels: dicts with uid, task, label, text, who, labelled_at (aware), source. The latest per (task, uid) wins."""
+        """labels: dicts with uid, task, label, text, who, labelled_at (aware), source. The latest per (task, uid)
+        wins."""
         if labels:
             cols = ("uid", "task", "label", "text", "who", "labelled_at", "source")
             self.client.insert("labels", [tuple(rows.utc(v) if k == "labelled_at" else v for k, v in
@@ -252,7 +253,7 @@ class ClickHouseStore:
                     continue
             else:
                 if days < 1:
-                    raise ValueError(f"срок хранения текста должен быть не меньше 1 дня, а не {days}")
+                    raise ConfigError(f"срок хранения текста должен быть не меньше 1 дня, а не {days}")
                 sql = (f"ALTER TABLE {table} MODIFY COLUMN {column} {type_} "
                        f"TTL toDateTime({time_col}) + INTERVAL {int(days)} DAY")
             self.client.command(sql)
@@ -268,19 +269,30 @@ class ClickHouseStore:
                 return part.split(" TTL ", 1)[1].strip()
         return ""
 
+    def insert_rows(self, table: str, values: list[tuple], columns: tuple[str, ...]) -> None:
+        """Insert rows (tuples in `columns` order); nothing happens for none."""
+        if values:
+            self.client.insert(table, values, column_names=columns)
+
     def scalar(self, sql: str, **parameters):
         return self.client.query(sql, parameters=parameters).result_rows[0][0]
 
+    def query_table(self, sql: str, **parameters) -> tuple[list[str], list[tuple]]:
+        """(column names, rows) of one statement; without parameters the text is sent as it is (`dozor sql`)."""
+        result = self.client.query(sql, parameters=parameters or None)
+        return list(result.column_names), list(result.result_rows)
+
     def query_dicts(self, sql: str, **parameters) -> list[dict]:
         result = self.client.query(sql, parameters=parameters)
-        return [dict(zip(result.column_names, row)) for row in result.result_rows]
+        return [dict(zip(result.column_names, row, strict=True)) for row in result.result_rows]
 
-    def alerts(self, dataset: str | None = None) -> list[dict]:
-        where = "WHERE dataset = {dataset:String}" if dataset else ""
+    def alerts(self, dataset: str | None = None, alert_id: str | None = None) -> list[dict]:
+        """Stored alerts (times aware), oldest first; only one dataset's or one alert's when given."""
+        where = " AND ".join(cond for cond, value in (("dataset = {dataset:String}", dataset),
+                                                      ("alert_id = {alert_id:String}", alert_id)) if value)
         found = self.query_dicts(
-            "SELECT alert_id, kind, created_at, updated_at, level, topic, settlement, score, post_uids, sources, "
-            f"n_posts, negative_share, first_at, last_at, snippets, why, street, object FROM alerts FINAL {where} "
-            "ORDER BY created_at, alert_id", dataset=dataset)
+            f"SELECT {', '.join(rows.ALERT_COLUMNS)} FROM alerts FINAL {'WHERE ' + where if where else ''} "
+            "ORDER BY created_at, alert_id", dataset=dataset, alert_id=alert_id)
         for a in found:
             for key in ("created_at", "updated_at", "first_at", "last_at"):
                 a[key] = a[key].replace(tzinfo=timezone.utc)

@@ -34,9 +34,11 @@ class ConsoleQueries:
             "a.created_at AS created_at, e.state AS state, e.answered AS answered, e.answered_at AS answered_at, "
             "e.taken_by AS taken_by "
             "FROM (SELECT alert_id, argMax(state, (at, seq)) AS state, countIf(event = 'answered') > 0 AS answered, "
-            "      minIf(at, event = 'answered') AS answered_at, argMaxIf(actor, (at, seq), event = 'taken') AS taken_by,"
+            "      minIf(at, event = 'answered') AS answered_at,"
+            "      argMaxIf(actor, (at, seq), event = 'taken') AS taken_by,"
             "      JSONExtractString(argMaxIf(details, (at, seq), event = 'topic_changed'), 'to') AS topic_to "
-            "      FROM risk_events GROUP BY alert_id HAVING state IN {open:Array(String)}) AS e "   # duplicates change no aggregate
+            # duplicates change no aggregate: no FINAL
+            "      FROM risk_events GROUP BY alert_id HAVING state IN {open:Array(String)}) AS e "
             "INNER JOIN (SELECT alert_id, level, topic, settlement, n_posts, first_at, last_at, created_at "
             "            FROM alerts FINAL) AS a ON a.alert_id = e.alert_id "
             "ORDER BY a.first_at, a.alert_id LIMIT {limit:UInt32}", open=list(states), limit=limit)
@@ -54,7 +56,8 @@ class ConsoleQueries:
         rows = self.store.query_dicts(
             "SELECT uid, published_at, source, source_name, url, text, sentiment, negative, parent_uid "
             "FROM posts FINAL WHERE uid IN {u:Array(String)} AND published_at BETWEEN "
-            "fromUnixTimestamp64Milli({a:Int64}) - INTERVAL 1 DAY AND fromUnixTimestamp64Milli({b:Int64}) + INTERVAL 1 DAY "
+            "fromUnixTimestamp64Milli({a:Int64}) - INTERVAL 1 DAY "
+            "AND fromUnixTimestamp64Milli({b:Int64}) + INTERVAL 1 DAY "
             "ORDER BY published_at, uid", u=list(uids), a=_ms(first_at), b=_ms(last_at))
         for r in rows:
             r["published_at"] = aware(r["published_at"])

@@ -43,8 +43,8 @@ class ClickHouseCursorStore:
         return cursor_from_json(source, rows[0][0]) if rows else None
 
     def put(self, cursor: Cursor) -> None:
-        self.store.client.insert("source_cursors", [(cursor.source, cursor_to_json(cursor), datetime.now(timezone.utc))],
-                                 column_names=("source", "cursor", "saved_at"))
+        self.store.insert_rows("source_cursors", [(cursor.source, cursor_to_json(cursor), datetime.now(timezone.utc))],
+                               ("source", "cursor", "saved_at"))
 
 
 def record_poll(store: ClickHouseStore, r: PollRecord) -> None:

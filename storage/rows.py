@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from core.records import Alert, DeadLetter, EnrichedPost, Post, Reactions, TopicScore
-
-RAW_LIMIT = 1_048_576   # bytes of a dead letter's raw input kept (a 1 MB text fits whole)
+from core.records import DEAD_LETTER_RAW_BYTES, Alert, DeadLetter, EnrichedPost, Post, Reactions, TopicScore
 
 POST_COLUMNS = ("uid", "platform", "source", "source_name", "author", "published_at", "text", "url", "parent_uid",
                 "likes", "reposts", "comments", "views", "topic", "topic_score", "topics", "sentiment",
                 "sentiment_score", "negative", "toxic", "settlement", "settlements", "model_version", "dataset",
                 "ingested_at", "street", "house", "object", "orgs", "place_unverified")
 ALERT_COLUMNS = ("alert_id", "kind", "topic", "settlement", "level", "score", "created_at", "updated_at",
-                 "first_at", "last_at", "post_uids", "sources", "n_posts", "negative_share", "snippets", "dataset", "why",
-                 "street", "object")
+                 "first_at", "last_at", "post_uids", "sources", "n_posts", "negative_share", "snippets", "dataset",
+                 "why", "street", "object")
 DEAD_LETTER_COLUMNS = ("received_at", "origin", "reason", "raw", "dataset")
 
 
@@ -47,8 +45,8 @@ def alert_row(a: Alert, dataset: str) -> tuple:
 
 def dead_letter_row(d: DeadLetter, dataset: str) -> tuple:
     raw = d.raw
-    if len(raw.encode("utf-8", "replace")) > RAW_LIMIT:
-        raw = raw.encode("utf-8", "replace")[:RAW_LIMIT].decode("utf-8", "ignore")
+    if len(raw.encode("utf-8", "replace")) > DEAD_LETTER_RAW_BYTES:
+        raw = raw.encode("utf-8", "replace")[:DEAD_LETTER_RAW_BYTES].decode("utf-8", "ignore")
     return (utc(d.received_at), d.origin, d.reason, raw, dataset)
 
 

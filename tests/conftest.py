@@ -19,7 +19,8 @@ def make_enriched(uid: str, minutes: float, topic: str = "water", score: float =
                   also: tuple[tuple[str, float], ...] = ()) -> EnrichedPost:
     post = Post(uid=uid, platform="vk", source=source, published_at=T0 + timedelta(minutes=minutes), text=text,
                 author=author or f"author-{uid}", url=f"https://vk.com/wall{uid}", parent_uid=parent)
-    return EnrichedPost(post=post, lemmas=(), topics=(TopicScore(topic, score),) + tuple(TopicScore(t, p) for t, p in also), sentiment=sentiment,
+    topics = (TopicScore(topic, score),) + tuple(TopicScore(t, p) for t, p in also)
+    return EnrichedPost(post=post, lemmas=(), topics=topics, sentiment=sentiment,
                         sentiment_score=0.9, negative=negative, toxic=False,
                         settlements=(settlement,) if settlement else (), model_version="test")
 
@@ -49,6 +50,6 @@ def models_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def kit(models_dir):
-    from pipeline.kit import load_kit
     from core.settings import Settings
+    from pipeline.kit import load_kit
     return load_kit(Settings(models_dir=models_dir))

@@ -1,6 +1,6 @@
 """Builds pipeline/data/gazetteer.yaml from the district's list of localities (issue 18).
 
-    python deploy/gazetteer/build_gazetteer.py                                  # pipeline/data/localities.csv -> gazetteer.yaml
+    python deploy/gazetteer/build_gazetteer.py       # pipeline/data/localities.csv -> gazetteer.yaml
     python deploy/gazetteer/build_gazetteer.py --csv other.csv --district "…" --out other.yaml
 
 The CSV (name,type,former_settlement,oktmo,lat,lon,source) is a copy of the public facts of

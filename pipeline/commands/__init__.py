@@ -1,6 +1,7 @@
 """`dozor` — the command line, one module per command group, registered from one list (GROUPS).
 
-    dozor demo | replay | alerts | sql                 pipeline/commands/replay.py (demo: demo.py)
+    dozor demo                                         pipeline/commands/demo.py
+    dozor replay | alerts | sql                        replay.py
     dozor classifiers ...                              classifiers.py
     dozor run | sources check|status|login             run.py
     dozor bot | campaigns                              chat.py
@@ -19,9 +20,19 @@ import argparse
 import logging
 import sys
 
-from pipeline.commands import chat, classifiers, digest, replay, run, serve, stream
+from clickhouse_connect.driver.exceptions import ClickHouseError
+from pydantic import ValidationError
 
-GROUPS = (replay, classifiers, run, chat, digest, stream, serve)
+from core.errors import DozorError
+from core.settings import Settings
+from pipeline.commands import answers, appeals, chat, classifiers, demo, digest, replay, run, serve, stream
+
+log = logging.getLogger("dozor")
+SETTINGS_PROBLEMS = {"extra_forbidden": "такой настройки нет (опечатка в имени?)",
+                     "missing": "настройка обязательна", "int_parsing": "нужно целое число",
+                     "float_parsing": "нужно число", "bool_parsing": "нужно true или false"}
+
+GROUPS = (demo, replay, classifiers, run, chat, digest, stream, serve, answers, appeals)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,29 +48,32 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from clickhouse_connect.driver.exceptions import ClickHouseError
-    from pydantic import ValidationError
-
-    from alerting.bot_api import BotApiError
-    from classifiers.registry import ArtifactError
-    from core.settings import Settings
-    from storage.clickhouse import StoreError
     try:
         settings = Settings()
         return args.func(args, settings)
-    except StoreError as e:
-        print(f"Ошибка: {e}", file=sys.stderr)
-        return 2
-    except ClickHouseError as e:
-        print(f"Ошибка ClickHouse: {str(e).splitlines()[0]}", file=sys.stderr)
-        return 2
-    except BotApiError as e:
-        print(f"Ошибка Telegram: {e} (проверьте DOZOR_TELEGRAM__BOT_TOKEN и DOZOR_TELEGRAM__BOT_API_BASE)",
-              file=sys.stderr)
+    except DozorError as e:                   # StoreError, ArtifactError, BotApiError, ConfigError, ...
+        print(f"{e.title}: {e}" + (f" ({e.hint})" if e.hint else ""), file=sys.stderr)
         return 2
     except ValidationError as e:
-        print(f"Ошибка в настройках (DOZOR_*, файл настроек):\n{e}", file=sys.stderr)
+        print(settings_error_text(e), file=sys.stderr)
         return 2
-    except (ArtifactError, ValueError, OSError) as e:
+    except ClickHouseError as e:              # the server refused a statement (`dozor sql` with a typo, ...)
+        print(f"Ошибка ClickHouse: {str(e).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except OSError as e:                      # a path given or configured: missing, unreadable, disk full
         print(f"Ошибка: {e}", file=sys.stderr)
         return 2
+    except Exception:
+        log.exception("Внутренняя ошибка Дозора (это ошибка программы, а не ваша): сообщите разработчикам, "
+                      "приложив этот текст")
+        return 1
+
+
+def settings_error_text(e: ValidationError) -> str:
+    """The settings' problems without the values given: a mistyped secret variable must not be echoed."""
+    lines = []
+    for err in e.errors(include_input=False, include_url=False, include_context=False):
+        path = [str(part) for part in err["loc"]]
+        where = f"DOZOR_{'__'.join(path).upper()} (в файле настроек: {'.'.join(path)})"
+        lines.append(f"  {where}: {SETTINGS_PROBLEMS.get(err['type'], err['msg'])}")
+    return "Ошибка в настройках (переменные DOZOR_*, файл настроек):\n" + "\n".join(lines)

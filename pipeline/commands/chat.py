@@ -7,22 +7,23 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, timedelta
 
+from alerting.campaigns import Calendar, reminder_text, volume
+from core.errors import ConfigError
 from core.settings import Settings
+from core.taxonomy import load_topics
 from storage.clickhouse import open_store
+from storage.risks import RiskStore
 
 
 def cmd_bot(args, settings: Settings) -> int:
     from alerting.bot import Bot
-    from alerting.campaigns import Calendar
     from alerting.chat import AlertChat
-    from alerting.risk_store import RiskStore
-    from core.taxonomy import load_topics
 
     if not settings.telegram.enabled:
-        print("Ошибка: бот не настроен — задайте DOZOR_TELEGRAM__BOT_TOKEN и DOZOR_TELEGRAM__ALERT_CHAT_ID "
-              "(см. README, раздел «Чат оповещений»).", file=sys.stderr)
-        return 2
+        raise ConfigError("бот не настроен — задайте DOZOR_TELEGRAM__BOT_TOKEN и DOZOR_TELEGRAM__ALERT_CHAT_ID "
+                          "(см. docs/alert-chat.md).")
     if not settings.telegram.staff_user_ids:
         print("Внимание: DOZOR_TELEGRAM__STAFF_USER_IDS пуст — бот будет отказывать всем.", file=sys.stderr)
     store = open_store(settings, args.db)
@@ -36,25 +37,23 @@ def cmd_bot(args, settings: Settings) -> int:
 
 def cmd_campaigns(args, settings: Settings) -> int:
     """The seasonal calendar: seasons running on a day and the reminders of the next 30 days."""
-    from datetime import date, timedelta
-
-    from alerting.campaigns import Calendar, reminder_text, volume
 
     calendar = Calendar.load(settings.risks.campaigns_file)
-    day = date.fromisoformat(args.date) if args.date else date.today()
+    day = args.date or date.today()
     store = open_store(settings, args.db)
     active = calendar.active(day)
     print(f"Сезоны на {day:%d.%m.%Y}: " + (", ".join(c.name for c in active) if active else "нет"))
     for c in active:
         print(f"  {c.name}: темы {', '.join(c.topics)}; порог темы ниже на {c.threshold_drop:g}")
     for campaign, remind, start in calendar.reminders(day - timedelta(days=1), day + timedelta(days=30)):
-        print(f"\nНапоминание {remind:%d.%m.%Y}:\n" + reminder_text(campaign, start, volume(store, campaign, start)))
+        history = volume(RiskStore(store), campaign, start)
+        print(f"\nНапоминание {remind:%d.%m.%Y}:\n" + reminder_text(campaign, start, history))
     return 0
 
 
 def add_parser(sub) -> None:
     campaigns = sub.add_parser("campaigns", help="the seasonal threat calendar: running seasons, coming reminders")
-    campaigns.add_argument("--date", help="the day (YYYY-MM-DD; default: today)")
+    campaigns.add_argument("--date", type=date.fromisoformat, help="the day (YYYY-MM-DD; default: today)")
     campaigns.add_argument("--db", help="ClickHouse DSN")
     campaigns.set_defaults(func=cmd_campaigns)
 

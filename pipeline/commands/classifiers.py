@@ -1,4 +1,8 @@
-"""`dozor classifiers ...`: train, evaluate, list, promote, rollback, labels import/export, sample, drift."""
+"""`dozor classifiers ...`: train, evaluate, list, promote, rollback, labels import/export, sample, drift.
+
+The registry and training load numpy and scipy (~1 s): the commands that need them import them, so `dozor --help`
+and the other commands start without.
+"""
 from __future__ import annotations
 
 import csv
@@ -7,13 +11,15 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from classifiers import registry
+from classifiers import TASKS
 from classifiers.dataset import DataSource, read_csv_examples
 from classifiers.evaluate import evaluate, format_report
-from classifiers.models import TASKS
+from core.errors import UsageError
 from core.settings import Settings
 from core.taxonomy import load_topics
+from pipeline.drift import drift_report
 from storage.clickhouse import open_store
+from storage.queries import least_confident, topic_mix
 
 LABEL_COLUMNS = ("uid", "task", "label", "text", "who", "labelled_at", "source")
 
@@ -35,7 +41,8 @@ def cmd_train(args, settings: Settings) -> int:
     from pipeline.training import train
     staff = open_store(settings, args.db).labels(args.task) if not args.no_staff else []
     result = train(args.task, tuple(load_topics(settings.topics_file)), settings.model_root, _sources(args), staff,
-                   use_seed=not args.no_seed, promote=args.promote, force=args.force, min_chars=args.min_chars)
+                   use_seed=not args.no_seed, promote=args.promote, force=args.force, min_chars=args.min_chars,
+                   encoder_weight=args.encoder)
     for d in result.card["data"]:
         print(f"data: {d['source']}: {d['rows']} rows" + (f", skipped {d['skipped']}" if d.get("skipped") else ""))
     print(f"model {result.model.version}: trained on {result.card['train_rows']} rows, "
@@ -50,8 +57,10 @@ def cmd_train(args, settings: Settings) -> int:
 
 
 def cmd_evaluate(args, settings: Settings) -> int:
-    from pipeline.training import to_docs
-    model = registry.load(settings.model_root, args.task, args.model)
+    from classifiers import registry
+    from pipeline.training import ensure_model, to_docs
+    version = args.model or ensure_model(settings.model_root, tuple(load_topics(settings.topics_file)), args.task)
+    model = registry.load(settings.model_root, args.task, version)
     examples, skipped = read_csv_examples(DataSource(Path(args.data), args.text_col, args.label_col), None)
     report = evaluate([e.label for e in examples], model.predict(to_docs([e.text for e in examples])), model.classes)
     report.update(model=model.version, task=args.task, skipped=skipped)
@@ -60,6 +69,7 @@ def cmd_evaluate(args, settings: Settings) -> int:
 
 
 def cmd_list(args, settings: Settings) -> int:
+    from classifiers import registry
     print(f"{'':2}{'version':<36}{'created (UTC)':<27}{'holdout F1':>11}{'rows':>8}{'staff':>7}")
     for task in [args.task] if args.task else TASKS:
         for v in registry.versions(settings.model_root, task):
@@ -71,6 +81,7 @@ def cmd_list(args, settings: Settings) -> int:
 
 
 def cmd_promote(args, settings: Settings) -> int:
+    from classifiers import registry
     task = args.version.split("-", 1)[0]
     if task not in TASKS:
         print(f"Ошибка: не понимаю, к какой задаче относится версия {args.version}", file=sys.stderr)
@@ -81,6 +92,7 @@ def cmd_promote(args, settings: Settings) -> int:
 
 
 def cmd_rollback(args, settings: Settings) -> int:
+    from classifiers import registry
     print(f"{args.task}: back to {registry.rollback(settings.model_root, args.task)}")
     return 0
 
@@ -106,20 +118,24 @@ def cmd_labels(args, settings: Settings) -> int:
             at = row.get("labelled_at")
             labels.append({"uid": row.get("uid") or f"import:{Path(args.file).name}:{i}", "task": task,
                            "label": label, "text": row.get("text") or "", "who": row.get("who") or args.who,
-                           "labelled_at": datetime.fromisoformat(at) if at else now,
+                           "labelled_at": _labelled_at(at, f"{Path(args.file).name}, строка {i + 2}") if at else now,
                            "source": row.get("source") or "import"})
     store.write_labels(labels)
     print(f"imported {len(labels)} labels" + (f"; skipped {bad} rows without task, label, uid or text" if bad else ""))
     return 0
 
 
+def _labelled_at(value: str, where: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{where}: labelled_at «{value[:40]}» — не дата ISO 8601 (2026-03-30T18:00+03:00)") from None
+
+
 def cmd_sample(args, settings: Settings) -> int:
     """The N recent posts the topic model is least sure about, as a CSV staff fill in and import back."""
     store = open_store(settings, args.db)
-    rows = store.query_dicts(
-        "SELECT uid, text, topic, topic_score, sentiment FROM posts FINAL WHERE published_at >= "
-        "(SELECT max(published_at) FROM posts) - INTERVAL {days:UInt32} DAY ORDER BY topic_score ASC, uid LIMIT {n:UInt32}",
-        days=args.days, n=args.uncertain)
+    rows = least_confident(store, args.days, args.uncertain)
     out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
     writer = csv.DictWriter(out, ("uid", "task", "label", "text", "predicted", "confidence", "sentiment"))
     writer.writeheader()
@@ -134,16 +150,12 @@ def cmd_sample(args, settings: Settings) -> int:
 
 
 def cmd_drift(args, settings: Settings) -> int:
-    from pipeline.drift import drift_report
+    from classifiers import registry
     store = open_store(settings, args.db)
-    since = "(SELECT max(published_at) FROM posts) - INTERVAL {days:UInt32} DAY"
-    mix = {r["topic"]: int(r["n"]) for r in store.query_dicts(
-        f"SELECT topic, count() AS n FROM posts FINAL WHERE published_at >= {since} GROUP BY topic", days=args.days)}
-    confidence = store.scalar(f"SELECT avg(topic_score) FROM posts FINAL WHERE published_at >= {since}", days=args.days)
+    mix, confidence = topic_mix(store, args.days)
     current = registry.current_version(settings.model_root, "topics")
     card = registry.read_manifest(settings.model_root / "topics" / current)["card"] if current else {}
-    report = drift_report(mix, None if confidence != confidence or confidence is None else round(float(confidence), 4),
-                          card, args.days)
+    report = drift_report(mix, None if confidence is None else round(confidence, 4), card, args.days)
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.format == "json" else report["verdict"])
     return 0
 
@@ -161,6 +173,10 @@ def add_parser(sub) -> None:
     t.add_argument("--group-col", action="append", help="group column for the holdout ('-' for none)")
     t.add_argument("--min-chars", type=int, default=1, help="skip texts shorter than this")
     t.add_argument("--no-seed", action="store_true")
+    t.add_argument("--encoder", type=float, metavar="WEIGHT",
+                   help="add the sentence encoder (USE multilingual v3) as a block of this weight; 0 = without it "
+                        "(default: as the task's recipe says). Slow: ~50-150 posts/s per core, at training and at "
+                        "run time")
     t.add_argument("--no-staff", action="store_true", help="do not read staff labels from ClickHouse")
     t.add_argument("--promote", action="store_true", help="make it current unless it is worse than the current one")
     t.add_argument("--force", action="store_true", help="with --promote: promote even a worse model")
@@ -172,7 +188,8 @@ def add_parser(sub) -> None:
     e.add_argument("--data", required=True)
     e.add_argument("--text-col", default="text")
     e.add_argument("--label-col", default="label")
-    e.add_argument("--model", help="a version (default: the current one)")
+    e.add_argument("--model", help="a version (default: the current one; on a fresh install the seed model, "
+                                    "trained on first use as `dozor demo` does)")
     e.add_argument("--format", choices=("text", "json"), default="text")
     e.set_defaults(func=cmd_evaluate)
 

@@ -9,7 +9,13 @@ import time
 from importlib import resources
 from zoneinfo import ZoneInfo
 
+from alerting.render import card_text
+from alerting.risk_text import history_text
+from collectors.files import FileOptions, read_files
 from core.settings import Settings
+from pipeline.commands.replay import replay_items
+from storage.clickhouse import open_store, safe_dsn
+from storage.queries import posts_outside
 
 DATASET = "demo"
 
@@ -19,16 +25,11 @@ def demo_path():
 
 
 def run_demo(settings: Settings, dsn: str | None) -> int:
-    from alerting.render import card_text
-    from alerting.risk_text import history_text
-    from collectors.files import FileOptions, read_files
-    from pipeline.commands.replay import replay_items
     from pipeline.summary import summary_text
-    from storage.clickhouse import open_store, safe_dsn
 
     started = time.monotonic()
     store = open_store(settings, dsn)
-    foreign = store.scalar("SELECT count() FROM posts WHERE dataset != {d:String}", d=DATASET)
+    foreign = posts_outside(store, DATASET)
     if foreign:
         print(f"Отказ: база {safe_dsn(store.dsn)} уже содержит {foreign} сообщений не из демо. Демо не будет "
               "смешано с рабочими данными: укажите другой каталог (DOZOR_DATA_DIR=./demo-data dozor demo) "
@@ -43,8 +44,18 @@ def run_demo(settings: Settings, dsn: str | None) -> int:
         print(card_text(alert, topics, tz), end="\n\n")
     if summary.risks:
         print("── Работа с рисками (в событийном времени: ответы, реакция, вердикты) ──")
-        for alert_id, risk in sorted(summary.risks.items(), key=lambda kv: kv[1].history[0].at):
+        for risk in sorted(summary.risks.values(), key=lambda r: r.history[0].at):
             print(history_text(risk, tz), end="\n\n")
     print(summary_text(summary, store, topics, tz))
     print(f"Готово за {time.monotonic() - started:.1f} с. Оповещения: dozor alerts (--format jsonl).")
     return 0
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    return run_demo(settings, args.db)
+
+
+def add_parser(sub) -> None:
+    demo = sub.add_parser("demo", help="replay the bundled demo week and print alerts and a summary")
+    demo.add_argument("--db", help="ClickHouse DSN (default: chdb://<DOZOR_DATA_DIR>/clickhouse)")
+    demo.set_defaults(func=cmd_demo)

@@ -11,14 +11,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from core.errors import UsageError
 from core.settings import Settings
+from storage.clickhouse import open_store
 
 
 def _parse_date(value: str) -> datetime:
     try:
         at = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"--date: ожидается дата и время ISO (2026-03-30 или 2026-03-30T18:00), а не «{value}»")
+        raise UsageError(f"--date: ожидается дата и время ISO (2026-03-30 или 2026-03-30T18:00), "
+                         f"а не «{value}»") from None
     if len(value) == 10:                       # a bare date: the end of that day
         at = at.replace(hour=23, minute=59, second=59)
     return at
@@ -53,7 +56,6 @@ def cmd_digest(args, settings: Settings) -> int:
 
 
 def cmd_apply_ttl(args, settings: Settings) -> int:
-    from storage.clickhouse import open_store
     store = open_store(settings, args.db)
     days = settings.clickhouse.raw_text_days if args.days is None else (None if args.days == 0 else args.days)
     done = store.apply_retention(days)

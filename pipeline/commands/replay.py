@@ -1,18 +1,24 @@
-"""`dozor demo`, `dozor replay`, `dozor alerts`, `dozor sql`: files through the embedded pipeline, and reading back.
+"""`dozor replay`, `dozor alerts`, `dozor sql`: files through the embedded pipeline, and reading back.
 
-    dozor demo                      replay the bundled demo week into the configured database (demo.py)
     dozor replay FILE...            replay JSONL / Telegram exports / CSV in event time
     dozor alerts --format jsonl     export alerts, one story per line
     dozor sql "SELECT ..."          query the database (analysts; the embedded one is single-process)
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from alerting.export import alert_json
+from alerting.render import card_text
+from collectors.files import FileOptions, read_files
 from core.settings import Settings
+from core.taxonomy import load_topics
+from pipeline.stages import Stages
 from storage.clickhouse import open_store
+from storage.rows import alert_from_row
 
 
 def _progress(total: int):
@@ -28,9 +34,7 @@ def replay_items(settings: Settings, items, store, dataset: str, print_new: bool
 
     The risk workflow runs alongside (risk_events, risk_answers); with a bot token and an alert chat set,
     cards and lifecycle notices also go to the chat (alerting/chat.py)."""
-    from alerting.render import card_text
     from pipeline.embedded import run_embedded
-    from pipeline.stages import Stages
 
     stages = Stages.build(settings, store, dataset)
     items = list(items)
@@ -49,7 +53,6 @@ def replay_items(settings: Settings, items, store, dataset: str, print_new: bool
 
 
 def cmd_replay(args, settings: Settings) -> int:
-    from collectors.files import FileOptions, read_files
     from pipeline.summary import summary_text
 
     opts = FileOptions(text_col=args.text_col, time_col=args.time_col, id_col=args.id_col,
@@ -61,15 +64,7 @@ def cmd_replay(args, settings: Settings) -> int:
     return 0 if summary.read else 1
 
 
-def cmd_demo(args, settings: Settings) -> int:
-    from pipeline.commands.demo import run_demo
-    return run_demo(settings, args.db)
-
-
 def cmd_alerts(args, settings: Settings) -> int:
-    from alerting.export import alert_json
-    from alerting.render import card_text
-    from core.taxonomy import load_topics
     store = open_store(settings, args.db)
     tz = ZoneInfo(settings.timezone)
     rows = store.alerts(args.dataset)
@@ -78,7 +73,6 @@ def cmd_alerts(args, settings: Settings) -> int:
         for row in rows:
             out.write(alert_json(row, tz) + "\n")
     else:
-        from storage.rows import alert_from_row
         topics = load_topics(settings.topics_file)
         for row in rows:
             out.write(card_text(alert_from_row(row), topics, tz) + "\n\n")
@@ -91,23 +85,18 @@ def cmd_sql(args, settings: Settings) -> int:
     """Run one query against the configured database (the embedded one allows one process at a time)."""
     store = open_store(settings, args.db)
     query = sys.stdin.read() if args.query == "-" else args.query
-    result = store.client.query(query)
+    columns, rows = store.query_table(query)
     if args.format == "jsonl":
-        import json
-        for row in result.result_rows:
-            print(json.dumps(dict(zip(result.column_names, row)), ensure_ascii=False, default=str))
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str))
     else:
-        print("\t".join(result.column_names))
-        for row in result.result_rows:
+        print("\t".join(columns))
+        for row in rows:
             print("\t".join(str(v) for v in row))
     return 0
 
 
 def add_parser(sub) -> None:
-    demo = sub.add_parser("demo", help="replay the bundled demo week and print alerts and a summary")
-    demo.add_argument("--db", help="ClickHouse DSN (default: chdb://<DOZOR_DATA_DIR>/clickhouse)")
-    demo.set_defaults(func=cmd_demo)
-
     replay = sub.add_parser("replay", help="replay JSONL, Telegram Desktop exports (.json) or CSV in event time")
     replay.add_argument("files", nargs="+", type=Path)
     replay.add_argument("--db", help="ClickHouse DSN")

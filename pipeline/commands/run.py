@@ -11,10 +11,13 @@ import signal
 import threading
 from pathlib import Path
 
+from core.errors import ConfigError
 from core.settings import Settings
 from pipeline.collecting import make_collectors, with_official
-from pipeline.collecting import settlements as _settlements, telethon_config as _telethon_config
+from pipeline.collecting import settlements as _settlements
+from pipeline.collecting import telethon_config as _telethon_config
 from storage.clickhouse import open_store
+from storage.queries import polled_sources
 
 log = logging.getLogger("dozor.run")
 
@@ -31,7 +34,7 @@ def cmd_sources_check(args, settings: Settings) -> int:
         group = [s for s in sources if s.platform == platform]
         try:
             collector = make_collectors(settings, group)[platform]
-        except ValueError as e:
+        except ConfigError as e:
             print(f"  {platform}: не проверены ({len(group)}): {e}")
             bad += len(group)
             continue
@@ -59,7 +62,7 @@ def cmd_sources_status(args, settings: Settings) -> int:
     if args.file:
         names = {s.key: s.name or s.key for s in load_sources(args.file, _settlements(settings))}
     else:
-        names = {r[0]: r[0] for r in store.client.query("SELECT DISTINCT source FROM source_polls").result_rows}
+        names = {s: s for s in polled_sources(store)}
     if not names:
         print("Источники ещё не опрашивались (таблица source_polls пуста).")
         return 0
@@ -97,11 +100,12 @@ def cmd_sources_login(args, settings: Settings) -> int:
 
 
 def cmd_run(args, settings: Settings) -> int:
+    from zoneinfo import ZoneInfo
+
     from alerting.render import card_text
     from collectors.sources import load_sources
     from core.taxonomy import load_topics
     from pipeline.collecting import build_live
-    from zoneinfo import ZoneInfo
 
     logging.getLogger("dozor").setLevel(logging.INFO)
     sources = load_sources(args.sources, _settlements(settings))

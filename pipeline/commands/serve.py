@@ -46,8 +46,8 @@ def cmd_console(args, settings: Settings) -> int:
     chat = None
     if settings.telegram.enabled:
         from alerting.chat import AlertChat
-        from alerting.risk_store import RiskStore
         from core.taxonomy import load_topics
+        from storage.risks import RiskStore
         chat = AlertChat.from_settings(settings, RiskStore(store), load_topics(settings.topics_file))
     console = Console.build(settings, store, lambda: open_store(settings, args.db, migrate=False).client, chat)
     app = build_app(settings, console, health, Metrics(ConsoleQueries(store), health, settings.risks))

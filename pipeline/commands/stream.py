@@ -16,7 +16,10 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from collectors.files import FileOptions, read_files
 from core.settings import Settings
+from core.taxonomy import load_topics
+from storage.clickhouse import open_store
 
 
 def cmd_worker(args, settings: Settings) -> int:
@@ -25,7 +28,6 @@ def cmd_worker(args, settings: Settings) -> int:
     from pipeline.kit import load_kit
     from pipeline.stream.broker import ensure_topics
     from pipeline.stream.worker import build_app
-    from core.taxonomy import load_topics
 
     kit = load_kit(settings)
     loop = asyncio.new_event_loop()
@@ -49,7 +51,6 @@ def cmd_worker(args, settings: Settings) -> int:
 
 
 def cmd_publish(args, settings: Settings) -> int:
-    from collectors.files import FileOptions, read_files
     from pipeline.stream.publish import publish
 
     opts = FileOptions(timezone=ZoneInfo(args.tz or settings.timezone), max_chars=settings.max_text_chars)
@@ -64,7 +65,6 @@ def cmd_sink(args, settings: Settings) -> int:
 
     from pipeline.stream.broker import TopicNames, ensure_topics
     from pipeline.stream.sink import run_sink
-    from storage.clickhouse import open_store
 
     k = settings.kafka
     dsn = args.db or settings.clickhouse_dsn

@@ -12,9 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote
 
 import jinja2
@@ -29,13 +29,15 @@ from starlette.staticfiles import StaticFiles
 from pipeline.serve.auth import StaffOnly, check_login
 from pipeline.serve.metrics import CONTENT_TYPE
 from pipeline.serve.views import FILTERS
+from storage.queries import ping
 from storage.readonly import SqlRefused
 
 HERE = Path(__file__).parent
 
 
 def build_app(settings, console, health, metrics, source_names: dict[str, str] | None = None,
-              live_sources: Callable[[], dict] = dict, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+              live_sources: Callable[[], dict] = dict,
+              clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
               ) -> Starlette:
     serve = settings.serve
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
@@ -50,7 +52,7 @@ def build_app(settings, console, health, metrics, source_names: dict[str, str] |
     def health_view(request: Request) -> JSONResponse:
         db = health.components.get("database")
         try:
-            console.store.scalar("SELECT 1")
+            ping(console.store)
             if db is not None:
                 db.ok()
         except Exception as e:                                   # noqa: BLE001 - reported, not raised

@@ -71,7 +71,8 @@ class StaffOnly:
         user = self.user(HTTPConnection(scope))
         if user is None:
             if scope["path"].startswith(API_PATHS):
-                response = JSONResponse({"error": "нужен вход"}, 401, headers={"WWW-Authenticate": 'Basic realm="dozor"'})
+                response = JSONResponse({"error": "нужен вход"}, 401,
+                                        headers={"WWW-Authenticate": 'Basic realm="dozor"'})
             else:
                 target = scope["path"] + (("?" + scope["query_string"].decode()) if scope["query_string"] else "")
                 response = RedirectResponse(f"/login?next={quote(target)}", 303)

@@ -13,6 +13,7 @@ import threading
 
 from alerting.bot_api import BotApiError
 from alerting.chat import ChatSink
+from alerting.lifecycle import stored_risk
 
 log = logging.getLogger("dozor.serve")
 OUTAGE = frozenset({0, 401, 429})                 # codes that mean the Bot API is not usable (and 5xx)
@@ -61,7 +62,7 @@ class CardBacklog:
             pending = list(self._ids)
         shown = 0
         for alert_id in pending:
-            alert, risk = risks.alert(alert_id), risks.risk(alert_id)
+            alert, risk = risks.alert(alert_id), stored_risk(risks, alert_id)
             if alert is not None:
                 try:
                     chat.show(alert, risk)

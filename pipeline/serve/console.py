@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 
 from alerting.actions import DONE, StaffActions
 from alerting.bot_api import BotApiError
-from alerting.lifecycle import ACTION_NAMES, OPEN, STATE_NAMES, Sla, TransitionError
-from alerting.risk_store import RiskStore
+from alerting.lifecycle import ACTION_NAMES, OPEN, STATE_NAMES, Sla, TransitionError, stored_risk
 from alerting.risk_text import event_text
 from pipeline.serve import svg
 from pipeline.serve.views import filter_options, register_rows, sla_clock
-from storage.console import ALL, OPEN as OPEN_STATES, ConsoleQueries
+from storage.console import ALL, ConsoleQueries
+from storage.console import OPEN as OPEN_STATES
 from storage.readonly import ReadOnlySql
+from storage.risks import RiskStore
 
 log = logging.getLogger("dozor.serve")
 BUTTONS = (("take", "Взять в работу"), ("false", "Ложное срабатывание"), ("done", "Отработано"))
@@ -42,7 +43,7 @@ class Console:
     backlog: object | None = None                 # pipeline.serve.chat.CardBacklog: cards to show again
 
     @classmethod
-    def build(cls, settings, store, sql_connect, chat=None, backlog=None, dataset: str = "live") -> "Console":
+    def build(cls, settings, store, sql_connect, chat=None, backlog=None, dataset: str = "live") -> Console:
         from core.taxonomy import load_topics
         from pipeline.geo import load_gazetteer
         topics = load_topics(settings.topics_file)
@@ -64,7 +65,7 @@ class Console:
 
     # --- a risk ---------------------------------------------------------------------------------------------
     def risk_page(self, alert_id: str, now: datetime) -> dict | None:
-        alert, risk = self.risks.alert(alert_id), self.risks.risk(alert_id)
+        alert, risk = self.risks.alert(alert_id), stored_risk(self.risks, alert_id)
         if alert is None:
             return None
         posts = self.queries.risk_posts(list(alert.post_uids), alert.first_at, alert.last_at)

@@ -27,7 +27,8 @@ class _Database:
     def collect(self):
         now = datetime.now(timezone.utc)
         f = self.queries.figures(now, self.risks.answer_deadline_s, self.risks.answer_norm_s)
-        collected = CounterMetricFamily("dozor_posts_collected", "Posts and comments handed on by polls", labels=["source"])
+        collected = CounterMetricFamily("dozor_posts_collected", "Posts and comments handed on by polls",
+                                        labels=["source"])
         errors = CounterMetricFamily("dozor_poll_errors", "Failed polls", labels=["source"])
         age = GaugeMetricFamily("dozor_last_successful_poll_age_seconds", "Seconds since the source's last good poll",
                                 labels=["source"])
@@ -47,7 +48,8 @@ class _Database:
         overdue.add_metric(["norm"], f["overdue_norm"])
         overdue.add_metric(["deadline"], f["overdue_deadline"])
         yield from (collected, processed, errors, age, alerts, overdue,
-                    CounterMetricFamily("dozor_dead_letters", "Records set aside with a reason", value=f["dead_letters"]),
+                    CounterMetricFamily("dozor_dead_letters", "Records set aside with a reason",
+                                        value=f["dead_letters"]),
                     GaugeMetricFamily("dozor_risks_open", "Open risks", value=f["open"]))
         up = GaugeMetricFamily("dozor_component_up", "1 when the part's last step went well", labels=["component"])
         for name, view in self.health.snapshot()["components"].items():

@@ -66,7 +66,8 @@ class Server:
         sql_dsn = self.dsn or settings.clickhouse_dsn
         console = Console.build(settings, web, lambda: open_store(settings, sql_dsn, migrate=False).client,
                                 self._chat_client(settings, "console"), self.backlog, self.dataset)
-        live_sources = (lambda: self.health.components["collector"].view(time.time()).get("sources", {}))
+        def live_sources() -> dict:
+            return self.health.components["collector"].view(time.time()).get("sources", {})
         return build_app(settings, console, self.health, self.metrics, self.source_names, live_sources)
 
     def _sources(self):
@@ -107,9 +108,10 @@ class Server:
         if not settings.telegram.enabled:
             return None
         from alerting.chat import AlertChat
-        from alerting.risk_store import RiskStore
         from core.taxonomy import load_topics
-        chat = AlertChat.from_settings(settings, RiskStore(self.store(), self.dataset), load_topics(settings.topics_file))
+        from storage.risks import RiskStore
+        chat = AlertChat.from_settings(settings, RiskStore(self.store(), self.dataset),
+                                       load_topics(settings.topics_file))
         chat.api = ObservedApi(chat.api, self._chat_component(), self.metrics.chat_errors)
         return chat
 
@@ -122,7 +124,7 @@ class Server:
             return
         from alerting.bot import Bot
         from alerting.campaigns import Calendar
-        from alerting.risk_store import RiskStore
+        from storage.risks import RiskStore
         chat = self._chat_client(settings, "bot")
         risks = RiskStore(chat.messages.store, self.dataset)
         risks.store.client = TimedClient(risks.store.client, self.metrics.db_write)
@@ -140,9 +142,9 @@ class Server:
         if not settings.telegram.enabled or not (d.daily_at or d.weekly_at):
             component.off("чат не настроен или расписание пусто (DOZOR_DIGEST__DAILY_AT, __WEEKLY_AT)")
             return
-        from alerting.risk_store import RiskStore
         from analytics.queries import Cookbook, settings_defaults
         from pipeline.digests import due_periods, render_digest, send_digest
+        from storage.risks import RiskStore
         store = self.store()
         risks, book = RiskStore(store, self.dataset), Cookbook(store, settings.timezone, settings_defaults(settings))
         tz = ZoneInfo(d.timezone or settings.timezone)

@@ -18,7 +18,6 @@ from datetime import datetime
 from collectors.parse import InputError, replay_record_to_post
 from core.records import Alert, DeadLetter, EnrichedPost, Post, Reactions, TopicScore
 
-
 BUNDLE_BYTES = 900_000        # an enriched bundle stays below the broker's message.max.bytes (1 MiB)
 
 

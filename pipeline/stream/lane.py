@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
 
 from alerting.detect import Detector
 from alerting.state import detector_state, restore_detector

@@ -12,7 +12,7 @@ acknowledged all of them (acks=all, idempotent), so an agent acks its input only
 from __future__ import annotations
 
 import asyncio
-from typing import Iterable
+from collections.abc import Iterable
 
 BATCH_BYTES = 1_000_000        # below the broker's default message.max.bytes (1 MiB)
 KEYS_CACHED = 4096

@@ -15,18 +15,18 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
+from core.records import DEAD_LETTER_RAW_BYTES as RAW_LIMIT
 from core.records import Alert, DeadLetter, EnrichedPost
 from core.settings import Kafka
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 
 log = logging.getLogger(__name__)
-RAW_LIMIT = 1_048_576   # a bad message is kept whole in its dead letter (a bundle of enriched posts included)
 
 
 @dataclass

@@ -21,19 +21,19 @@ from datetime import datetime, timezone
 
 import faust
 
-from pipeline.enrich import Kit, enrich_batch
+from core.records import KAFKA_DEAD_LETTER_RAW_BYTES as RAW_LIMIT
 from core.records import DeadLetter
 from core.settings import Settings
+from core.taxonomy import Topic
+from pipeline.enrich import Kit, enrich_batch
 from pipeline.stages import detector_factory
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 from pipeline.stream.lane import Activity, Lane, admit, lane_state, release, restore_lane
 from pipeline.stream.offsets import GuardedApp
 from pipeline.stream.output import Output
-from core.taxonomy import Topic
 
 log = logging.getLogger(__name__)
-RAW_LIMIT = 65_536   # bytes of an undecodable message kept in its dead letter
 DETECT_BUNDLES = 50  # messages of posts.enriched.v1 per detection batch (a bundle holds up to enrich_batch posts)
 
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-import re
 from urllib.parse import parse_qsl, urlsplit
 
 MESSAGES = {3: "Unknown method passed", 5: "User authorization failed: invalid access_token (4).",
@@ -75,7 +75,7 @@ class FakeVK:
     def api_base(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/method"
 
-    def __enter__(self) -> "FakeVK":
+    def __enter__(self) -> FakeVK:
         self._thread.start()
         return self
 

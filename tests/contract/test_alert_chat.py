@@ -11,10 +11,10 @@ import pytest
 from alerting.bot import REFUSAL, Bot
 from alerting.chat import AlertChat
 from alerting.lifecycle import start
-from alerting.risk_store import RiskStore
 from core.records import Alert
 from core.settings import Settings
 from core.taxonomy import load_topics
+from storage.risks import RiskStore
 from tests.conftest import T0, make_enriched
 from tests.fakes.bot_api import FakeBotApi, html_error
 

@@ -35,7 +35,7 @@ def test_check_reports_every_source(vk, tmp_path, capsys):
     assert out == [
         f"Файл {f}: источников 5, ошибок в описании нет.",
         "  telegram: не проверены (1): для источников Telegram нужны DOZOR_TELETHON__API_ID и "
-        "DOZOR_TELETHON__API_HASH (my.telegram.org → API development tools), см. README",
+        "DOZOR_TELETHON__API_HASH (my.telegram.org → API development tools), см. docs/live-collection.md",
         "  ✓ vk:-210001 «Подслушано в Демянске»: доступен (Подслушано в Демянске)",
         "  ✓ vk:lychkovo_news «Лычково»: доступен (Лычково — новости посёлка)",
         "  ✗ vk:-210003 «Закрытый клуб»: доступ к сообществу закрыт (ошибка VK 15)",

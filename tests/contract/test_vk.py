@@ -14,13 +14,24 @@ import pytest
 from pydantic import SecretStr
 
 from collectors.backoff import Action, RetryPolicy, SourceUnavailable, Verdict, call_with_retry
-from core.sources import SourceConfig
 from collectors.vk import PollStats, VKCollector
 from collectors.vk_parse import classify_vk_error
 from core.records import Post, Reactions
+from core.sources import SourceConfig
 from tests.contract.fake_vk import FakeVK
-from tests.contract.vk_fixtures import (CLOSED, CLOSED_CLUB, DEM, LYCH, LYCHKOVO, NOW, PODSLUSHANO, ago, comment,
-                                        reply, wall_post)
+from tests.contract.vk_fixtures import (
+    CLOSED,
+    CLOSED_CLUB,
+    DEM,
+    LYCH,
+    LYCHKOVO,
+    NOW,
+    PODSLUSHANO,
+    ago,
+    comment,
+    reply,
+    wall_post,
+)
 
 TOKEN = "vk1.a.TEST-s3cr3t-token-0123456789"
 DEM_SRC = SourceConfig(platform="vk", id="-210001", name="Подслушано в Демянске")

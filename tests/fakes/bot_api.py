@@ -20,9 +20,9 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from html import unescape
 from email import policy
 from email.parser import BytesParser
+from html import unescape
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -87,7 +87,7 @@ class FakeBotApi:
     def base(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def __enter__(self) -> "FakeBotApi":
+    def __enter__(self) -> FakeBotApi:
         self._thread.start()
         return self
 

@@ -1,13 +1,14 @@
 """A recording in-memory TelegramPort for tests: chats, messages, discussion comments, edits, scheduled FloodWait."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
-from typing import Sequence
+from datetime import datetime
 
 from telethon import errors
 
 from collectors.telegram_parse import TgChat, TgMessage
+
 
 class RecordingTelegramFake:
     """TelegramPort in memory: chats, channels with discussion groups, edits, scheduled flood waits.

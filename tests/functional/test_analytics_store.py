@@ -8,8 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipeline.commands import main
+from core.errors import ConfigError
 from core.records import DeadLetter
+from pipeline.commands import main
 from storage.clickhouse import ClickHouseStore, pseudonym
 from tests.conftest import make_enriched
 
@@ -110,7 +111,7 @@ def test_retention_clears_old_text_and_keeps_the_aggregates(store):
     assert hourly(store) == {"water": 2}                                 # the figures stay
     store.apply_retention(None)
     assert store.column_ttl("posts", "text") == ""
-    with pytest.raises(ValueError, match="не меньше 1 дня"):
+    with pytest.raises(ConfigError, match="не меньше 1 дня"):
         store.apply_retention(0)
 
 
@@ -135,11 +136,11 @@ def test_live_detection_counts_one_resident_once_across_a_restart(dsn, kit):
     """`dozor run` warms a fresh detector from stored posts (pseudonymised authors): live posts must carry the
     same pseudonyms, or one resident before and after a restart would count as two authors."""
     from alerting.detect import Detector
-    from core.sources import SourceConfig
-    from pipeline.live import EmbeddedHandler
     from core.records import Post
     from core.settings import Settings
+    from core.sources import SourceConfig
     from core.taxonomy import load_topics
+    from pipeline.live import EmbeddedHandler
     from tests.conftest import T0
 
     store = ClickHouseStore.connect(dsn, author_salt="s3cret")

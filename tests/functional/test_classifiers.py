@@ -131,3 +131,4 @@ def test_models_of_the_seed_alone_use_the_seed_recipe():
     assert recipe_for("topics", seed_only=True) == SEED_RECIPES["topics"] != RECIPES["topics"]
     assert recipe_for("topics") == RECIPES["topics"]
     assert recipe_for("sentiment", seed_only=True) == RECIPES["sentiment"]
+    assert recipe_for("toxicity", seed_only=True) == RECIPES["toxicity"]

@@ -52,7 +52,8 @@ def test_labels_round_trip_through_clickhouse_and_sample_for_labelling(tmp_path,
     assert main(["classifiers", "labels", "export", str(out), "--db", dsn]) == 0
     exported = list(csv.DictReader(open(out, encoding="utf-8")))
     assert sorted(r["uid"] for r in exported) == sorted(r["uid"] for r in rows)
-    assert {(r["task"], r["label"], r["who"], r["source"]) for r in exported} == {("topics", "other", "oper1", "import")}
+    got = {(r["task"], r["label"], r["who"], r["source"]) for r in exported}
+    assert got == {("topics", "other", "oper1", "import")}
     assert all(r["text"] for r in exported)
 
 
@@ -62,3 +63,16 @@ def test_drift_speaks_plain_russian(dsn, capsys):
     assert main(["classifiers", "drift", "--db", dsn, "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["recent_posts"] == 7 and report["verdict"].startswith("Переобучение")
+
+
+def test_evaluate_on_a_fresh_install_trains_the_seed_model_on_first_use(tmp_path, capsys, monkeypatch):
+    fresh = tmp_path / "fresh-models"
+    monkeypatch.setenv("DOZOR_MODELS_DIR", str(fresh))
+    data = small_csv(tmp_path)
+    assert main(["classifiers", "evaluate", "--task", "topics", "--data", str(data), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert report["model"].startswith("topics-seed-") and report["n"] == 80
+    assert report["macro_f1"] >= 0.9          # water and roads complaints: the seed model knows both
+    assert (fresh / "topics" / "promoted.json").exists() and not (fresh / "sentiment").exists()
+    assert main(["classifiers", "evaluate", "--task", "topics", "--data", str(data), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["model"] == report["model"]

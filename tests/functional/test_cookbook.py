@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analytics.queries import Cookbook, cookbook
+from core.errors import NotFound, UsageError
 from tests.functional.demo_db import OFFICIAL, risk_rows
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -83,7 +84,7 @@ def test_top_problems_by_settlement(book, posts, as_of):
     got = run(book, "top_problems_by_settlement", limit=100)
     week = reports(period(posts, as_of))
     expected = week.groupby(["settlement", "topic"]).size().sort_values(ascending=False)
-    assert dict(zip(zip(got.settlement, got.topic), got.posts)) == expected.to_dict()
+    assert dict(zip(zip(got.settlement, got.topic, strict=True), got.posts, strict=True)) == expected.to_dict()
     assert list(got.posts) == sorted(got.posts, reverse=True)
     top = got[got.settlement != ""].iloc[0]
     assert (top.settlement, top.topic) == ("Жирково", "emergency")      # the house fire of 28 March
@@ -318,9 +319,9 @@ def test_an_empty_result_keeps_its_columns(book):
 
 
 def test_unknown_parameters_and_names_are_refused(book):
-    with pytest.raises(ValueError, match="неизвестные параметры"):
+    with pytest.raises(UsageError, match="неизвестные параметры"):
         book.run("verdicts", limit=3)
-    with pytest.raises(KeyError, match="нет такого запроса"):
+    with pytest.raises(NotFound, match="нет такого запроса"):
         book.run("no_such_query")
 
 

@@ -7,17 +7,17 @@ from datetime import timedelta
 import pytest
 
 from alerting.detect import Detector
-from core.sources import SourceConfig
 from collectors.telegram import TelegramCollector
 from collectors.vk import VKCollector
-from pipeline.live import EmbeddedHandler, LiveRunner
 from core.settings import Collect, Settings
+from core.sources import SourceConfig
 from core.taxonomy import load_topics
+from pipeline.live import EmbeddedHandler, LiveRunner
 from storage.cursors import ClickHouseCursorStore
 from tests.conftest import T0, make_enriched
 from tests.contract.fake_vk import FakeVK
 from tests.contract.test_vk import TOKEN, FakeTime
-from tests.contract.vk_fixtures import CLOSED, CLOSED_CLUB, DEM, LYCH, LYCHKOVO, NOW, PODSLUSHANO, comment, wall_post
+from tests.contract.vk_fixtures import CLOSED, CLOSED_CLUB, DEM, LYCHKOVO, NOW, PODSLUSHANO, comment, wall_post
 from tests.fakes.telegram import RecordingTelegramFake
 
 DEM_SRC = SourceConfig("vk", str(-DEM), "Подслушано в Демянске", "public", None, 300)

@@ -10,10 +10,10 @@ import pytest
 from alerting.bot import Bot
 from alerting.chat import AlertChat, ChatSink
 from alerting.detect import Detector
-from alerting.risk_store import RiskStore, RiskStoreSink
 from alerting.workflow import RiskTracker
 from core.settings import Settings
 from core.taxonomy import load_topics
+from storage.risks import RiskStore, RiskStoreSink
 from tests.conftest import T0, make_enriched
 from tests.fakes.bot_api import FakeBotApi
 

@@ -7,10 +7,10 @@ import os
 import subprocess
 import sys
 
+from tests.contract.fake_vk import FakeVK
 from tests.contract.test_vk import TOKEN as VK_TOKEN
 from tests.contract.vk_fixtures import DEM, PODSLUSHANO
 from tests.fakes.bot_api import FakeBotApi
-from tests.contract.fake_vk import FakeVK
 from tests.functional.test_run_crash import live_post
 
 BOT, CHAT = "555:run", -100777
@@ -31,8 +31,8 @@ def test_a_burst_collected_live_reaches_the_alert_chat_once(kit, models_dir, tmp
                "DOZOR_VK__TOKEN": VK_TOKEN, "DOZOR_VK__API_BASE": vk.api_base,
                "DOZOR_TELEGRAM__BOT_TOKEN": BOT, "DOZOR_TELEGRAM__ALERT_CHAT_ID": str(CHAT),
                "DOZOR_TELEGRAM__BOT_API_BASE": tg.base}
-        done = subprocess.run([sys.executable, "-m", "pipeline.commands", "run", "--sources", str(sources), "--for", "2"],
-                              env=env, capture_output=True, text=True, timeout=180)
+        command = [sys.executable, "-m", "pipeline.commands", "run", "--sources", str(sources), "--for", "2"]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stderr
         cards = [c for c in tg.calls("sendMessage") if c.params.get("reply_markup")]
         assert len(cards) == 1 and "водоснабжение" in cards[0].params["text"].lower()

@@ -48,8 +48,8 @@ def client(console_db, tmp_path):
         settings = Settings(data_dir=tmp_path, serve={"accounts": {"ivanova": hash_password(PASSWORD)}},
                             telegram={"bot_token": BOT, "alert_chat_id": str(CHAT), "bot_api_base": tg.base})
         from alerting.chat import AlertChat
-        from alerting.risk_store import RiskStore
         from core.taxonomy import load_topics
+        from storage.risks import RiskStore
         chat = AlertChat.from_settings(settings, RiskStore(store), load_topics())
         console = Console.build(settings, store, lambda: ClickHouseStore.connect(dsn).client, chat)
         health = Health()

@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 from alerting.detect import Detector
 from core.records import DeadLetter
 from core.settings import Detection, Kafka
+from core.taxonomy import load_topics
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 from pipeline.stream.sink import decode_batch, run_sink, write_batch
-from core.taxonomy import load_topics
 from storage.clickhouse import StoreError
 from tests.conftest import make_enriched as post
 

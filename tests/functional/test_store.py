@@ -32,7 +32,6 @@ def test_split_statements_ignores_semicolons_in_comments_and_quotes():
 
 
 def test_an_edited_post_replaces_its_text_and_a_repeat_changes_nothing(store):
-    from dataclasses import replace
     first = make_enriched("e1", 0, text="нет воды на Ленина")
     assert store.upsert_posts([first, make_enriched("e2", 1)], "t") == (2, 0)
     assert store.upsert_posts([first], "t") == (0, 0)

@@ -11,7 +11,7 @@ from core.records import TopicScore
 from core.settings import Detection
 from core.taxonomy import load_topics
 from pipeline import geo, where
-from pipeline.enrich import _below_settlement, is_candidate, Kit
+from pipeline.enrich import Kit, _below_settlement, is_candidate
 from pipeline.ner import NatashaNer
 from storage.rows import alert_from_row, enriched_from_row
 from tests.conftest import make_enriched

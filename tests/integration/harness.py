@@ -71,7 +71,7 @@ class Harness:
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
-            raise AssertionError(f"{name} did not stop on SIGTERM in {timeout} s")
+            raise AssertionError(f"{name} did not stop on SIGTERM in {timeout} s") from None
 
     def log(self, name: str) -> str:
         return (self.work / f"{name}.log").read_text(errors="replace")

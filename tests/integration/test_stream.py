@@ -19,8 +19,8 @@ pytestmark = pytest.mark.integration
 def embedded(chdb_root, models_dir):
     """The demo week as `dozor replay` runs it (embedded runner): (post uids, alert id -> post uids)."""
     from collectors.files import read_files
-    from pipeline.commands.replay import replay_items
     from core.settings import Settings
+    from pipeline.commands.replay import replay_items
     from storage.clickhouse import ClickHouseStore
 
     settings = Settings(models_dir=models_dir)
@@ -79,7 +79,7 @@ def test_kafka_mode_gives_the_embedded_result_and_dead_letters(harness, embedded
 def _halves(folder):
     """The demo week split in event time: the first 350 posts and the rest, as two replay files."""
     import json
-    lines = sorted(DEMO.read_text(encoding="utf-8").splitlines(), key=lambda l: json.loads(l)["published_at"])
+    lines = sorted(DEMO.read_text(encoding="utf-8").splitlines(), key=lambda line: json.loads(line)["published_at"])
     first, second = folder / "first.jsonl", folder / "second.jsonl"
     first.write_text("\n".join(lines[:350]) + "\n", encoding="utf-8")
     second.write_text("\n".join(lines[350:]) + "\n", encoding="utf-8")

@@ -8,7 +8,8 @@ import pytest
 from alerting.detect import Detector, alert_id_for
 from core.settings import Detection
 from core.taxonomy import load_topics
-from tests.conftest import T0, make_enriched as post
+from tests.conftest import T0
+from tests.conftest import make_enriched as post
 
 CONFIG = Detection(window_s=3 * 3600, min_posts=3, min_authors=2, story_idle_s=12 * 3600)
 

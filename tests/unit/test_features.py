@@ -10,7 +10,7 @@ from classifiers.models import Head
 
 LEMMAS = ["нет вода в лычково", "опять отключить свет 😡", "продать дрова береза", "вода", "я",
           "яма на дорога httplink", "нет свет нет вода", "красивый закат над полисть"]
-DOCS = [Doc(l, l) for l in LEMMAS]
+DOCS = [Doc(lemmas, lemmas) for lemmas in LEMMAS]
 LABELS = ["water", "power", "other", "water", "other", "roads", "power", "other"]
 PARTS = [{"field": "lemmas", "analyzer": "word", "ngram_range": (1, 2), "min_df": 1},
          {"field": "words", "analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 1}]
@@ -45,6 +45,6 @@ def test_state_round_trip_gives_the_same_features():
 
 def test_head_probabilities_equal_logistic_regression():
     X = Featurizer(PARTS).fit(DOCS).transform(DOCS)
-    for labels in (LABELS, ["1" if l == "water" else "0" for l in LABELS]):
+    for labels in (LABELS, ["1" if label == "water" else "0" for label in LABELS]):
         lr = LogisticRegression(max_iter=1000).fit(X, labels)
         np.testing.assert_allclose(Head.from_estimator(lr).proba(X), lr.predict_proba(X), atol=1e-5)

@@ -8,6 +8,7 @@ import pytest
 from alerting.lifecycle import Sla, TransitionError, apply, due_sla, replay, start
 from alerting.reaction import Mention, Reaction, next_step
 from alerting.risk_text import event_text, sla_text, state_text
+from core.errors import ConfigError
 
 MSK = timezone(timedelta(hours=3))
 FIRST = datetime(2026, 3, 24, 6, 52, tzinfo=MSK)
@@ -38,7 +39,8 @@ def test_the_happy_path_and_its_history():
 
 def test_a_closed_risk_refuses_actions_in_russian_and_reopens():
     risk, _ = apply(new_risk(), "false_alarm", at(1), "@petrov")
-    with pytest.raises(TransitionError, match="в состоянии «ложное срабатывание»: действие «Взять в работу» невозможно"):
+    refused = "в состоянии «ложное срабатывание»: действие «Взять в работу» невозможно"
+    with pytest.raises(TransitionError, match=refused):
         apply(risk, "taken", at(2), "@ivanova")
     done, _ = apply(new_risk(), "worked_out", at(1), "@petrov")
     reopened, ev = apply(done, "reopened", at(5), details={"complaints": 2})
@@ -162,5 +164,5 @@ def test_a_broken_calendar_says_where(tmp_path):
     from alerting.campaigns import Calendar
     bad = tmp_path / "c.yaml"
     bad.write_text("campaigns:\n  flood: {name: П, start: '13-01', end: '05-01', message: x}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="календарь кампаний: ошибка в «flood»"):
+    with pytest.raises(ConfigError, match="календарь кампаний: ошибка в «flood»"):
         Calendar.load(bad)

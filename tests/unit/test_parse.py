@@ -6,8 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from collectors.parse import (MAX_TEXT_CHARS, InputError, csv_row_to_post, replay_record_to_post, tg_message_to_post,
-                              tg_text)
+from collectors.parse import (
+    MAX_TEXT_CHARS,
+    InputError,
+    csv_row_to_post,
+    replay_record_to_post,
+    tg_message_to_post,
+    tg_text,
+)
 from core.records import Post, Reactions
 
 MSK = timezone(timedelta(hours=3))

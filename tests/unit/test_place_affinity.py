@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+
 import pytest
 
-from alerting.place_affinity import place_affinity
 from alerting.card import card_html
 from alerting.detect import Detector
 from alerting.lifecycle import Sla
+from alerting.place_affinity import place_affinity
 from core.settings import Detection
 from core.taxonomy import load_topics
 from tests.conftest import T0, make_enriched

@@ -1,4 +1,5 @@
-"""pipeline/placenames.py and deploy/gazetteer/build_gazetteer.py: generated case forms, adjectives, residents, risky forms."""
+"""pipeline/placenames.py and deploy/gazetteer/build_gazetteer.py: generated case forms, adjectives, residents,
+risky forms."""
 from __future__ import annotations
 
 import sys

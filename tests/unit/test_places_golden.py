@@ -136,7 +136,7 @@ def test_precision_and_recall_per_field():
     fields = {"settlement": [], "street": [], "house": [], "object": [], "orgs": []}
     for sentence, settlements, street, house, obj, orgs in GOLDEN:
         got = find(sentence)
-        for k, (exp, found) in enumerate(zip((settlements, street, house, obj, orgs), got)):
+        for k, (exp, found) in enumerate(zip((settlements, street, house, obj, orgs), got, strict=True)):
             as_set = lambda v: set(v) if isinstance(v, tuple) else ({v} if v else set())   # noqa: E731
             fields[list(fields)[k]].append((as_set(exp), as_set(found)))
     report = {name: _prf(pairs) for name, pairs in fields.items()}

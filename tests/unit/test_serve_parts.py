@@ -9,6 +9,7 @@ import pytest
 
 from alerting.bot_api import BotApiError
 from alerting.lifecycle import Sla
+from core.risks import RiskEvent
 from core.settings import Digest
 from pipeline.digests import due_periods
 from pipeline.serve.auth import check_login, hash_password, verify_password
@@ -52,7 +53,8 @@ def test_register_puts_the_most_urgent_first_and_filters() -> None:
     assert ids() == (["A-old", "A-mid", "A-new", "A-answered"], 4)
     assert ids(limit=2) == (["A-old", "A-mid"], 4)
     assert ids(filters={"settlement": "Лычково"}) == (["A-mid"], 1)
-    assert register_rows(rows, now, Sla(), {}, timezone.utc)[0][0]["sla"]["text"] == "норматив нарушен; до срока 3 ч 00 мин"
+    sla = register_rows(rows, now, Sla(), {}, timezone.utc)[0][0]["sla"]
+    assert sla["text"] == "норматив нарушен; до срока 3 ч 00 мин"
 
 
 @pytest.mark.parametrize("sql, refused", [
@@ -182,11 +184,14 @@ def test_observed_api_marks_outages_and_counts_errors() -> None:
 
 
 class _Risks:
+    """Stored history as RiskRecords gives it: one `detected` event per alert."""
+
     def alert(self, alert_id):
         return f"alert {alert_id}"
 
-    def risk(self, alert_id):
-        return f"risk {alert_id}"
+    def events(self, alert_id):
+        at = datetime(2026, 3, 30, 9, tzinfo=timezone.utc)
+        return [RiskEvent(alert_id, "detected", at, "new", "dozor")]
 
 
 class _Chat:
@@ -209,7 +214,8 @@ def test_the_backlog_shows_missed_cards_once_the_chat_is_back() -> None:
     assert backlog.drain(_Risks(), _Chat(down=True)) == 0 and len(backlog) == 2
     chat = _Chat(down=False)
     assert backlog.drain(_Risks(), chat) == 2 and len(backlog) == 0
-    assert chat.shown == [("alert A-1", "risk A-1"), ("alert A-2", "risk A-2")]
+    assert [(alert, risk.alert_id, risk.state) for alert, risk in chat.shown] == [
+        ("alert A-1", "A-1", "new"), ("alert A-2", "A-2", "new")]
 
 
 def test_svg_escapes_names_and_links_posts() -> None:

@@ -5,11 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from core.sources import Cursor, SourceConfig
 from collectors.completeness import assess, silence_limit_s
 from collectors.sources import SourcesError, parse_sources
 from core.settings import Collect
-from core.sources import SourceStats
+from core.sources import Cursor, SourceConfig, SourceStats
 from storage.cursors import cursor_from_json, cursor_to_json
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)

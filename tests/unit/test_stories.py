@@ -31,7 +31,8 @@ def run(posts, d: Detector | None = None) -> dict:
 
 
 BASEMENT = [   # one problem; the topic model scored it emergency / water / water / housing / housing
-    post("b1", 0, "emergency", 0.48, also=(("water", 0.2),), text="Снова затоплен подвал в доме на Школьной, вода стоит"),
+    post("b1", 0, "emergency", 0.48, also=(("water", 0.2),),
+         text="Снова затоплен подвал в доме на Школьной, вода стоит"),
     post("b2", 25, "water", 0.41, also=(("housing", 0.3),), text="Протечка с потолка в подвале, вода по колено"),
     post("b3", 50, "water", 0.62, text="Затопление в подвальном помещении, третий день вода в подвале"),
     post("b4", 80, "housing", 0.45, also=(("water", 0.25),), text="Подвал опять затоплен, откачивать никто не едет"),

@@ -13,10 +13,10 @@ from alerting.detect import Detector
 from alerting.state import detector_state, restore_detector
 from core.records import DeadLetter
 from core.settings import Detection
+from core.taxonomy import load_topics
 from pipeline.stream import codec
 from pipeline.stream.lane import Activity, Lane, admit, lane_state, release, restore_lane, watermark
 from pipeline.stream.publish import event_order
-from core.taxonomy import load_topics
 from tests.conftest import make_enriched as post
 
 CONFIG = Detection(window_s=3 * 3600, min_posts=3, min_authors=2, story_idle_s=12 * 3600)
@@ -158,8 +158,10 @@ def test_enriched_posts_travel_in_bundles_under_the_size_limit_in_order_without_
 
 
 @pytest.mark.parametrize("value, reason", [
-    (b'{"kind": "post", "src": 1, "post": {}}', "сообщение обогащённых постов не по схеме: ValueError(\"kind='post'\")"),
-    (b'{"kind": "posts", "src": 1, "posts": [{"post": {}}]}', "сообщение обогащённых постов не по схеме: KeyError('id')"),
+    (b'{"kind": "post", "src": 1, "post": {}}',
+     "сообщение обогащённых постов не по схеме: ValueError(\"kind='post'\")"),
+    (b'{"kind": "posts", "src": 1, "posts": [{"post": {}}]}',
+     "сообщение обогащённых постов не по схеме: KeyError('id')"),
 ])
 def test_bad_enriched_messages_get_a_russian_reason(value, reason):
     with pytest.raises(codec.BadMessage) as e:

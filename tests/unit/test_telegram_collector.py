@@ -11,12 +11,17 @@ from telethon import errors
 from telethon.tl import types
 
 from collectors.backoff import Action, RetryPolicy, SourceUnavailable
-from core.sources import Cursor, SourceConfig
-from tests.fakes.telegram import RecordingTelegramFake
-from collectors.telegram import (TelegramCollector, TelethonAdapter, TelethonConfig,
-                                 classify_telethon_error, telethon_to_tg)
+from collectors.telegram import (
+    TelegramCollector,
+    TelethonAdapter,
+    TelethonConfig,
+    classify_telethon_error,
+    telethon_to_tg,
+)
 from collectors.telegram_parse import TgChat, TgMessage, comment_to_post, message_to_post
 from core.records import Post, Reactions
+from core.sources import Cursor, SourceConfig
+from tests.fakes.telegram import RecordingTelegramFake
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 24, 5, 0, tzinfo=UTC)

@@ -1,0 +1,106 @@
+"""Answer quality on answers WE wrote: golden «what is missing» per the guidelines (docs/answers/guidelines.md),
+the shipped model's verdicts on clear cases, the deadlines and repeat appeals."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from alerting.deadlines import deadline_at, standing
+from analytics.repeats import find_repeats, risk_links
+from classifiers.answer_cues import cues
+from classifiers.answer_missing import missing_codes, phrases
+from classifiers.answer_quality import AnswerModel
+from core.settings import Appeals
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+# (answer, verdict, appeal) -> what is missing, in Russian
+GOLDEN = [
+    ("Проблема устранена.", "решено", "",
+     ("нет подтверждения (акт, фото)", "шаблонная формулировка")),
+    ("Яма у дома 5 по ул. Школьной заделана 12.04.2026 асфальтобетоном, фото прилагается.", "решено", "", ()),
+    ("Ваше обращение рассмотрено. Меры будут приняты в плановом порядке.", "отписка", "",
+     ("не названо действие", "не назван срок", "шаблонная формулировка")),
+    ("Опора освещения не находится на балансе учреждения.", "переадресовано", "",
+     ("шаблонная формулировка", "не указано, кто отвечает и куда обращаться")),
+    ("Владелец павильона привлечён к административной ответственности, составлен протокол от 03.03.2026.",
+     "разъяснение", "", ("не назван срок", "не сказано, устранена ли проблема")),
+    ("Ремонт выполнить не представляется возможным.", "отписка", "",
+     ("не названо действие", "шаблонная формулировка", "не объяснена причина отказа")),
+    ("Мусор у дома 7 убран 04.03.2026, фото прилагается.", "решено", "Яма во дворе дома 7 по Школьной улице",
+     ("ответ не по существу обращения",)),
+    ("Подъезд дома 12 убран 04.03.2026, фото прилагается.", "решено", "Грязно в подъезде дома 5",
+     ("не то место или объект",)),
+    ("Проблема устранена. Выполнить работы в настоящее время невозможно, фото прилагается.", "решено", "",
+     ("не объяснена причина отказа", "противоречие")),
+]
+
+
+@pytest.mark.parametrize("answer,verdict,appeal,expected", GOLDEN)
+def test_what_is_missing_golden(answer, verdict, appeal, expected):
+    assert phrases(missing_codes(cues(answer), verdict, answer, appeal)) == expected
+
+
+@pytest.fixture(scope="module")
+def model():
+    return AnswerModel.load()
+
+
+@pytest.mark.parametrize("answer,verdict", [
+    ("Яма у дома 5 заделана 12.04.2026 асфальтобетоном, фото прилагается.", "решено"),
+    ("Работы по ремонту кровли будут выполнены до 31.05.2026.", "решено"),
+    ("Ваше обращение рассмотрено. Меры будут приняты в плановом порядке.", "отписка"),
+    ("Уважаемый пользователь! Вопрос находится на контроле.", "отписка"),
+    ("При осмотре 20.03.2026 лестница в надлежащем санитарном состоянии, уборка по графику, фото прилагается.",
+     "разъяснение"),
+])
+def test_the_shipped_model_on_clear_cases(model, answer, verdict):
+    check = model.check(answer)
+    assert check.verdict == verdict
+    assert check.phrases == phrases(check.missing)
+
+
+def test_the_artifact_refuses_tampering(tmp_path, model):
+    model.save(tmp_path, {"note": "test"})
+    assert AnswerModel.load(tmp_path).check("Проблема устранена.").verdict == model.check("Проблема устранена.").verdict
+    blob = bytearray((tmp_path / "arrays.npz").read_bytes())
+    blob[-10] ^= 0xFF
+    (tmp_path / "arrays.npz").write_bytes(bytes(blob))
+    with pytest.raises(ValueError, match="повреждена"):
+        AnswerModel.load(tmp_path)
+
+
+def test_deadlines_by_channel_and_topic():
+    cfg = Appeals()
+    assert deadline_at(T0, "59fz", "water", cfg) == T0 + timedelta(days=30)
+    assert deadline_at(T0, "pos", "roads", cfg) == T0 + timedelta(days=10)
+    assert deadline_at(T0, "portal", "roads", cfg, stated=T0 + timedelta(days=12)) == T0 + timedelta(days=12)
+    assert deadline_at(T0, "59fz", "emergency", cfg) == T0 + timedelta(days=1)
+    due = T0 + timedelta(days=10)
+    assert [standing(due, T0 + timedelta(days=2), T0), standing(due, due + timedelta(hours=1), T0),
+            standing(due, None, due + timedelta(seconds=1)), standing(due, None, T0)] == [
+        "в срок", "с опозданием", "просрочено", "ждём"]
+
+
+def _appeal(i, days, text, topic="water", settlement="Лычково", author=""):
+    return {"appeal_id": f"pos:{i}", "received_at": T0 + timedelta(days=days), "topic": topic,
+            "settlement": settlement, "address": "", "text": text, "author": author}
+
+
+def test_repeat_appeals_same_problem_and_place_within_the_window():
+    first = _appeal(1, 0, "Нет холодной воды в доме на Школьной улице третий день")
+    known = [first, _appeal(2, 1, "Яма на дороге у школы", topic="roads")]
+    new = [_appeal(3, 5, "Опять нет холодной воды на Школьной улице, никто не приехал"),
+           _appeal(4, 5, "Нет холодной воды на Школьной улице", settlement="Демянск"),      # another place
+           _appeal(5, 45, "Нет холодной воды на Школьной улице"),                          # after 30 days
+           _appeal(6, 6, "Прорвало трубу отопления в подвале", topic="water")]             # another problem
+    assert find_repeats(new, known, days=30, threshold=0.5) == [("pos:3", "pos:1", 0.6)]
+
+
+def test_an_appeal_links_to_a_risk_on_its_topic_and_place():
+    alerts = [{"alert_id": "A-1", "topic": "water", "settlement": "Лычково", "first_at": T0 - timedelta(days=1),
+               "last_at": T0}, {"alert_id": "A-2", "topic": "roads", "settlement": "Лычково",
+                                "first_at": T0, "last_at": T0}]
+    assert risk_links(_appeal(1, 2, "Нет воды"), alerts, window_days=3) == ["A-1"]
+    assert risk_links(_appeal(1, 9, "Нет воды"), alerts, window_days=3) == []
