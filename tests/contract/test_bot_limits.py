@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from alerting.lifecycle import apply, start
+from alerting.lifecycle import apply, start, stored_risk
 from tests.conftest import T0
 from tests.contract.test_alert_chat import CHAT, STAFF, desk, events, make_alert, tg  # noqa: F401 - fixtures
 from tests.fakes.bot_api import html_error
@@ -40,7 +40,7 @@ def test_risks_come_in_pages_within_the_limit(tg, desk):  # noqa: F811
 @pytest.mark.parametrize("pad", range(6))            # shifts where 4,000 characters end: some land in an entity
 def test_a_long_risk_history_is_cut_between_lines(tg, desk, pad):  # noqa: F811
     bot, risks, store, _ = desk
-    risk = risks.risk("A-1")
+    risk = stored_risk(risks, "A-1")
     evs = []
     for i in range(150):
         risk, ev = apply(risk, "taken", T0 + timedelta(minutes=i), "x" * pad + f"<&> {i:03d} &&&&&&")
