@@ -89,5 +89,6 @@ def vote(mixes: Iterable[dict[str, float]]) -> str | None:
 def shared_words(term_sets: list[frozenset[str]], limit: int = 3) -> list[str]:
     """The words most of a story's posts share, for the card: «подвал, протечка»."""
     counts = Counter(t for terms in term_sets for t in terms)
-    common = [t for t, n in counts.most_common() if n >= 2]
-    return sorted(common[:limit], key=lambda t: (-counts[t], t))
+    # ties broken by the word, before the cut: a set's order of strings differs between processes (hash seed),
+    # and the Kafka worker must write the card the embedded runner writes
+    return sorted((t for t, n in counts.items() if n >= 2), key=lambda t: (-counts[t], t))[:limit]

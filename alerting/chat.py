@@ -61,6 +61,7 @@ class AlertChat:
         self.outbox: deque[tuple[str, str]] = deque(maxlen=OUTBOX)   # (alert_id, html) waiting for Telegram
         self.unsent: dict[str, tuple[Alert, Risk | None]] = {}       # cards whose first send failed
         self.failed_edits: set[str] = set()                            # edits to retry at once
+        self.sent = 0                                        # Bot API calls made (sends and edits)
 
     @classmethod
     def from_settings(cls, settings, messages, topics, **kw) -> AlertChat:
@@ -179,6 +180,7 @@ class AlertChat:
                 break
             self.sleep(60 - (now - self.calls[0]))
         self.calls.append(self.clock())
+        self.sent += 1
         return fn(*args, **kwargs)
 
 
@@ -207,6 +209,12 @@ class ChatSink:
         if event.event not in self.QUIET:
             line = event_text(event, self.chat.tz)
             self._safe(self.chat.notify, risk.alert_id, notice_html(alert, line, self.chat.topics))
+
+    def resume(self, alert: Alert | None, risk: Risk) -> None:
+        """A card an earlier process sent (chat_messages has its message) counts as shown, so the lifecycle notices
+        of a restarted sink go under it (Kafka mode: pipeline/stream/risks.py)."""
+        if alert is not None and risk.alert_id not in self.chat.cards and self.chat._known(risk.alert_id):
+            self.chat.cards[risk.alert_id] = (alert, risk)
 
     def flush(self) -> None:
         self._safe(self.chat.flush)

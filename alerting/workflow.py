@@ -105,6 +105,12 @@ class RiskTracker:
         else:
             self._schedule(alert_id, after=self.now)
 
+    def reschedule(self) -> None:
+        """Wake-up times for every risk held (after a restore from saved state, which keeps no heap)."""
+        self.wake, self.look_at = [], {}
+        for alert_id in self.risks:
+            self._schedule(alert_id)
+
     def _schedule(self, alert_id: str, soon: bool = False, after: datetime | None = None) -> None:
         """When to look at the risk next: its next SLA mark, its reaction verdict, its forgetting (or now, `soon`,
         when it or its mentions changed). `after`: only times past it (what was due by then was just raised)."""

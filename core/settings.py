@@ -112,6 +112,7 @@ class Kafka(_Section):
     enriched_topic: str = "posts.enriched.v1"   # enriched posts, keyed by detection key (the district)
     alerts_topic: str = "alerts.v1"     # alert snapshots, keyed by alert id
     dlq_topic: str = "posts.dlq.v1"     # dead letters
+    risks_topic: str = "risks.v1"       # the risk workflow's outputs (cards, lifecycle events), keyed by district
     app_id: str = "dozor"               # Faust application id (consumer group, changelog topic names)
     enrich_batch: int = 200             # posts enriched together
     batch_within_s: float = 0.5         # ... or whatever arrived within this time

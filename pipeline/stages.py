@@ -45,17 +45,28 @@ def topic_terms(gazetteer: Gazetteer) -> Callable[[str], frozenset[str]]:
     return terms
 
 
-def risk_tracker(settings: Settings, store: ClickHouseStore, dataset: str, topics: dict[str, Topic],
-                 horizon: Callable[[], datetime] | None = None):
-    """The risk workflow beside the pipeline: events to ClickHouse and, with a bot token and a chat, to the chat.
-    Returns (tracker, chat sink or None); close the chat sink at the end so merged edits go out. horizon: as for
-    detector_factory."""
-    sinks, chat = [RiskStoreSink(RiskStore(store, dataset))], None
+def tracker_factory(settings: Settings, horizon: Callable[[], datetime] | None = None) -> Callable[[list], RiskTracker]:
+    """Fresh risk trackers as every runner builds them, feeding the given sinks (the Kafka lane: an Outbox).
+    horizon: as for detector_factory (live runners: the wall clock)."""
+    return lambda sinks: RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold, horizon)
+
+
+def workflow_sinks(settings: Settings, store: ClickHouseStore, dataset: str, topics: dict[str, Topic]):
+    """Where the risk workflow's events go: ClickHouse and, with a bot token and a chat, the chat.
+    Returns (RiskStoreSink, ChatSink or None); close the chat sink at the end so merged edits go out."""
+    chat = None
     if settings.telegram.enabled:
         from alerting.chat import AlertChat, ChatSink
         chat = ChatSink(AlertChat.from_settings(settings, RiskStore(store, dataset), topics))
-        sinks.append(chat)
-    return RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold, horizon), chat
+    return RiskStoreSink(RiskStore(store, dataset)), chat
+
+
+def risk_tracker(settings: Settings, store: ClickHouseStore, dataset: str, topics: dict[str, Topic],
+                 horizon: Callable[[], datetime] | None = None):
+    """The risk workflow beside the pipeline: events to ClickHouse and, with a bot token and a chat, to the chat.
+    Returns (tracker, chat sink or None); close the chat sink at the end so merged edits go out."""
+    stored, chat = workflow_sinks(settings, store, dataset, topics)
+    return tracker_factory(settings, horizon)([stored] + ([chat] if chat else [])), chat
 
 
 def pseudonymise(posts: Iterable[Post], store: ClickHouseStore) -> list[Post]:

@@ -27,8 +27,14 @@ def cmd_worker(args, settings: Settings) -> int:
 
     from pipeline.kit import load_kit
     from pipeline.stream.broker import ensure_topics
+    from pipeline.stream.offsets import UncheckedVersion, check_versions
     from pipeline.stream.worker import build_app
 
+    try:
+        check_versions()                # at once, before the models load (GuardedApp checks again)
+    except UncheckedVersion as e:
+        print(f"Ошибка: {e}", file=sys.stderr)
+        return 2
     kit = load_kit(settings)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -63,10 +69,14 @@ def cmd_publish(args, settings: Settings) -> int:
 def cmd_sink(args, settings: Settings) -> int:
     from aiokafka import AIOKafkaConsumer
 
+    from core.taxonomy import load_topics
     from pipeline.stream.broker import TopicNames, ensure_topics
+    from pipeline.stream.risks import WorkflowWriter
     from pipeline.stream.sink import run_sink
 
     k = settings.kafka
+    names = TopicNames.of(k)
+    workflow = WorkflowWriter(settings, load_topics(settings.topics_file), k.sink_dataset, names.risks)
     dsn = args.db or settings.clickhouse_dsn
 
     def connect():          # with the configured author salt, as every other writer of posts
@@ -77,14 +87,14 @@ def cmd_sink(args, settings: Settings) -> int:
         stop = asyncio.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             asyncio.get_running_loop().add_signal_handler(sig, stop.set)
-        consumer = AIOKafkaConsumer(*TopicNames.of(k).all()[1:], bootstrap_servers=k.brokers,
+        consumer = AIOKafkaConsumer(*names.all()[1:], bootstrap_servers=k.brokers,
                                     group_id=f"{k.prefix}{k.sink_group}", enable_auto_commit=False,
                                     auto_offset_reset="earliest", max_partition_fetch_bytes=8_000_000,
                                     fetch_max_bytes=64_000_000, session_timeout_ms=int(k.session_timeout_s * 1000),
                                     heartbeat_interval_ms=int(min(3.0, k.session_timeout_s / 4) * 1000))
         await consumer.start()
         try:
-            return await run_sink(k, consumer, connect, stop, Path(args.status) if args.status else None)
+            return await run_sink(k, consumer, connect, stop, workflow, Path(args.status) if args.status else None)
         finally:
             await consumer.stop()
 
@@ -122,7 +132,8 @@ def add_parser(sub) -> None:
                          help="posts per second of wall clock, in event-time order (default: as fast as possible)")
     publish.set_defaults(func=_friendly(cmd_publish))
 
-    sink = sub.add_parser("sink", help="Kafka mode: write enriched posts, alerts, dead letters to ClickHouse")
+    sink = sub.add_parser("sink", help="Kafka mode: write enriched posts, alerts, dead letters and the risk workflow "
+                                       "to ClickHouse; send the alert chat's cards")
     sink.add_argument("--db", help="ClickHouse DSN (default: chdb://<DOZOR_DATA_DIR>/clickhouse)")
     sink.add_argument("--status", help="write counters (rows stored) as JSON to this file after every batch")
     sink.set_defaults(func=_friendly(cmd_sink))

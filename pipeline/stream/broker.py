@@ -1,7 +1,7 @@
 """Topic names and topic creation on the broker (aiokafka's admin client).
 
     names = TopicNames.of(settings.kafka)        # prefixed names: names.raw, names.enriched, ...
-    await ensure_topics(settings.kafka)          # create the four topics if missing (partitions, replication)
+    await ensure_topics(settings.kafka)          # create the five topics if missing (partitions, replication)
 """
 from __future__ import annotations
 
@@ -20,13 +20,15 @@ class TopicNames:
     enriched: str
     alerts: str
     dlq: str
+    risks: str
 
     @classmethod
     def of(cls, k: Kafka) -> "TopicNames":
-        return cls(k.topic(k.raw_topic), k.topic(k.enriched_topic), k.topic(k.alerts_topic), k.topic(k.dlq_topic))
+        return cls(k.topic(k.raw_topic), k.topic(k.enriched_topic), k.topic(k.alerts_topic), k.topic(k.dlq_topic),
+                   k.topic(k.risks_topic))
 
     def all(self) -> tuple[str, ...]:
-        return (self.raw, self.enriched, self.alerts, self.dlq)
+        return (self.raw, self.enriched, self.alerts, self.dlq, self.risks)
 
 
 class BrokerError(Exception):

@@ -4,7 +4,8 @@ posts.raw.v1 carries the replay JSONL contract (collectors/parse.py), so anythin
 can publish; posts.enriched.v1 carries bundles {"kind": "posts", "src": raw partition, "posts": [enriched, ...]}
 (one per raw partition and enrichment batch, each under BUNDLE_BYTES: a Kafka message costs the worker far more
 than a post's JSON does) or {"kind": "tick"} (a wall-clock heartbeat for the detector); alerts.v1 one Alert;
-posts.dlq.v1 one DeadLetter. Enriched posts travel without their lemmas: detection and ClickHouse use none.
+risks.v1 one output of a lane's risk workflow {"lane": key, "seq": n, "alert", "risk", "event", "answer"}
+(alerting/outbox.py); posts.dlq.v1 one DeadLetter. Enriched posts travel without their lemmas: detection and ClickHouse use none.
 A value that cannot be decoded raises BadMessage with the reason in Russian.
 
     values = encode_enriched([post, ...], src)          # bundles, in order
@@ -15,6 +16,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from alerting.outbox import WorkflowOutput, output_doc, output_from_doc
+from alerting.workflow_state import alert_doc, alert_from_doc
 from collectors.parse import InputError, replay_record_to_post
 from core.records import Alert, DeadLetter, EnrichedPost, Post, Reactions, TopicScore
 
@@ -121,25 +124,27 @@ def decode_enriched(value: bytes | None) -> list[tuple[int, EnrichedPost]]:
 
 
 def encode_alert(a: Alert) -> bytes:
-    return json_bytes({"alert_id": a.alert_id, "kind": a.kind, "topic": a.topic, "settlement": a.settlement,
-                   "level": a.level, "score": a.score, "created_at": a.created_at.isoformat(),
-                   "updated_at": a.updated_at.isoformat(), "first_at": a.first_at.isoformat(),
-                   "last_at": a.last_at.isoformat(), "post_uids": list(a.post_uids), "sources": list(a.sources),
-                   "negative_share": a.negative_share, "snippets": [list(s) for s in a.snippets],
-                   "why": a.why})
+    return json_bytes(alert_doc(a))
 
 
 def decode_alert(value: bytes | None) -> Alert:
-    d = _loads(value)
     try:
-        return Alert(alert_id=d["alert_id"], kind=d["kind"], topic=d["topic"], settlement=d["settlement"],
-                     level=d["level"], score=d["score"], created_at=datetime.fromisoformat(d["created_at"]),
-                     updated_at=datetime.fromisoformat(d["updated_at"]), first_at=datetime.fromisoformat(d["first_at"]),
-                     last_at=datetime.fromisoformat(d["last_at"]), post_uids=tuple(d["post_uids"]),
-                     sources=tuple(d["sources"]), negative_share=d["negative_share"],
-                     snippets=tuple((t, u) for t, u in d["snippets"]), why=d.get("why", ""))
+        return alert_from_doc(_loads(value))
     except (KeyError, TypeError, ValueError) as e:
         raise BadMessage(f"сообщение тревоги не по схеме: {e!r}") from None
+
+
+def encode_output(lane: str, o: WorkflowOutput) -> bytes:
+    return json_bytes({"lane": lane, **output_doc(o)})
+
+
+def decode_output(value: bytes | None) -> tuple[str, WorkflowOutput]:
+    """(lane, output) of a risks.v1 message."""
+    d = _loads(value)
+    try:
+        return str(d["lane"]), output_from_doc(d)
+    except (KeyError, TypeError, ValueError) as e:
+        raise BadMessage(f"сообщение процесса работы с рисками не по схеме: {e!r}") from None
 
 
 def encode_dead_letter(d: DeadLetter) -> bytes:

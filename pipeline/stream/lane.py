@@ -8,11 +8,18 @@ lateness_s). A partition silent for idle_s of wall clock no longer holds the lan
 lane releases everything. Wall-clock activity is per process (Activity), never saved: after a restart every
 partition holds the lane until it speaks again or idle_s passes.
 
-Delivered twice (a redelivery after a crash) a post is skipped: the buffer and the detector remember uids.
+The lane also runs the district's risk workflow (a RiskTracker, alerting/workflow.py) behind the detector, post
+by post with the alerts each post changed, exactly as the embedded runner does (pipeline/stages.detect_in_order);
+the tracker's outputs wait, numbered, in the lane's Outbox (alerting/outbox.py) until the worker ships them, and
+the tracker's state and the next output number are saved with the detector's.
 
-    lane = restore_lane(saved_state, lambda: Detector(...))   # built as the embedded runner builds it
+Delivered twice (a redelivery after a crash) a post is skipped: the buffer, the detector and the tracker
+remember uids.
+
+    lane = restore_lane(saved_state, lambda: Detector(...), tracker_factory(settings))   # as every runner builds them
     admit(lane, [(raw_partition, enriched), ...], activity, wall)
     alerts = release(lane, partitions, activity, wall, idle_s, lateness_s)
+    outputs = lane.outbox.take()                                  # the risk workflow's, numbered
     saved_state = lane_state(lane)
 """
 from __future__ import annotations
@@ -24,8 +31,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from alerting.detect import Detector
+from alerting.outbox import Outbox
 from alerting.state import detector_state, restore_detector
+from alerting.workflow import RiskTracker
+from alerting.workflow_state import restore_tracker, tracker_state
 from core.records import Alert, EnrichedPost
+from pipeline.stages import detect_in_order
 from pipeline.stream.codec import enriched_doc, enriched_from_doc, json_bytes
 
 
@@ -36,6 +47,18 @@ class Lane:
     marks: dict[int, datetime] = field(default_factory=dict)        # raw partition -> latest published_at
     encoded: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)   # buffered posts' JSON,
     #                                                                  made once for the first lane_state they are in
+    risks: RiskTracker | None = None                                # the risk workflow, when the lane runs it
+    outbox: Outbox | None = None                                    # ... and its outputs waiting to be shipped
+
+
+def new_lane(detector: Detector, new_tracker: Callable[[list], RiskTracker] | None = None, next_seq: int = 0) -> Lane:
+    """A lane around a detector and, given a tracker factory (pipeline/stages.tracker_factory), the workflow."""
+    if new_tracker is None:
+        return Lane(detector)
+    outbox = Outbox(next_seq)
+    tracker = new_tracker([outbox])
+    outbox.alerts = tracker.alerts
+    return Lane(detector, risks=tracker, outbox=outbox)
 
 
 @dataclass
@@ -54,7 +77,8 @@ def admit(lane: Lane, items: list[tuple[int, EnrichedPost]], activity: Activity,
         at = e.post.published_at
         if src not in lane.marks or at > lane.marks[src]:
             lane.marks[src] = at
-        if e.post.uid in lane.buffer or e.post.uid in lane.detector.recent:
+        if e.post.uid in lane.buffer or e.post.uid in lane.detector.recent or (
+                lane.risks is not None and e.post.uid in lane.risks.seen):
             continue
         lane.buffer[e.post.uid] = e
         new += 1
@@ -76,17 +100,18 @@ def watermark(lane: Lane, partitions: int, activity: Activity, wall: float, idle
 
 def release(lane: Lane, partitions: int, activity: Activity, wall: float, idle_s: float,
             lateness_s: float) -> list[Alert]:
-    """Run detection over the buffered posts the watermark has passed, in event time; the alerts it gives."""
+    """Run detection (and the workflow) over the buffered posts the watermark has passed, in event time; the alert
+    snapshots it gives, in order."""
     mark = watermark(lane, partitions, activity, wall, idle_s, lateness_s)
     if mark is False or not lane.buffer:
         return []
     ready = sorted((e for e in lane.buffer.values() if mark is None or e.post.published_at < mark),
                    key=lambda e: (e.post.published_at, e.post.uid))
-    alerts: list[Alert] = []
     for e in ready:
         del lane.buffer[e.post.uid]
         lane.encoded.pop(e.post.uid, None)
-        alerts.extend(lane.detector.process(e))
+    alerts: list[Alert] = []
+    detect_in_order(ready, lane.detector, lane.risks, lambda alert, new: alerts.append(alert), {})
     return alerts
 
 
@@ -97,17 +122,24 @@ def lane_state(lane: Lane) -> bytes:
     for uid, e in lane.buffer.items():
         if uid not in docs:
             docs[uid] = json_bytes(enriched_doc(e))
-    doc = b'{"detector":%s,"buffer":[%s],"marks":%s}' % (
+    workflow = b""
+    if lane.risks is not None:
+        workflow = b',"risks":%s,"seq":%d' % (json_bytes(tracker_state(lane.risks)), lane.outbox.next_seq)
+    doc = b'{"detector":%s,"buffer":[%s],"marks":%s%s}' % (
         json_bytes(detector_state(lane.detector)), b",".join(docs[uid] for uid in lane.buffer),
-        json_bytes({str(p): at.isoformat() for p, at in lane.marks.items()}))
+        json_bytes({str(p): at.isoformat() for p, at in lane.marks.items()}), workflow)
     return zlib.compress(doc, 1)
 
 
-def restore_lane(value: bytes | None, new_detector: Callable[[], Detector]) -> Lane:
+def restore_lane(value: bytes | None, new_detector: Callable[[], Detector],
+                 new_tracker: Callable[[list], RiskTracker] | None = None) -> Lane:
+    """The saved lane; with new_tracker, its workflow too (a lane saved without one starts the workflow afresh)."""
     if not value:
-        return Lane(new_detector())
+        return new_lane(new_detector(), new_tracker)
     doc = json.loads(zlib.decompress(value).decode("utf-8"))
-    buffer = [enriched_from_doc(d) for d in doc["buffer"]]
-    return Lane(detector=restore_detector(doc["detector"], new_detector()),
-                buffer={e.post.uid: e for e in buffer},
-                marks={int(p): datetime.fromisoformat(at) for p, at in doc["marks"].items()})
+    lane = new_lane(restore_detector(doc["detector"], new_detector()), new_tracker, doc.get("seq", 0))
+    if lane.risks is not None:
+        restore_tracker(doc.get("risks"), lane.risks)
+    lane.buffer = {e.post.uid: e for e in map(enriched_from_doc, doc["buffer"])}
+    lane.marks = {int(p): datetime.fromisoformat(at) for p, at in doc["marks"].items()}
+    return lane

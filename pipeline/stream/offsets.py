@@ -26,17 +26,62 @@ which the lane and the sink ignore by uid).
 GuardedApp also watches table recovery and shortens Faust's fixed fetch wait (see its docstring).
 
     app = GuardedApp(...); app.dense_topics = {"posts.raw.v1", "posts.enriched.v1"}
+
+Why private internals, and which versions. Faust offers no hook for any of the above: the no-loss guarantee of
+Kafka mode rests on replacing methods of Faust's consumer (`getmany`, `perform_seek`, `seek`, `_new_offset`,
+`on_partitions_revoked`) and reading its bookkeeping (`_committed_offset`, `_read_offset`, `_acked`), on the
+table recovery's (`in_recovery`, `active_tps`, `active_highwaters`, `active_offsets`,
+`_active_events_received_at`, `_recovery_started_at`), on the consumer thread's `_create_worker_consumer` and
+aiokafka's `_fetch_max_wait_ms`; the worker (worker.py) also holds Faust's messages with `incref`/`decref` and
+asks the producer for `_ensure_producer()` and `key_partition`, and output.py uses aiokafka's `_partitioner`,
+`create_batch` and `send_batch`. Any of these may change meaning in a minor release without notice, and a changed
+one would not fail loudly: the worker would commit offsets over unprocessed posts again. They were read and
+tested (the unit tests beside this module; the kill -9, two-worker and rebalance integration tests) against the
+versions in CHECKED, the ones pinned in constraints.txt. `check_versions()` refuses to start a worker with any
+other: to upgrade, read the patched code paths in the new release, run tests/unit/test_stream_offsets.py and
+tests/integration (DOZOR_TEST_KAFKA_PORT), then add the version here and pin it.
 """
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed_version
 from typing import Any
 
 import faust
 
+from core.errors import DozorError
+
 log = logging.getLogger(__name__)
 MAX_RESEEKS = 5
+CHECKED = {"faust-streaming": ("0.15.3",), "aiokafka": ("0.14.0",)}     # = constraints.txt
+
+
+class UncheckedVersion(DozorError):
+    """The installed Faust or aiokafka is not a version this module was checked against; the message is Russian."""
+
+
+def check_versions(version: Callable[[str], str] | None = None) -> None:
+    """Refuse (UncheckedVersion) a faust-streaming or aiokafka this module was not checked against; version(package)
+    gives an installed version (default: importlib.metadata's)."""
+    version = version or installed_version
+    wrong = []
+    for package, checked in CHECKED.items():
+        try:
+            found = version(package)
+        except PackageNotFoundError:
+            found = "не установлен"
+        if found not in checked:
+            wrong.append(f"{package} {found} (проверены: {', '.join(checked)})")
+    if wrong:
+        raise UncheckedVersion(
+            "режим Kafka не запущен: " + "; ".join(wrong) + ". Защита смещений (pipeline/stream/offsets.py) "
+            "опирается на внутренние части этих библиотек, и с непроверенной версией воркер может подтвердить "
+            "необработанные сообщения. Установите версии из constraints.txt "
+            "(pip install -c constraints.txt faust-streaming aiokafka) или проверьте новую версию, как описано "
+            "в pipeline/stream/offsets.py, и добавьте её в CHECKED.")
 
 
 class DenseOffsets:
@@ -174,6 +219,10 @@ class GuardedApp(faust.App):
     # per broker, so a fetch waiting on partitions with nothing new (the changelog, a drained topic) held up
     # partitions that had been drained meanwhile: one worker went from ~650-700 to ~825 posts/s with 100 ms.
     fetch_max_wait_ms: int = 100
+
+    def __init__(self, *args, **kwargs) -> None:
+        check_versions()                   # before anything of Faust's starts: see the module docstring
+        super().__init__(*args, **kwargs)
 
     def _new_consumer(self):
         consumer = super()._new_consumer()

@@ -1,14 +1,16 @@
 """The Faust app: two thin agents around the same pure stages as the embedded runner.
 
     posts.raw.v1 (keyed by source) --enrich--> posts.enriched.v1 (keyed by district) --detect--> alerts.v1
-                        \\-- undecodable / wrong schema --> posts.dlq.v1
+                        \\-- undecodable / wrong schema --> posts.dlq.v1                  \\--> risks.v1
 
 `enrich` decodes replay records and calls enrich_batch (the expensive stage; every worker takes a share of the
 raw partitions) and sends the results as bundles, one per raw partition (codec.py). `detect` re-keys nothing
 itself: every bundle carries its district as the key, so a district's posts meet in one partition and one lane
 (pipeline/stream/lane.py), whose state lives in the Faust table `lanes` (changelog topic, restored after a
-restart or rebalance). A batch's outputs are delivered before its offsets are committed and before the lane is
-saved; a crash makes Kafka redeliver, and the lane skips posts it already has.
+restart or rebalance). The lane also runs the district's risk workflow; its numbered outputs go to risks.v1,
+keyed by the district, for the sink to store and to show in the alert chat. A batch's outputs are delivered
+before its offsets are committed and before the lane is saved; a crash makes Kafka redeliver, and the lane skips
+posts it already has.
 
     app = build_app(settings, kit, topics)       # faust.App; app.main() / `dozor worker` runs it
 """
@@ -26,7 +28,7 @@ from core.records import DeadLetter
 from core.settings import Settings
 from core.taxonomy import Topic
 from pipeline.enrich import Kit, enrich_batch
-from pipeline.stages import detector_factory
+from pipeline.stages import detector_factory, tracker_factory
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
 from pipeline.stream.lane import Activity, Lane, admit, lane_state, release, restore_lane
@@ -69,7 +71,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
     k = settings.kafka
     names = TopicNames.of(k)
     stats = stats if stats is not None else {}
-    stats.update(enriched=0, dead_letters=0, detected=0, alerts=0, enrich_s=0.0, detect_s=0.0)
+    stats.update(enriched=0, dead_letters=0, detected=0, alerts=0, risk_outputs=0, enrich_s=0.0, detect_s=0.0)
     datadir = settings.data_dir / "faust" / f"{k.prefix}{k.app_id}"
     datadir.parent.mkdir(parents=True, exist_ok=True)
     app = GuardedApp(
@@ -95,7 +97,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                       value_type=bytes,          # value (raw, bytes): the compressed lane (lane.py)
                       extra_topic_configs={"max.message.bytes": str(8 * 1024 * 1024)})   # a long buffer fits
     key = detection_key(kit)
-    new_detector = detector_factory(settings, topics, kit.gazetteer)
+    new_detector, new_tracker = detector_factory(settings, topics, kit.gazetteer), tracker_factory(settings)
     key_bytes = app.serializers.dumps_key(str, key, serializer="json")   # as Faust writes it (changelog too)
     out = Output(k.brokers)      # outputs bypass Faust's per-message sends (pipeline/stream/output.py)
 
@@ -168,21 +170,25 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                 act = activity.setdefault(lane_key, Activity(started=wall))
                 saved = lanes.get(lane_key)
                 if saved is None or cache.get(lane_key, (None,))[0] is not saved:   # not the value we wrote last
-                    lane = restore_lane(saved, new_detector)
+                    lane = restore_lane(saved, new_detector, new_tracker)
                 else:
                     lane = cache[lane_key][1]
                 cache.pop(lane_key, None)        # until saved again, the table's value is the only truth
                 new = admit(lane, items, act, wall)
                 had = len(lane.buffer)
                 found = release(lane, k.partitions, act, wall, k.idle_s, k.lateness_s)
-                # alerts are out before the lane that produced them is saved
+                outputs = lane.outbox.take()
+                # alerts and the workflow's outputs are out before the lane that produced them is saved
                 await out.deliver(names.alerts, ((a.alert_id.encode(), codec.encode_alert(a)) for a in found))
+                await out.deliver(names.risks, ((lane_key.encode(), codec.encode_output(lane_key, o))
+                                                for o in outputs))
                 if new or had != len(lane.buffer) or items:
                     await co_partitioned(events[-1].message.partition)
                     lanes[lane_key] = lane_state(lane)
                 cache[lane_key] = (lanes.get(lane_key), lane)
                 stats["detected"] += had - len(lane.buffer)
                 stats["alerts"] += len(found)
+                stats["risk_outputs"] += len(outputs)
                 stats.setdefault("lanes", {})[lane_key] = {       # one entry per district (status file)
                     "waiting": len(lane.buffer),
                     "marks": {p: at.isoformat()[5:16] for p, at in sorted(lane.marks.items())}}

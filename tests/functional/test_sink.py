@@ -8,10 +8,11 @@ from datetime import datetime, timezone
 
 from alerting.detect import Detector
 from core.records import DeadLetter
-from core.settings import Detection, Kafka
+from core.settings import Detection, Kafka, Settings
 from core.taxonomy import load_topics
 from pipeline.stream import codec
 from pipeline.stream.broker import TopicNames
+from pipeline.stream.risks import WorkflowWriter
 from pipeline.stream.sink import decode_batch, run_sink, write_batch
 from storage.clickhouse import StoreError
 from tests.conftest import make_enriched as post
@@ -19,6 +20,10 @@ from tests.conftest import make_enriched as post
 Record = namedtuple("Record", "topic partition offset value timestamp", defaults=(1774328400123,))
 K = Kafka(prefix="t.", sink_batch=3, sink_within_s=0.05, sink_backoff_max_s=0.2)
 NAMES = TopicNames.of(K)
+
+
+def writer() -> WorkflowWriter:
+    return WorkflowWriter(Settings(), load_topics(), "stream", NAMES.risks)
 
 
 def records():
@@ -62,8 +67,8 @@ def test_a_batch_decodes_posts_alerts_letters_and_turns_bad_messages_into_dead_l
 
 def test_writing_the_same_batch_twice_stores_everything_once(store):
     batch = decode_batch(records(), NAMES)
-    assert write_batch(store, batch, "stream") == 2
-    assert write_batch(store, batch, "stream") == 0           # a redelivery after a crash before the commit
+    assert write_batch(store, batch, "stream", writer()) == 2
+    assert write_batch(store, batch, "stream", writer()) == 0           # a redelivery after a crash before the commit
     assert store.scalar("SELECT count() FROM posts") == 2
     assert store.scalar("SELECT count() FROM dead_letters") == 2
     assert len(store.alerts()) == 1
@@ -99,7 +104,7 @@ def test_while_the_store_is_unavailable_the_sink_retries_the_same_batch_and_comm
     async def main():
         stop = asyncio.Event()
         consumer = FakeConsumer(records(), stop)
-        stats = await run_sink(K, consumer, connect, stop, sleep=fake_sleep)
+        stats = await run_sink(K, consumer, connect, stop, writer(), sleep=fake_sleep)
         return consumer, stats
 
     consumer, stats = asyncio.run(main())
@@ -123,7 +128,7 @@ def test_a_sink_asked_to_stop_while_the_store_is_down_leaves_the_batch_uncommitt
 
         async def sleep_then_stop(s):
             stop.set()                           # SIGTERM arrives during the back-off
-        stats = await run_sink(K, consumer, connect, stop, sleep=sleep_then_stop)
+        stats = await run_sink(K, consumer, connect, stop, writer(), sleep=sleep_then_stop)
         return consumer, stats
 
     consumer, stats = asyncio.run(main())

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.harness import ROOT, Harness
+from tests.fakes.bot_api import FakeBotApi
+from tests.integration.harness import BOT_TOKEN, ROOT, Harness
 
 KAFKA_SH = ROOT / "deploy" / "kafka" / "kafka.sh"
 
@@ -40,9 +41,16 @@ def kafka_brokers(tmp_path_factory):
 
 
 @pytest.fixture
-def harness(kafka_brokers, models_dir, tmp_path):
+def chat():
+    """The alert chat the sink sends to (a fake Bot API recording requests)."""
+    with FakeBotApi(BOT_TOKEN) as tg:
+        yield tg
+
+
+@pytest.fixture
+def harness(kafka_brokers, models_dir, tmp_path, chat):
     h = Harness(brokers=kafka_brokers, prefix=f"t{uuid.uuid4().hex[:8]}.", models_dir=Path(models_dir),
-                work=tmp_path)
+                work=tmp_path, bot_api_base=chat.base)
     try:
         yield h
     finally:

@@ -1,5 +1,6 @@
 """Runs Дозор's Kafka-mode processes (`dozor worker`, `dozor sink`, `dozor publish`) as subprocesses for tests,
-reads their status files and queries the sink's database with `dozor sql` once the sink has stopped."""
+reads their status files and queries the sink's database with `dozor sql` once the sink has stopped. The alert
+chat is a fake Bot API on loopback (tests/fakes/bot_api.py) that records what the sink sends."""
 from __future__ import annotations
 
 import json
@@ -12,10 +13,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "pipeline" / "data" / "demo" / "posts.jsonl"
+BOT_TOKEN, CHAT = "4242:stream", -1004242
+# every card change is an edit at once (no merging by wall time) and no throttling: what the chat receives is a
+# function of the input alone, so the embedded and the Kafka runs can be compared request by request
+CHAT_SETTINGS = {"BOT_TOKEN": BOT_TOKEN, "ALERT_CHAT_ID": str(CHAT), "EDIT_INTERVAL_S": "0",
+                 "MAX_MESSAGES_PER_MINUTE": "100000"}
+RISK_EVENTS = ("SELECT alert_id, event_id, seq, toString(at) AS at, event, state, actor, details FROM risk_events "
+               "FINAL ORDER BY alert_id, at, seq, event_id")
+RISK_ANSWERS = ("SELECT alert_id, answer_id, toString(answered_at) AS at, text, platforms, links, linked_uids, author, "
+                "origin FROM risk_answers FINAL ORDER BY alert_id, answer_id")
+
+
+def chat_requests(tg) -> list[tuple]:
+    """What a fake Bot API received, as (method, text, message edited, message replied to, buttons)."""
+    return [(c.method, c.params.get("text"), c.params.get("message_id"),
+             (c.params.get("reply_parameters") or {}).get("message_id"), json.dumps(c.params.get("reply_markup")))
+            for c in tg.calls()]
 
 
 class Harness:
-    def __init__(self, brokers: str, prefix: str, models_dir: Path, work: Path, **settings: str):
+    def __init__(self, brokers: str, prefix: str, models_dir: Path, work: Path, bot_api_base: str = "",
+                 **settings: str):
         self.prefix, self.work = prefix, work
         self.env = {**os.environ, "DOZOR_KAFKA__BROKERS": brokers, "DOZOR_KAFKA__PREFIX": prefix,
                     "DOZOR_MODELS_DIR": str(models_dir), "DOZOR_DATA_DIR": str(work / "data"),
@@ -24,6 +42,8 @@ class Harness:
                     # worker's enrichment can lag another's. 2 s (the default) once let a late-starting second
                     # worker's posts arrive behind the watermark on the loaded 2-core CI machine
                     "DOZOR_KAFKA__IDLE_S": "10",
+                    **({f"DOZOR_TELEGRAM__{k}": v for k, v in {**CHAT_SETTINGS, "BOT_API_BASE": bot_api_base}.items()}
+                       if bot_api_base else {}),
                     **{f"DOZOR_KAFKA__{k.upper()}": str(v) for k, v in settings.items()}}
         self.procs: dict[str, subprocess.Popen] = {}
 
@@ -113,6 +133,10 @@ class Harness:
         posts = {r["uid"]: int(r["n"]) for r in self.query("SELECT uid, count() AS n FROM posts GROUP BY uid")}
         alerts = self.query("SELECT alert_id, post_uids FROM alerts FINAL")
         return posts, {a["alert_id"]: frozenset(a["post_uids"]) for a in alerts}, len(alerts)
+
+    def workflow(self) -> tuple[list[dict], list[dict]]:
+        """(risk events, risk answers) from the sink's database."""
+        return self.query(RISK_EVENTS), self.query(RISK_ANSWERS)
 
     def close(self) -> None:
         for name in list(self.procs):

@@ -1,5 +1,6 @@
-"""Kafka mode against a real broker: the same posts and alerts as the embedded runner, exactly once, through a
-worker crash, with two workers, and through a sink outage; bad messages become dead letters."""
+"""Kafka mode against a real broker: the same posts, alerts, risk events and alert-chat messages as the embedded
+runner, exactly once, through a worker crash, with two workers, through a rebalance and through a sink outage;
+bad messages become dead letters."""
 from __future__ import annotations
 
 import asyncio
@@ -10,36 +11,60 @@ import uuid
 
 import pytest
 
-from tests.integration.harness import DEMO, ROOT
+from tests.fakes.bot_api import FakeBotApi
+from tests.integration.harness import BOT_TOKEN, CHAT_SETTINGS, DEMO, RISK_ANSWERS, RISK_EVENTS, ROOT, chat_requests
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="session")
 def embedded(chdb_root, models_dir):
-    """The demo week as `dozor replay` runs it (embedded runner): (post uids, alert id -> post uids)."""
+    """The demo week as `dozor replay` runs it (embedded runner), with the alert chat: (post uids, alert id -> post
+    uids, risk events, risk answers, chat requests)."""
+    import json
+
     from collectors.files import read_files
     from core.settings import Settings
     from pipeline.commands.replay import replay_items
     from storage.clickhouse import ClickHouseStore
 
-    settings = Settings(models_dir=models_dir)
-    store = ClickHouseStore.connect(f"chdb://{chdb_root}?database=embedded_{uuid.uuid4().hex[:8]}")
-    store.migrate()
-    replay_items(settings, read_files([DEMO]), store, "embedded", print_new=False)
+    with FakeBotApi(BOT_TOKEN) as tg:
+        telegram = {k.lower(): v for k, v in {**CHAT_SETTINGS, "BOT_API_BASE": tg.base}.items()}
+        settings = Settings(models_dir=models_dir, telegram=telegram)
+        store = ClickHouseStore.connect(f"chdb://{chdb_root}?database=embedded_{uuid.uuid4().hex[:8]}")
+        store.migrate()
+        replay_items(settings, read_files([DEMO]), store, "embedded", print_new=False)
+        sent = chat_requests(tg)
     uids = {r["uid"] for r in store.query_dicts("SELECT uid FROM posts")}
     alerts = {a["alert_id"]: frozenset(a["post_uids"]) for a in store.alerts()}
+    # as `dozor sql --format jsonl` gives them to the Kafka side
+    events, answers = (json.loads(json.dumps(store.query_dicts(q), default=str)) for q in (RISK_EVENTS, RISK_ANSWERS))
     assert len(uids) == 705 and len(alerts) >= 5     # the demo week has stories to compare
-    return uids, alerts
+    assert {"answered", "watching", "worked_out"} <= {e["event"] for e in events} and answers
+    assert sum(1 for r in sent if r[0] == "sendMessage" and r[4] != "null") == len(alerts)     # a card per story
+    return uids, alerts, events, answers, sent
 
 
-def assert_same_as_embedded(harness, embedded) -> None:
-    uids, alerts = embedded
+def cards(sent: list[tuple]) -> list[str]:
+    return [r[1] for r in sent if r[0] == "sendMessage" and r[4] != "null"]
+
+
+def assert_same_as_embedded(harness, embedded, chat, once: bool = True) -> None:
+    """Posts, alerts, risk events and answers as in the embedded run; the chat received exactly the embedded
+    run's requests (once=False, after a sink killed mid-stream: the same messages, a message at most twice)."""
+    uids, alerts, events, answers, sent = embedded
     stored, kafka_alerts, alert_rows = harness.result()
     assert set(stored) == uids
     assert {u: n for u, n in stored.items() if n != 1} == {}          # every post stored exactly once
     assert alert_rows == len(kafka_alerts)
     assert kafka_alerts == alerts                                      # same ids, same post sets
+    assert harness.workflow() == (events, answers)
+    got = chat_requests(chat)
+    if once:
+        assert got == sent
+    else:
+        assert {r[:2] for r in got} == {r[:2] for r in sent}
+        assert sorted(set(cards(got))) == sorted(cards(sent)) and len(cards(got)) <= len(cards(sent)) + 1
 
 
 async def _produce_bad(brokers: str, topic: str) -> None:
@@ -54,7 +79,7 @@ async def _produce_bad(brokers: str, topic: str) -> None:
         await producer.stop()
 
 
-def test_kafka_mode_gives_the_embedded_result_and_dead_letters(harness, embedded, kafka_brokers):
+def test_kafka_mode_gives_the_embedded_result_and_dead_letters(harness, embedded, kafka_brokers, chat):
     harness.start_sink()
     harness.start_worker()
     done = harness.dozor("publish", str(DEMO))
@@ -66,7 +91,7 @@ def test_kafka_mode_gives_the_embedded_result_and_dead_letters(harness, embedded
     assert harness.status("worker")["enriched"] == 705
     harness.stop("worker")
     harness.stop("sink")
-    assert_same_as_embedded(harness, embedded)
+    assert_same_as_embedded(harness, embedded, chat)
     letters = harness.query("SELECT origin, reason FROM dead_letters ORDER BY origin")
     reasons = sorted(r["reason"] for r in letters)
     assert len(reasons) == 3
@@ -86,7 +111,7 @@ def _halves(folder):
     return first, second
 
 
-def test_worker_killed_mid_stream_loses_and_doubles_nothing(harness, embedded, tmp_path):
+def test_worker_killed_mid_stream_loses_and_doubles_nothing(harness, embedded, tmp_path, chat):
     first, second = _halves(tmp_path)
     harness.set(enrich_batch=20)             # small batches: the kill lands between many commits
     harness.start_sink()
@@ -105,10 +130,10 @@ def test_worker_killed_mid_stream_loses_and_doubles_nothing(harness, embedded, t
     assert harness.status("worker2")["detected"] < 705   # it resumed from the changelog, not from the start
     harness.stop("worker2")
     harness.stop("sink")
-    assert_same_as_embedded(harness, embedded)
+    assert_same_as_embedded(harness, embedded, chat)
 
 
-def test_two_workers_share_partitions_and_give_one_workers_result(harness, embedded):
+def test_two_workers_share_partitions_and_give_one_workers_result(harness, embedded, chat):
     harness.set(enrich_batch=20)
     harness.start_sink()
     harness.start_worker("a")
@@ -125,10 +150,10 @@ def test_two_workers_share_partitions_and_give_one_workers_result(harness, embed
     harness.stop("a")
     harness.stop("b")
     harness.stop("sink")
-    assert_same_as_embedded(harness, embedded)
+    assert_same_as_embedded(harness, embedded, chat)
 
 
-def test_rebalance_while_posts_flow_loses_and_doubles_nothing(harness, embedded, tmp_path):
+def test_rebalance_while_posts_flow_loses_and_doubles_nothing(harness, embedded, tmp_path, chat):
     """A second worker joins while posts flow, then the first leaves: raw partitions, the detection lane and its
     table move between live workers twice, and the result is still one worker's."""
     first, second = _halves(tmp_path)
@@ -155,10 +180,10 @@ def test_rebalance_while_posts_flow_loses_and_doubles_nothing(harness, embedded,
     assert harness.status("b")["enriched"] < 705 - 300   # b did not start over
     harness.stop("b")
     harness.stop("sink")
-    assert_same_as_embedded(harness, embedded)
+    assert_same_as_embedded(harness, embedded, chat)
 
 
-def test_sink_outage_mid_stream_loses_nothing(harness, embedded):
+def test_sink_outage_mid_stream_loses_nothing(harness, embedded, chat):
     harness.set(sink_batch=50, enrich_batch=20)
     harness.start_sink()
     harness.start_worker()
@@ -170,4 +195,30 @@ def test_sink_outage_mid_stream_loses_nothing(harness, embedded):
     harness.wait_quiet(posts=705)
     harness.stop("worker")
     harness.stop("sink")
-    assert_same_as_embedded(harness, embedded)
+    assert_same_as_embedded(harness, embedded, chat, once=False)   # killed between a send and its record
+
+
+def test_sink_and_replay_store_the_same_author_pseudonyms_for_one_salt(harness, tmp_path):
+    """DOZOR_CLICKHOUSE__AUTHOR_SALT reaches the posts `dozor sink` writes (storage.open_store) as it reaches those
+    `dozor replay` writes: the same author is the same pseudonym in both, and not the raw id or an unsalted hash."""
+    import json
+
+    from storage.clickhouse import pseudonym
+    harness.env["DOZOR_CLICKHOUSE__AUTHOR_SALT"] = "соль МЦУ для теста"
+    harness.start_sink()
+    harness.start_worker()
+    assert harness.dozor("publish", str(DEMO)).returncode == 0
+    harness.wait_quiet(posts=705)
+    harness.stop("worker")
+    harness.stop("sink")
+    through_kafka = {r["uid"]: r["author"] for r in harness.query("SELECT uid, author FROM posts")}
+    db = f"chdb://{tmp_path / 'replaydb'}"
+    done = harness.dozor("replay", str(DEMO), "--db", db, "--quiet")
+    assert done.returncode == 0, done.stderr
+    done = harness.dozor("sql", "SELECT uid, author FROM posts", "--db", db, "--format", "jsonl")
+    replayed = {r["uid"]: r["author"] for r in map(json.loads, done.stdout.splitlines())}
+    raw = {d["id"]: d["author"] for d in map(json.loads, DEMO.read_text(encoding="utf-8").splitlines())
+           if d.get("author")}
+    assert len(through_kafka) == 705 and through_kafka == replayed and len(raw) > 600
+    assert all(through_kafka[uid] == pseudonym(author, "соль МЦУ для теста") != pseudonym(author, "")
+               for uid, author in raw.items())

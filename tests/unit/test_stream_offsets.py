@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple
+
+import pytest
 
 from pipeline.stream.offsets import MAX_RESEEKS, DenseOffsets, GuardedApp, stalled_changelogs
 
@@ -208,3 +211,30 @@ def test_the_worker_consumer_waits_at_most_fetch_max_wait_ms_for_a_fetch_not_fau
 
     assert asyncio.run(main()) == (GuardedApp.fetch_max_wait_ms, app.conf.consumer_max_fetch_size)
     assert GuardedApp.fetch_max_wait_ms == 100
+
+
+def test_the_pinned_faust_and_aiokafka_are_the_checked_ones():
+    from importlib.metadata import version
+
+    from pipeline.stream.offsets import CHECKED, check_versions
+    pinned = dict(line.strip().split("==") for line in (Path(__file__).parents[2] / "constraints.txt")
+                  .read_text().splitlines() if "==" in line and not line.startswith("#"))
+    assert {p: pinned[p] for p in CHECKED} == {p: v[-1] for p, v in CHECKED.items()}
+    assert {p: version(p) for p in CHECKED} == {p: pinned[p] for p in CHECKED}
+    check_versions()                                     # what is installed passes
+
+
+@pytest.mark.parametrize("package", ["faust-streaming", "aiokafka"])
+def test_an_unchecked_faust_or_aiokafka_is_refused_at_start_in_russian(monkeypatch, package, capsys):
+    from importlib import metadata
+
+    from pipeline.commands import main
+    from pipeline.stream import offsets
+    real = metadata.version
+    monkeypatch.setattr(offsets, "installed_version", lambda p: "0.99.0" if p == package else real(p))
+    with pytest.raises(offsets.UncheckedVersion, match=f"режим Kafka не запущен: {package} 0.99.0 "
+                                                       r"\(проверены: "):
+        GuardedApp("t-unchecked", broker="kafka://127.0.0.1:1", store="memory://", web_enabled=False)
+    assert main(["worker"]) == 2                         # before the models load or the broker is asked
+    err = capsys.readouterr().err
+    assert err.startswith(f"Ошибка: режим Kafka не запущен: {package} 0.99.0") and "constraints.txt" in err
