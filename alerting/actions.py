@@ -5,20 +5,24 @@
 
 Each action is a lifecycle event stamped with the press time, stored in risk_events; «Ложное срабатывание» and
 «Сменить тему» also label the story's posts for retraining (labels). Then the card in the chat is edited and the
-change is posted under it. An action that does not apply raises TransitionError with a Russian message; a chat
-that cannot be reached raises BotApiError after the event is stored.
+change is posted under it. An action that does not apply raises TransitionError with a Russian message; when the
+chat cannot be reached the event is stored and the card's edit and the notice wait in the chat (alerting/chat.py)
+for its next flush.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from alerting.bot_api import BotApiError
 from alerting.card import notice_html
 from alerting.lifecycle import Risk, RiskEvent, TransitionError, apply, stored_risk
 from alerting.risk_text import event_text
 from alerting.store import RiskRecords
 from core.risks import Answer
 
+log = logging.getLogger(__name__)
 ACTIONS = {"take": "taken", "done": "worked_out", "false": "false_alarm"}
 DONE = {"taken": "Риск взят в работу", "worked_out": "Риск отмечен как отработанный",
         "false_alarm": "Отмечено как ложное срабатывание; сообщения сюжета сохранены как пример для обучения",
@@ -63,7 +67,10 @@ class StaffActions:
         self.risks.write_events([ev])
         if answer is not None:
             self.risks.write_answers([answer])
-        if self.chat is not None:
+        if self.chat is not None:                # a passing Telegram failure: kept by the chat for its next flush
             self.chat.show(alert, risk)
-            self.chat.flush(force=True)
             self.chat.notify(alert.alert_id, notice_html(alert, event_text(ev, self.chat.tz), self.topics))
+            try:
+                self.chat.flush(force=True)
+            except BotApiError as e:
+                log.error("Чат оповещений: %s", e)

@@ -26,6 +26,7 @@ from alerting.lifecycle import Risk, RiskEvent, TransitionError, due_sla, stored
 from alerting.store import RiskRecords
 from alerting.workflow import register_answer
 from core.risks import Answer
+from core.supervise import Step, transient
 
 log = logging.getLogger(__name__)
 REFUSAL = ("Извините, у вас нет прав на это действие. Дозор выполняет команды только сотрудников МЦУ в чате "
@@ -60,31 +61,51 @@ class Bot:
 
     # --- buttons ------------------------------------------------------------------------------------------------
     def on_callback(self, cq: dict) -> None:
+        """Every press is answered (Telegram shows a spinner until then): with the result, a refusal, or — when
+        handling failed — a request to press again (a passing failure: the press is also retried by run())."""
+        answered = []
+
+        def answer(text: str, show_alert: bool = False) -> None:
+            answered.append(text)
+            try:
+                self.api.answer_callback_query(cq["id"], text, show_alert=show_alert)
+            except BotApiError as e:         # the answer is a courtesy: the press itself is done
+                log.error("Чат оповещений: %s", e)
+
+        try:
+            self._on_callback(cq, answer)
+        except Exception:
+            if not answered:
+                answer("Не удалось выполнить действие, попробуйте ещё раз.", show_alert=True)
+            raise
+
+    def _on_callback(self, cq: dict, answer: Callable[..., None]) -> None:
         msg = cq.get("message") or {}
-        chat_id, user = msg.get("chat", {}).get("id"), cq["from"]
-        if not self.allowed(chat_id, user["id"]):
+        chat_id, user = (msg.get("chat") or {}).get("id"), cq.get("from") or {}
+        if not self.allowed(chat_id, user.get("id")):
             log.warning("refused a button press by %s in chat %s", user.get("id"), chat_id)
-            self.api.answer_callback_query(cq["id"], REFUSAL, show_alert=True)
+            answer(REFUSAL, show_alert=True)
             return
         action, _, rest = (cq.get("data") or "").partition(":")
         alert_id, _, arg = rest.partition(":")
-        risk, alert = stored_risk(self.risks, alert_id), self.risks.alert(alert_id)
+        risk, alert = (stored_risk(self.risks, alert_id), self.risks.alert(alert_id)) if alert_id else (None, None)
         if risk is None or alert is None:
-            self.api.answer_callback_query(cq["id"], f"Риск {alert_id} не найден.", show_alert=True)
+            answer(f"Риск {alert_id} не найден." if alert_id else "Эта кнопка ничего не делает.", show_alert=True)
             return
         if action in ("topic", "card"):          # open or close the topic picker: the card's buttons only
             text, markup = self.chat.render(alert, risk)
             if action == "topic" and risk.is_open:
                 markup = topic_keyboard(alert_id, risk.topic or alert.topic, self.topics)
-            self.api.edit_message_text(chat_id, msg["message_id"], text, reply_markup=markup)
-            self.api.answer_callback_query(cq["id"], "Выберите новую тему" if action == "topic" else "")
+            if "message_id" in msg:
+                self.api.edit_message_text(chat_id, msg["message_id"], text, reply_markup=markup)
+            answer("Выберите новую тему" if action == "topic" else "")
             return
         try:
             risk, ev = self.actions.press(alert_id, action, actor_of(user), arg)
         except TransitionError as e:
-            self.api.answer_callback_query(cq["id"], str(e), show_alert=True)
+            answer(str(e), show_alert=True)
             return
-        self.api.answer_callback_query(cq["id"], DONE[ev.event])
+        answer(DONE[ev.event])
 
     def _changed(self, alert, risk: Risk, ev: RiskEvent, answer: Answer | None = None) -> None:
         self.actions.changed(alert, risk, ev, answer)
@@ -101,7 +122,8 @@ class Bot:
             return                               # staff talking among themselves
         if not self.allowed(chat_id, user.get("id")):
             log.warning("refused a message by %s in chat %s", user.get("id"), chat_id)
-            self.api.send_message(chat_id, escape(REFUSAL), reply_to=msg["message_id"])
+            if not self.chat.try_send(chat_id, escape(REFUSAL), reply_to=msg.get("message_id")):
+                log.warning("refusal not sent: the chat's per-minute budget is spent")
             return
         if command is not None:
             self.api.send_message(chat_id, self.command(command, text), reply_to=msg["message_id"])
@@ -110,7 +132,9 @@ class Bot:
 
     def command(self, command: str, text: str) -> str:
         if command == "/risks":
-            return risks_text(self.risks, self.topics, self.tz)
+            args = text.split()[1:]
+            page = int(args[0]) if args and args[0].isdigit() else 1
+            return risks_text(self.risks, self.topics, self.tz, page)
         if command == "/risk":
             args = text.split()[1:]
             return (risk_text(self.risks, args[0], self.topics, self.tz, self.sla) if args
@@ -161,7 +185,7 @@ class Bot:
         sent = 0
         for campaign, _, start in self.calendar.reminders(since, today):
             text = reminder_text(campaign, start, volume(self.risks, campaign, start))
-            self.chat._call(self.api.send_message, self.chat.chat_id, escape(text))
+            self.chat.notify("", escape(text))
             sent += 1
         if today.toordinal() != last:
             self.risks.put_offset("campaigns", today.toordinal())
@@ -169,32 +193,59 @@ class Bot:
 
     def run(self, for_seconds: float | None = None, name: str = "alert-bot", stop=None) -> int:
         """Long-poll getUpdates until for_seconds pass, or `stop` (a threading.Event) is set, or forever; returns
-        the updates handled. A long poll in flight is finished first (poll_timeout_s at most)."""
+        the updates handled. A long poll in flight is finished first (poll_timeout_s at most).
+
+        Every step is supervised (core/supervise.py): a Telegram 5xx, a long 429 or a database restart makes that
+        step rest and the loop goes on; only a revoked token (401) stops it. The update offset moves past an update
+        only once it was handled: an update whose handling failed for a passing reason is read again next turn
+        (a button press is never dropped), one that failed for a bug is logged and skipped."""
         end = None if for_seconds is None else time.monotonic() + for_seconds
-        offset, handled, next_sla = self.risks.offset(name), 0, 0.0
+        offset, handled = self.risks.offset(name), 0
+        revoked = lambda e: isinstance(e, BotApiError) and e.code == 401             # noqa: E731
+        steps = [Step("напоминания SLA", self.sla_tick, self.sla_every_s, is_fatal=revoked),
+                 Step("напоминания кампаний", self.campaign_tick, self.sla_every_s, is_fatal=revoked),
+                 Step("отправка в чат", self.chat.flush, 0.0, max_rest_s=60, is_fatal=revoked)]
+        polling = Step("getUpdates", lambda: None, 0.0, max_rest_s=60, is_fatal=revoked)
         while (end is None or time.monotonic() < end) and not (stop is not None and stop.is_set()):
-            if time.monotonic() >= next_sla:
-                self.sla_tick()
-                self.campaign_tick()
-                next_sla = time.monotonic() + self.sla_every_s
+            for step in steps[:2]:
+                step.run_if_due()
             left = self.poll_timeout if end is None else max(0, min(self.poll_timeout, int(end - time.monotonic())))
-            try:
-                updates = self.api.get_updates(offset, left)
-            except BotApiError as e:             # Telegram unreachable or refusing: wait and try again
-                if e.code == 401:
-                    raise
-                log.error("Чат оповещений: %s", e)
-                time.sleep(min(5.0, max(0.0, (end or time.monotonic() + 5) - time.monotonic())))
-                continue
-            for update in updates:
+            updates = []
+            if polling.due():
                 try:
-                    self.handle(update)
-                except Exception:                # one bad update must not stop the bot; the log keeps it
-                    log.exception("update %s failed", update.get("update_id"))
-                offset, handled = update["update_id"] + 1, handled + 1
-            if updates:
-                self.risks.put_offset(name, offset)
-            else:
-                time.sleep(0.2)
-            self.chat.flush()
+                    updates = self.api.get_updates(offset, left)
+                except BotApiError as e:             # Telegram unreachable or refusing: wait and try again
+                    if revoked(e):
+                        raise
+                    polling.failed(e)
+            kept, error = self._handle_all(updates)
+            if error is not None:
+                polling.failed(error)                # read the failed update again after a rest
+            if kept:
+                offset, handled = kept[-1]["update_id"] + 1, handled + len(kept)
+                self._put_offset(name, offset)
+            steps[2].run_if_due()
+            if not kept:
+                time.sleep(min(0.2 if polling.due() else 1.0,
+                               max(0.0, (end or time.monotonic() + 1) - time.monotonic())))
         return handled
+
+    def _handle_all(self, updates: list[dict]) -> tuple[list[dict], Exception | None]:
+        """Handle updates in order; returns (those done, the passing error that stopped the rest, or None)."""
+        done = []
+        for update in updates:
+            try:
+                self.handle(update)
+            except Exception as e:               # one bad update must not stop the bot; the log keeps it
+                if transient(e):
+                    log.error("обновление %s: сбой (%s), будет обработано повторно", update.get("update_id"), e)
+                    return done, e
+                log.exception("update %s failed", update.get("update_id"))
+            done.append(update)
+        return done, None
+
+    def _put_offset(self, name: str, offset: int) -> None:
+        try:
+            self.risks.put_offset(name, offset)
+        except Exception as e:                   # noqa: BLE001 - Telegram keeps the offset too; a restart re-reads
+            log.error("смещение обновлений не сохранено (%s: %s)", type(e).__name__, e)

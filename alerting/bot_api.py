@@ -6,7 +6,9 @@
 
 Every call is POST {base}/bot{token}/{method} with a JSON body; the answer is {"ok": true, "result": …} or
 {"ok": false, "error_code": …, "description": …, "parameters": {"retry_after": N}}. On 429 the client waits
-retry_after seconds (the injected sleep) and tries again, up to max_retries times.
+retry_after seconds (the injected sleep) and tries again, up to max_retries times — but never longer than
+max_wait_s at a time: a longer wait (3,600 s has been seen) raises BotApiError(retry_after=…) at once, so the
+caller's loop goes on with its buttons and reminders and comes back later (core/supervise.py).
 """
 from __future__ import annotations
 
@@ -25,19 +27,21 @@ class BotApiError(DozorError):
     title = "Ошибка Telegram"
     hint = "проверьте DOZOR_TELEGRAM__BOT_TOKEN и DOZOR_TELEGRAM__BOT_API_BASE"
 
-    def __init__(self, method: str, code: int, description: str):
+    def __init__(self, method: str, code: int, description: str, retry_after: float | None = None):
         super().__init__(f"Telegram {method}: {code} {description}")
         self.method, self.code, self.description = method, code, description
+        self.retry_after = retry_after           # 429: how long Telegram asked us to wait
 
 
 class BotApi:
     def __init__(self, base: str, token: str, max_retries: int = 3, timeout: float = 30.0,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep, max_wait_s: float = 10.0):
         self.base = base.rstrip("/")
         self._token = token
         self.max_retries = max_retries
         self.timeout = timeout
         self.sleep = sleep
+        self.max_wait_s = max_wait_s
         self.session = requests.Session()
 
     def call(self, method: str, http_timeout: float | None = None, files: dict | None = None, **params):
@@ -59,11 +63,16 @@ class BotApi:
                 return body["result"]
             code = body.get("error_code", resp.status_code)
             retry_after = (body.get("parameters") or {}).get("retry_after")
-            if code == 429 and retry_after is not None and attempt < self.max_retries:
+            try:
+                retry_after = float(retry_after) if retry_after is not None else None
+            except (TypeError, ValueError):
+                retry_after = None
+            if code == 429 and retry_after is not None and attempt < self.max_retries \
+                    and retry_after <= self.max_wait_s:
                 log.warning("Telegram %s: 429, waiting %s s", method, retry_after)
-                self.sleep(float(retry_after))
+                self.sleep(retry_after)
                 continue
-            raise BotApiError(method, code, body.get("description", ""))
+            raise BotApiError(method, code, body.get("description", ""), retry_after if code == 429 else None)
         raise AssertionError("unreachable")
 
     def send_message(self, chat_id: str | int, text: str, reply_markup: dict | None = None,

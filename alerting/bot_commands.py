@@ -25,11 +25,39 @@ HELP = ("Команды Дозора:\n"
         "(«Площадки: ВКонтакте, Telegram») и ссылки на публикации.")
 
 
-def risks_text(store: RiskRecords, topics: dict[str, Topic], tz: tzinfo) -> str:
+LIMIT = 4000          # Telegram refuses a message over 4,096 characters; a page stays under it with room to spare
+
+
+def fit(parts: list[str], limit: int = LIMIT, more: str = "\n…") -> str:
+    """Whole HTML parts joined by newlines up to `limit` characters: a message is cut between parts, never inside
+    a tag or an entity (Telegram answers "can't parse entities" to a cut one)."""
+    out, size = [], 0
+    for i, part in enumerate(parts):
+        if size + len(part) + 1 + (len(more) if i < len(parts) - 1 else 0) > limit:
+            return "\n".join(out) + more
+        out.append(part)
+        size += len(part) + 1
+    return "\n".join(out)
+
+
+def pages(lines: list[str], limit: int = LIMIT - 200) -> list[list[str]]:
+    """Lines grouped into pages of at most `limit` characters each."""
+    out, page, size = [], [], 0
+    for line in lines:
+        if page and size + len(line) + 1 > limit:
+            out.append(page)
+            page, size = [], 0
+        page.append(line)
+        size += len(line) + 1
+    return out + [page] if page else out
+
+
+def risks_text(store: RiskRecords, topics: dict[str, Topic], tz: tzinfo, page: int = 1) -> str:
+    """The open risks, one line each, a page at a time within Telegram's limit: «/risks 2» for the next."""
     ids = store.open_ids()
     if not ids:
         return "Открытых рисков нет."
-    lines = [f"<b>Открытые риски: {len(ids)}</b>"]
+    lines = []
     for alert_id in ids:
         risk, alert = stored_risk(store, alert_id), store.alert(alert_id)
         if risk is None or alert is None:
@@ -39,17 +67,22 @@ def risks_text(store: RiskRecords, topics: dict[str, Topic], tz: tzinfo) -> str:
         lines.append(f"<code>{escape(alert_id)}</code> · {escape(topic_name(risk.topic or alert.topic, topics))} · "
                      f"{escape(place_text(alert))} · {STATE_NAMES[risk.state]} · "
                      f"с {local_time(risk.first_at, tz)}{mark}")
-    return "\n".join(lines)
+    split = pages(lines)
+    page = min(max(page, 1), len(split)) if split else 1
+    head = f"<b>Открытые риски: {len(ids)}</b>" + (f" (страница {page} из {len(split)})" if len(split) > 1 else "")
+    tail = [f"Дальше: /risks {page + 1}"] if page < len(split) else []
+    return "\n".join([head] + (split[page - 1] if split else []) + tail)
 
 
 def risk_text(store: RiskRecords, alert_id: str, topics: dict[str, Topic], tz: tzinfo, sla: Sla) -> str:
     risk, alert = stored_risk(store, alert_id), store.alert(alert_id)
     if risk is None or alert is None:
         return f"Риск {escape(alert_id)} не найден. Список открытых: /risks"
-    parts = [card_html(alert, risk, topics, tz, sla), "", "<b>История</b>", escape(history_text(risk, tz))]
+    parts = [card_html(alert, risk, topics, tz, sla), "", "<b>История</b>"]
+    parts += [escape(line) for line in history_text(risk, tz).splitlines()]
     for a in store.answers(alert_id):
         parts.append(f"Ответ ({escape(', '.join(a['platforms']))}): «{escape(a['text'][:200])}»")
-    return "\n".join(parts)[:4000]
+    return fit(parts, more="\n… (история длиннее сообщения Telegram; полностью — в таблице risk_events)")
 
 
 def missed(details: dict) -> bool:

@@ -41,10 +41,14 @@ class Campaign:
         return date(year, *self.start)
 
     def season_of(self, day: date) -> tuple[date, date] | None:
-        """(start, end) of the season that holds `day`, or None."""
+        """(start, end) of the season that holds `day`, or None. A season that would begin or end outside the
+        calendar's years 1 … 9999 is not one (a post dated year 9999 must not stop detection)."""
         for year in (day.year - 1, day.year):
-            start = self.start_in(year)
-            end = date(year + (self.end < self.start), *self.end)
+            try:
+                start = self.start_in(year)
+                end = date(year + (self.end < self.start), *self.end)
+            except ValueError:
+                continue
             if start <= day <= end:
                 return start, end
         return None

@@ -99,8 +99,10 @@ def _compatible(a: str | None, b: str | None) -> bool:
 
 class Detector:
     def __init__(self, config: Detection, topics: dict[str, Topic], calendar=None, official: Iterable[str] = (),
-                 terms: Callable[[str], frozenset[str]] | None = None):
+                 terms: Callable[[str], frozenset[str]] | None = None,
+                 horizon: Callable[[], datetime] | None = None):
         self.config = config
+        self.horizon = horizon            # live: the wall clock; detection's clock never runs past it
         self.topics = topics
         self.calendar = calendar                              # alerting.campaigns.Calendar: seasonal thresholds
         self.official = frozenset(official)                  # sources whose posts are answers, never complaints
@@ -163,7 +165,8 @@ class Detector:
             return []                                                   # after a crash): counted already
         if self.now is not None and self.now - at > timedelta(seconds=self.config.story_idle_s):
             return []        # older than anything detection still remembers: too late to take part
-        self.now = at if self.now is None or at > self.now else self.now
+        clock_at = at if self.horizon is None else min(at, self.horizon())
+        self.now = clock_at if self.now is None or clock_at > self.now else self.now
         self._expire()
         parent = self.recent.get(e.post.parent_uid) if e.post.parent_uid else None
         signal = self.to_signal(e)

@@ -118,6 +118,14 @@ def replay(events: list[RiskEvent]) -> Risk:
     return risk
 
 
+def later(at: datetime, seconds: float) -> datetime:
+    """at + seconds, held at the calendar's ends (year 9999 + 24 h is still year 9999, not an OverflowError)."""
+    try:
+        return at + timedelta(seconds=seconds)
+    except OverflowError:
+        return (datetime.max if seconds > 0 else datetime.min).replace(tzinfo=at.tzinfo)
+
+
 class RiskHistory(Protocol):
     """What a risk is rebuilt from: the stored events of one alert (storage.risks.RiskStore implements it)."""
 
@@ -132,11 +140,10 @@ def stored_risk(history: RiskHistory, alert_id: str) -> Risk | None:
 
 def sla_marks(risk: Risk, sla: Sla) -> list[tuple[str, str, datetime]]:
     """(kind, event, scheduled time) of the SLA marks of an unanswered risk, in time order."""
-    norm = risk.first_at + timedelta(seconds=sla.norm_s)
-    deadline = risk.first_at + timedelta(seconds=sla.deadline_s)
-    before = timedelta(seconds=sla.remind_before_s)
-    return [("norm_soon", "reminder", norm - before), ("norm_missed", "reminder", norm),
-            ("deadline_soon", "reminder", deadline - before), ("escalated", "escalated", deadline)]
+    norm = later(risk.first_at, sla.norm_s)
+    deadline = later(risk.first_at, sla.deadline_s)
+    return [("norm_soon", "reminder", later(norm, -sla.remind_before_s)), ("norm_missed", "reminder", norm),
+            ("deadline_soon", "reminder", later(deadline, -sla.remind_before_s)), ("escalated", "escalated", deadline)]
 
 
 def due_sla(risk: Risk, now: datetime, sla: Sla) -> tuple[Risk, list[RiskEvent]]:
@@ -148,7 +155,7 @@ def due_sla(risk: Risk, now: datetime, sla: Sla) -> tuple[Risk, list[RiskEvent]]
     targets = {"norm_soon": marks[1][2], "deadline_soon": marks[3][2]}
     out = []
     for kind, event, at in marks:
-        if at > now or kind in risk.sla_done or targets.get(kind, now + timedelta(1)) <= now:
+        if at > now or kind in risk.sla_done or (kind in targets and targets[kind] <= now):
             continue
         details = {"kind": kind, "due": at.isoformat(), "left_s": sla.remind_before_s, "norm_s": sla.norm_s,
                    "deadline_s": sla.deadline_s}

@@ -114,4 +114,5 @@ def restore_tracker(state: dict | None, tracker: RiskTracker) -> RiskTracker:
         tracker.mentions[alert_id] = [_mention_from(m) for m in ms]
     tracker.seen.update((m.uid, m) for m in map(_mention_from, state["seen"]))
     tracker.linked.update(state["linked"])
+    tracker.reschedule()                    # the wake-up heap is derived: rebuilt, not saved
     return tracker

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 from html import escape
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -67,6 +68,21 @@ def _trend(delta: int) -> str:
 
 def _place(name: str) -> str:
     return escape(name) if name else '<span class="muted">не указан</span>'
+
+
+def quote_link(url) -> str:
+    """« ссылка» to the post for an http(s) URL only: a replayed file's `javascript:` or `data:` URL stays text."""
+    if not url or urlsplit(str(url).strip()).scheme.lower() not in ("http", "https"):
+        return ""
+    return f' <a href="{escape(str(url).strip(), quote=True)}">ссылка</a>'
+
+
+def quote_html(q, name, tz: ZoneInfo) -> str:
+    """One resident's quote (a row of notable_quotes) as a blockquote."""
+    text = q.text if len(q.text) <= 400 else q.text[:400].rsplit(" ", 1)[0] + "…"
+    return (f"<blockquote>«{escape(text)}»<br><span class=\"sub\">{_place(q.settlement)} · "
+            f"{name(q.topic)} · {escape(q.source_name)} · {_short(q.published_at, tz)} · "
+            f"реакций: {q.engagement}{quote_link(q.url)}</span></blockquote>")
 
 
 def render_html(d: Digest, topic_names: dict[str, str], district: str, tz: ZoneInfo,
@@ -150,12 +166,7 @@ def render_html(d: Digest, topic_names: dict[str, str], district: str, tz: ZoneI
 
     parts.append("<h2>Характерные сообщения жителей</h2>")
     if len(d.quotes):
-        for q in d.quotes.itertuples():
-            text = q.text if len(q.text) <= 400 else q.text[:400].rsplit(" ", 1)[0] + "…"
-            link = f' <a href="{escape(q.url)}">ссылка</a>' if q.url else ""
-            parts.append(f"<blockquote>«{escape(text)}»<br><span class=\"sub\">{_place(q.settlement)} · "
-                         f"{name(q.topic)} · {escape(q.source_name)} · {_short(q.published_at, tz)} · "
-                         f"реакций: {q.engagement}{link}</span></blockquote>")
+        parts.extend(quote_html(q, name, tz) for q in d.quotes.itertuples())
     else:
         parts.append('<p class="muted">Негативных сообщений о проблемах за период нет.</p>')
     parts.append(f'<p class="sub">Запросы, из которых собраны цифры: docs/sql/ (параметры as_of = '

@@ -1,11 +1,14 @@
 """Pure parsers: one input record -> Post, or InputError with a reason in Russian (it goes to dead_letters)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from core.records import Post, Reactions
 
 MAX_TEXT_CHARS = 20_000
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)   # no social network or appeal log holds an older post
+AHEAD = timedelta(days=1)                               # a post dated later than this past the wall clock is wrong
+MAX_COUNT = 2**32 - 1                                   # counters are UInt32 in the store
 
 
 class InputError(ValueError):
@@ -31,6 +34,24 @@ def parse_time(value, field: str, default_tz: tzinfo | None = None) -> datetime:
     return at
 
 
+def date_problem(at: datetime, now: datetime) -> str | None:
+    """Why a post's date cannot be right (None when it can): before 1990, or more than a day past `now` (the wall
+    clock). One row dated 2999 would otherwise hold every event-time clock downstream in the future."""
+    if at < EARLIEST:
+        return f"дата раньше {EARLIEST.year} года: {at.isoformat()}"
+    if at > now + AHEAD:
+        return f"дата в будущем (больше чем на сутки вперёд): {at.isoformat()}"
+    return None
+
+
+def check_date(at: datetime, now: datetime) -> datetime:
+    """`at`, or InputError with date_problem's reason."""
+    problem = date_problem(at, now)
+    if problem:
+        raise InputError(problem)
+    return at
+
+
 def checked_text(text, max_chars: int = MAX_TEXT_CHARS) -> str:
     if not isinstance(text, str):
         raise InputError("поле text не строка")
@@ -38,18 +59,39 @@ def checked_text(text, max_chars: int = MAX_TEXT_CHARS) -> str:
         raise InputError("пустой текст")
     if len(text) > max_chars:
         raise InputError(f"слишком длинный текст: {len(text)} символов (предел {max_chars})")
-    return text
+    return _encodable(text, "text")
+
+
+def _encodable(value: str, field: str) -> str:
+    """A lone surrogate ("\\ud800" in JSON) cannot be stored as UTF-8: the record, not the batch, fails."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"недопустимые символы в поле {field} (одиночный суррогат)") from None
+    return value
 
 
 def _count(value) -> int:
+    """A counter as stored: NaN, junk, negatives -> 0; more than UInt32 holds -> its maximum."""
     try:
-        return max(int(value or 0), 0)
+        return min(max(int(value or 0), 0), MAX_COUNT)
     except (TypeError, ValueError, OverflowError):
         return 0
 
 
-def _opt_str(value) -> str | None:
-    return None if value is None or value == "" else str(value)
+def _opt_str(value, field: str = "") -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (dict, list)):
+        raise InputError(f"поле {field} не строка и не число")
+    return _encodable(str(value), field)
+
+
+def _id(value, field: str) -> str:
+    """An id: a non-empty string or an integer; anything else (an object, a list, NaN, true) is not an id."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
+        raise InputError(f"неверное поле {field}: {str(value)[:40]!r}")
+    return _encodable(str(value), field)
 
 
 def replay_record_to_post(record, max_chars: int = MAX_TEXT_CHARS) -> Post:
@@ -59,11 +101,12 @@ def replay_record_to_post(record, max_chars: int = MAX_TEXT_CHARS) -> Post:
     missing = [k for k in ("platform", "source", "id", "published_at", "text") if record.get(k) in (None, "")]
     if missing:
         raise InputError("нет обязательного поля: " + ", ".join(missing))
-    return Post(uid=str(record["id"]), platform=str(record["platform"]), source=str(record["source"]),
-                published_at=parse_time(record["published_at"], "published_at"),
-                text=checked_text(record["text"], max_chars), source_name=_opt_str(record.get("source_name")),
-                author=_opt_str(record.get("author")), url=_opt_str(record.get("url")),
-                parent_uid=_opt_str(record.get("parent_id")),
+    return Post(uid=_id(record["id"], "id"), platform=_id(record["platform"], "platform"),
+                source=_id(record["source"], "source"), published_at=parse_time(record["published_at"], "published_at"),
+                text=checked_text(record["text"], max_chars),
+                source_name=_opt_str(record.get("source_name"), "source_name"),
+                author=_opt_str(record.get("author"), "author"), url=_opt_str(record.get("url"), "url"),
+                parent_uid=_opt_str(record.get("parent_id"), "parent_id"),
                 reactions=Reactions(_count(record.get("likes")), _count(record.get("reposts")),
                                     _count(record.get("comments")), _count(record.get("views"))))
 
@@ -92,6 +135,7 @@ def tg_message_to_post(message, chat_key: str, chat_name: str | None, default_tz
     """One message of a Telegram Desktop export (result.json) of chat `chat_key`."""
     if not isinstance(message, dict) or "id" not in message:
         raise InputError("сообщение без id")
+    message_id = _id(message["id"], "id")
     if message.get("type", "message") != "message":
         raise InputError(f"служебное сообщение ({message.get('type')})")
     if message.get("date_unixtime"):
@@ -106,11 +150,19 @@ def tg_message_to_post(message, chat_key: str, chat_name: str | None, default_tz
     if not text.strip():
         raise InputError("сообщение без текста (медиа или пустое)")
     reply = message.get("reply_to_message_id")
-    return Post(uid=f"{chat_key}_{message['id']}", platform="telegram", source=chat_key,
+    return Post(uid=f"{chat_key}_{message_id}", platform="telegram", source=chat_key,
                 published_at=published_at, text=checked_text(text, max_chars), source_name=chat_name,
-                author=_opt_str(message.get("from_id") or message.get("from")),
-                url=tg_message_url(chat_key, message["id"]),
-                parent_uid=f"{chat_key}_{reply}" if reply else None)
+                author=tg_author(message), url=tg_message_url(chat_key, message_id),
+                parent_uid=f"{chat_key}_{_id(reply, 'reply_to_message_id')}" if reply else None)
+
+
+def tg_author(message: dict) -> str | None:
+    """from_id as exported ("user42", "channel1858…"); a number is a user id; an object or a list is no author."""
+    for key in ("from_id", "from"):
+        value = message.get(key)
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
+            return _encodable(str(value), key)
+    return None
 
 
 def csv_row_to_post(row: dict, source: str, text_col: str, time_col: str, id_col: str | None,
@@ -119,6 +171,6 @@ def csv_row_to_post(row: dict, source: str, text_col: str, time_col: str, id_col
     if text_col not in row or time_col not in row:
         raise InputError(f"нет колонки {text_col if text_col not in row else time_col}")
     key = row.get(id_col) if id_col else None
-    uid = f"{source}_{key if key not in (None, '') else line_no}"
+    uid = _encodable(f"{source}_{key if key not in (None, '') else line_no}", id_col or "id")
     return Post(uid=uid, platform="file", source=source, published_at=parse_time(row[time_col], time_col, default_tz),
                 text=checked_text(row[text_col] or "", max_chars), source_name=source.removeprefix("csv:"))

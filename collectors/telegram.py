@@ -12,6 +12,7 @@ private, unknown or invalid channel raises SourceUnavailable(reason in Russian, 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -112,6 +113,16 @@ async def _gather(iterator) -> list:
     return [m async for m in iterator]
 
 
+def private_session(session: Path) -> str:
+    """The session file telethon opens (it adds ".session"), created owner-only (0600) before telethon opens it:
+    the README calls it a password, and telethon would create it world-readable under the usual umask."""
+    file = session if session.suffix == ".session" else session.with_name(session.name + ".session")
+    file.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(file, 0o600)
+    return str(file)
+
+
 class TelethonAdapter:
     """TelegramPort over a telethon.TelegramClient. Synchronous: call it from a thread with no running loop."""
 
@@ -122,7 +133,7 @@ class TelethonAdapter:
     @classmethod
     def from_config(cls, config: TelethonConfig, flood_sleep_threshold: int = 0) -> TelethonAdapter:
         """Threshold 0: every flood wait reaches the collector, which sleeps through its injected sleep."""
-        return cls(TelegramClient(str(config.session), config.api_id, config.api_hash.get_secret_value(),
+        return cls(TelegramClient(private_session(config.session), config.api_id, config.api_hash.get_secret_value(),
                                   flood_sleep_threshold=flood_sleep_threshold))
 
     def connect(self) -> None:

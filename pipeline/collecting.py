@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from core.errors import ConfigError
 from core.settings import Settings
@@ -83,13 +83,17 @@ def build_live(settings: Settings, store, sources, dataset: str, collectors: dic
     from storage.cursors import ClickHouseCursorStore
     from storage.risks import RiskStore
 
-    stages = Stages.build(settings, store, dataset)          # the same stages replay and Kafka mode run
+    def wall() -> datetime:                                   # live clocks stop at now
+        return datetime.now(timezone.utc)
+
+    stages = Stages.build(settings, store, dataset, horizon=wall)   # the same stages replay and Kafka mode run
     risks, chat = stages.risks, stages.chat
     if chat is not None and chat_sink is not None:
         wrapped = chat_sink(chat)
         risks.sinks = [wrapped if s is chat else s for s in risks.sinks]
         chat = wrapped
-    handler = EmbeddedHandler(stages.kit, stages.detector, store, dataset, on_alert, risks, RiskStore(store, dataset))
+    handler = EmbeddedHandler(stages.kit, stages.detector, store, dataset, on_alert, risks, RiskStore(store, dataset),
+                              clock=wall)
     runner = LiveRunner(sources, collectors, ClickHouseCursorStore(store), handler, store, settings.collect)
     warmed = handler.warm(runner.clock() - timedelta(seconds=settings.detection.story_idle_s))
     return Live(runner, handler, chat, warmed)

@@ -24,9 +24,11 @@ from alerting.workflow import RiskTracker
 from collectors.backoff import Action, SourceUnavailable
 from collectors.base import Collector, CursorStore
 from collectors.completeness import Notice, assess
-from core.records import Alert, EnrichedPost, Post
+from collectors.parse import date_problem
+from core.records import Alert, DeadLetter, EnrichedPost, Post
 from core.settings import Collect
 from core.sources import PollRecord, SourceConfig
+from core.supervise import Step, transient
 from pipeline import failpoints
 from pipeline.enrich import Kit, enrich_batch
 from pipeline.stages import detect_in_order, pseudonymise
@@ -56,19 +58,47 @@ class EmbeddedHandler:
     risks: RiskTracker | None = None
     risk_store: RiskStore | None = None
     alerts: dict[str, Alert] = field(default_factory=dict)     # alert id -> latest snapshot
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    unwritten: dict[str, Alert] = field(default_factory=dict)  # alerts raised, not stored yet (the database away)
 
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
+        posts = self._dated(posts, source)
         posts = tuple(pseudonymise(posts, self.store))      # as stored: a restart's warm-up counts authors alike
         known = self.store.known_texts([p.uid for p in posts])
         todo = [p for p in posts if known.get(p.uid) != p.text]
         enriched = [with_hint(e, source) for e in enrich_batch(todo, self.kit)]
         new = sorted((e for e in enriched if e.post.uid not in known), key=lambda e: e.post.published_at)
-        changed = detect_in_order(new, self.detector, self.risks, self.on_alert, self.alerts)
+        self.unwritten.update(detect_in_order(new, self.detector, self.risks, self.on_alert, self.alerts))
         counts = self.store.upsert_posts(enriched, self.dataset)
-        self.store.write_alerts(list(changed.values()), self.dataset)
+        self.store.write_alerts(list(self.unwritten.values()), self.dataset)
+        self.unwritten.clear()                  # a failed write keeps them for the next poll (its posts come again)
+        self._forget_closed()
         if self.risks is not None:
             self.risks.flush()
         return counts
+
+    def _forget_closed(self) -> None:
+        """Alerts of stories idle past story_idle_s are closed (a later post starts a new story): forget them."""
+        now = self.detector.now
+        if now is None:
+            return
+        idle = timedelta(seconds=self.detector.config.story_idle_s)
+        for alert_id in [a for a, alert in self.alerts.items() if now - alert.last_at > idle]:
+            del self.alerts[alert_id]
+
+    def _dated(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[Post, ...]:
+        """Posts dated before 1990 or over a day past the wall clock go to dead letters, not into detection."""
+        now, keep, letters = self.clock(), [], []
+        for p in posts:
+            problem = date_problem(p.published_at, now)
+            if problem is None:
+                keep.append(p)
+            else:
+                letters.append(DeadLetter(f"{source.key}:{p.uid}", p.text[:4096], problem, now))
+        if letters:
+            log.warning("%s: %d сообщений с невозможной датой отложены в dead_letters", source.key, len(letters))
+            self.store.write_dead_letters(letters, self.dataset)
+        return tuple(keep)
 
     def tick(self, now: datetime) -> None:
         if self.risks is not None:
@@ -76,9 +106,11 @@ class EmbeddedHandler:
             self.risks.sync(self.risk_store)
 
     def warm(self, since: datetime) -> int:
-        """Feed the detector (and the risk workflow) the stored posts since `since`, silently: their alerts and
-        risk events are stored already. Then the stored risk history (staff's presses, answers) is taken in."""
-        stored = stored_posts_since(self.store, since)
+        """Feed the detector (and the risk workflow) the stored posts since `since` up to the wall clock, silently:
+        their alerts and risk events are stored already. Then the stored risk history (staff's presses, answers) is
+        taken in. A stored post dated in the future (an old replay's bad row) is left out: it would move
+        detection's clock past every real post."""
+        stored = stored_posts_since(self.store, since, until=self.clock())
         sinks = self.risks.sinks if self.risks is not None else []
         if self.risks is not None:
             self.risks.sinks = []
@@ -140,7 +172,8 @@ class LiveRunner:
     def run(self, stop: threading.Event, seconds: float | None = None) -> None:
         """Poll sources when due until `stop` is set or `seconds` have passed; health lines on the way."""
         started = self.clock().timestamp()
-        next_health = started
+        health = Step("строка здоровья", self.health, self.config.health_interval_s,
+                      max_rest_s=self.config.health_interval_s, clock=lambda: self.clock().timestamp())
         while not stop.is_set():
             now = self.clock().timestamp()
             if seconds is not None and now - started >= seconds:
@@ -149,14 +182,12 @@ class LiveRunner:
                 if stop.is_set() or self.state[source.key].due_at > self.clock().timestamp():
                     continue
                 self.poll(source)
-            if self.clock().timestamp() >= next_health:
-                self.health()
-                next_health = self.clock().timestamp() + self.config.health_interval_s
-            wake = min([st.due_at for st in self.state.values()] + [next_health])
+            health.run_if_due()
+            wake = min([st.due_at for st in self.state.values()] + [health.next_at])
             if seconds is not None:
                 wake = min(wake, started + seconds)
             stop.wait(max(0.0, min(wake - self.clock().timestamp(), 1.0)))
-        self.health()
+        health.run()
         log.info("остановка: опросов %(polls)d (с ошибкой %(failed)d), новых сообщений %(new)d, правок %(edited)d",
                  self.totals)
 
@@ -176,14 +207,20 @@ class LiveRunner:
             self._failed(source, st, now, f"сбой опроса: {type(e).__name__}: {e}", Action.FAIL)
             return
         failpoints.hit("after_fetch")
-        new, edited = self.handle(batch.posts, source) if batch.posts else (0, 0)
-        failpoints.hit("after_store")
-        self.cursors.put(batch.cursor)
+        try:
+            new, edited = self.handle(batch.posts, source) if batch.posts else (0, 0)
+            failpoints.hit("after_store")
+            self.cursors.put(batch.cursor)
+        except Exception as e:                                  # noqa: BLE001 - the database restarting, …
+            if not transient(e):                                # the cursor stays: the next poll reads them again
+                log.exception("%s: сбой обработки", source.key)
+            self._failed(source, st, now, f"сбой записи: {type(e).__name__}: {e}", Action.FAIL)
+            return
         st.failures, st.last_ok_at, st.error = 0, now.timestamp(), ""
         self.totals["new"] += new
         self.totals["edited"] += edited
-        record_poll(self.store, PollRecord(source.key, now, True, len(batch.posts), new,
-                                           last_post_at=max((p.published_at for p in batch.posts), default=None)))
+        self._log_poll(PollRecord(source.key, now, True, len(batch.posts), new,
+                                  last_post_at=max((p.published_at for p in batch.posts), default=None)))
         if new or edited:
             log.info("%s: %d новых, %d правок", source.key, new, edited)
 
@@ -196,7 +233,14 @@ class LiveRunner:
                 if other.platform == source.platform:
                     self.state[other.key].due_at = max(self.state[other.key].due_at, st.due_at)
         log.warning("%s: %s (следующая попытка через %d с)", source.key, reason, st.due_at - now.timestamp())
-        record_poll(self.store, PollRecord(source.key, now, False, error=reason, action=action.value))
+        self._log_poll(PollRecord(source.key, now, False, error=reason[:1000], action=action.value))
+
+    def _log_poll(self, record: PollRecord) -> None:
+        """The poll log is for health figures: a write that fails (the database away) is logged, not fatal."""
+        try:
+            record_poll(self.store, record)
+        except Exception as e:                                  # noqa: BLE001
+            log.error("%s: опрос не записан в журнал (%s: %s)", record.source, type(e).__name__, e)
 
     def health(self) -> None:
         now = self.clock()

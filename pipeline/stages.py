@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from alerting.campaigns import Calendar
 from alerting.detect import Detector
@@ -26,12 +27,14 @@ from storage.clickhouse import ClickHouseStore
 from storage.risks import RiskStore, RiskStoreSink
 
 
-def detector_factory(settings: Settings, topics: dict[str, Topic], gazetteer) -> Callable[[], Detector]:
+def detector_factory(settings: Settings, topics: dict[str, Topic], gazetteer) -> Callable[..., Detector]:
     """Fresh detectors as every runner builds them: the seasonal calendar (when on), the official pages, and what
-    posts are about (content lemmas, place names left to the gazetteer) for stories by meaning."""
+    posts are about (content lemmas, place names left to the gazetteer) for stories by meaning. Live runners pass
+    horizon=<the wall clock>: a post dated ahead of it cannot move detection's clock past now."""
     calendar = Calendar.load(settings.risks.campaigns_file) if settings.risks.seasonal_thresholds else None
     terms = topic_terms(gazetteer)
-    return lambda: Detector(settings.detection, topics, calendar, settings.risks.official_sources, terms=terms)
+    return lambda horizon=None: Detector(settings.detection, topics, calendar, settings.risks.official_sources,
+                                         terms=terms, horizon=horizon)
 
 
 def topic_terms(gazetteer: Gazetteer) -> Callable[[str], frozenset[str]]:
@@ -42,9 +45,10 @@ def topic_terms(gazetteer: Gazetteer) -> Callable[[str], frozenset[str]]:
     return terms
 
 
-def tracker_factory(settings: Settings) -> Callable[[list], RiskTracker]:
-    """Fresh risk trackers as every runner builds them, feeding the given sinks (the Kafka lane: an Outbox)."""
-    return lambda sinks: RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold)
+def tracker_factory(settings: Settings, horizon: Callable[[], datetime] | None = None) -> Callable[[list], RiskTracker]:
+    """Fresh risk trackers as every runner builds them, feeding the given sinks (the Kafka lane: an Outbox).
+    horizon: as for detector_factory (live runners: the wall clock)."""
+    return lambda sinks: RiskTracker(settings.risks, sinks, settings.detection.secondary_threshold, horizon)
 
 
 def workflow_sinks(settings: Settings, store: ClickHouseStore, dataset: str, topics: dict[str, Topic]):
@@ -57,11 +61,12 @@ def workflow_sinks(settings: Settings, store: ClickHouseStore, dataset: str, top
     return RiskStoreSink(RiskStore(store, dataset)), chat
 
 
-def risk_tracker(settings: Settings, store: ClickHouseStore, dataset: str, topics: dict[str, Topic]):
+def risk_tracker(settings: Settings, store: ClickHouseStore, dataset: str, topics: dict[str, Topic],
+                 horizon: Callable[[], datetime] | None = None):
     """The risk workflow beside the pipeline: events to ClickHouse and, with a bot token and a chat, to the chat.
     Returns (tracker, chat sink or None); close the chat sink at the end so merged edits go out."""
     stored, chat = workflow_sinks(settings, store, dataset, topics)
-    return tracker_factory(settings)([stored] + ([chat] if chat else [])), chat
+    return tracker_factory(settings, horizon)([stored] + ([chat] if chat else [])), chat
 
 
 def pseudonymise(posts: Iterable[Post], store: ClickHouseStore) -> list[Post]:
@@ -99,14 +104,16 @@ class Stages:
 
     @classmethod
     def build(cls, settings: Settings, store: ClickHouseStore, dataset: str, *, workflow: bool = True,
-              kit=None) -> Stages:
+              kit=None, horizon: Callable[[], datetime] | None = None) -> Stages:
+        """horizon (live runners: the wall clock): no post dated ahead of it moves detection's or the tracker's
+        clock past now."""
         from pipeline.kit import load_kit
 
         topics = load_topics(settings.topics_file)
         kit = kit if kit is not None else load_kit(settings)
-        risks, chat = risk_tracker(settings, store, dataset, topics) if workflow else (None, None)
+        risks, chat = risk_tracker(settings, store, dataset, topics, horizon=horizon) if workflow else (None, None)
         return cls(settings, topics, kit,
-                   detector_factory(settings, topics, kit.gazetteer)(), risks, chat)
+                   detector_factory(settings, topics, kit.gazetteer)(horizon=horizon), risks, chat)
 
     def close(self) -> None:
         """Send what the chat merged and still holds (edits are throttled)."""

@@ -16,6 +16,7 @@ import hmac
 import logging
 import re
 import sys
+from dataclasses import replace
 from datetime import datetime, timezone
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
@@ -26,6 +27,7 @@ from clickhouse_connect.driver import options as _driver_options
 from core.errors import ConfigError, DozorError
 from core.records import Alert, DeadLetter, EnrichedPost
 from storage import rows
+from storage.salt import author_salt, process_salt
 
 
 class _PandasIfLoaded:
@@ -100,6 +102,8 @@ def pseudonym(author: str, salt: str) -> str:
     Idempotent: a pseudonym stays itself (posts read back from the store, e.g. to warm `dozor run`'s detector)."""
     if not author or PSEUDONYM.fullmatch(author):
         return author or ""
+    if not salt:
+        raise ValueError("пустой ключ псевдонимов: авторы были бы обратимы (storage/salt.py)")
     return "p:" + hmac.new(salt.encode("utf-8"), author.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
@@ -112,13 +116,13 @@ class ClickHouseStore:
     def __init__(self, client, dsn: str, author_salt: str = ""):
         self.client = client
         self.dsn = dsn
-        self.author_salt = author_salt
+        self.author_salt = author_salt or process_salt()       # never an empty key (storage/salt.py)
 
     @classmethod
     def from_settings(cls, settings, dsn: str | None = None) -> ClickHouseStore:
-        """The store every writer of posts should use: the configured DSN and author salt."""
-        salt = settings.clickhouse.author_salt
-        return cls.connect(dsn or settings.clickhouse_dsn, salt.get_secret_value() if salt else "")
+        """The store every writer of posts should use: the configured DSN and the author salt (configured, or
+        the one generated into the data directory on first start)."""
+        return cls.connect(dsn or settings.clickhouse_dsn, author_salt(settings))
 
     @classmethod
     def connect(cls, dsn: str, author_salt: str = "") -> ClickHouseStore:
@@ -164,11 +168,15 @@ class ClickHouseStore:
 
     def known_texts(self, uids: list[str]) -> dict[str, str]:
         """uid -> the text stored last, for the uids we have."""
+        return {uid: text for uid, (text, _) in self._known(uids).items()}
+
+    def _known(self, uids: list[str]) -> dict[str, tuple[str, datetime]]:
+        """uid -> (the text stored last, its published_at), for the uids we have."""
         if not uids:
             return {}
-        result = self.client.query("SELECT uid, argMax(text, ingested_at) FROM posts WHERE uid IN {uids:Array(String)}"
-                                   " GROUP BY uid", parameters={"uids": uids})
-        return dict(result.result_rows)
+        result = self.client.query("SELECT uid, argMax(text, ingested_at), argMax(published_at, ingested_at) FROM posts"
+                                   " WHERE uid IN {uids:Array(String)} GROUP BY uid", parameters={"uids": uids})
+        return {uid: (text, rows.aware(at)) for uid, text, at in result.result_rows}
 
     def write_posts(self, enriched: list[EnrichedPost], dataset: str) -> int:
         """Insert posts not stored yet and new versions of edited ones; returns how many were new."""
@@ -176,12 +184,13 @@ class ClickHouseStore:
 
     def upsert_posts(self, enriched: list[EnrichedPost], dataset: str) -> tuple[int, int]:
         """(new, edited): a known uid with the same text is skipped; with another text (an edit) it is written
-        again and the newer ingested_at wins in the ReplacingMergeTree."""
+        again and the newer ingested_at wins in the ReplacingMergeTree. An edit keeps the stored published_at: the
+        date is in the sort key, so a re-sent post with another date would otherwise stay two rows in `posts FINAL`."""
         fresh: dict[str, EnrichedPost] = {}
         for e in enriched:
             fresh[e.post.uid] = e                     # within one call the last version of a uid wins
-        known = self.known_texts(list(fresh))
-        edited = [e for uid, e in fresh.items() if uid in known and known[uid] != e.post.text]
+        known = self._known(list(fresh))
+        edited = [_dated(e, known[uid][1]) for uid, e in fresh.items() if uid in known and known[uid][0] != e.post.text]
         new = [e for uid, e in fresh.items() if uid not in known]
         if new or edited:
             now = datetime.now(timezone.utc)
@@ -196,9 +205,21 @@ class ClickHouseStore:
     def write_alerts(self, alerts: list[Alert], dataset: str) -> None:
         self.insert_rows("alerts", [rows.alert_row(a, dataset) for a in alerts], rows.ALERT_COLUMNS)
 
-    def write_dead_letters(self, letters: list[DeadLetter], dataset: str) -> None:
-        self.insert_rows("dead_letters", [rows.dead_letter_row(d, dataset) for d in letters],
-                         rows.DEAD_LETTER_COLUMNS)
+    def write_dead_letters(self, letters: list[DeadLetter], dataset: str) -> int:
+        """Insert the dead letters not stored yet for this dataset (same origin, reason and raw input): a rerun of
+        the same file adds none. Returns how many were written."""
+        fresh = {}
+        for d in letters:
+            row = rows.dead_letter_row(d, dataset)
+            fresh.setdefault((row[1], row[2], row[3]), row)
+        if fresh:
+            stored = set(self.client.query(
+                "SELECT origin, reason, raw FROM dead_letters WHERE dataset = {d:String} AND origin IN "
+                "{o:Array(String)}", parameters={"d": dataset, "o": sorted({k[0] for k in fresh})}).result_rows)
+            fresh = {k: row for k, row in fresh.items() if k not in stored}
+        if fresh:
+            self.insert_rows("dead_letters", list(fresh.values()), rows.DEAD_LETTER_COLUMNS)
+        return len(fresh)
 
     def write_labels(self, labels: list[dict]) -> int:
         """labels: dicts with uid, task, label, text, who, labelled_at (aware), source. The latest per (task, uid)
@@ -279,6 +300,13 @@ class ClickHouseStore:
 
     def close(self) -> None:
         self.client.close()
+
+
+def _dated(e: EnrichedPost, published_at: datetime) -> EnrichedPost:
+    """The edit with the stored date (see upsert_posts)."""
+    if e.post.published_at == published_at:
+        return e
+    return replace(e, post=replace(e.post, published_at=published_at))
 
 
 def open_store(settings, dsn: str | None = None, *, migrate: bool = True) -> ClickHouseStore:

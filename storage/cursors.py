@@ -55,15 +55,18 @@ def record_poll(store: ClickHouseStore, r: PollRecord) -> None:
 
 
 def source_stats(store: ClickHouseStore, sources: list[str], now: datetime, rate_days: int) -> dict[str, SourceStats]:
-    """Per source: from source_polls (successes, failures in a row) and posts (rate, latest post)."""
+    """Per source: from source_polls (successes, failures in a row) and posts (rate, latest post), over the last
+    `rate_days` (errors_total and the last success are the window's: a health tick never reads the whole log)."""
     since = now.timestamp() - rate_days * 86400
+    window = {"s": sources, "since": int(since * 1000)}       # the poll log is read for the window only (its sort key)
     polls = {r["source"]: r for r in store.query_dicts(
         "SELECT source, maxIf(polled_at, ok = 1) AS last_ok, countIf(ok = 0) AS errors, min(polled_at) AS first_poll,"
-        " max(last_post_at) AS poll_last_post FROM source_polls WHERE source IN {s:Array(String)} GROUP BY source",
-        s=sources)}
+        " max(last_post_at) AS poll_last_post FROM source_polls WHERE source IN {s:Array(String)}"
+        " AND polled_at >= fromUnixTimestamp64Milli({since:Int64}) GROUP BY source", **window)}
     recent: dict[str, list[dict]] = {}
     for r in store.query_dicts("SELECT source, ok, error FROM source_polls WHERE source IN {s:Array(String)}"
-                               " ORDER BY polled_at DESC LIMIT 50 BY source", s=sources):
+                               " AND polled_at >= fromUnixTimestamp64Milli({since:Int64})"
+                               " ORDER BY polled_at DESC LIMIT 50 BY source", **window):
         recent.setdefault(r["source"], []).append(r)
     posts = {r["source"]: r for r in store.query_dicts(
         "SELECT source, max(published_at) AS last_post, count() AS n, min(published_at) AS first_post,"

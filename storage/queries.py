@@ -20,10 +20,13 @@ from storage.rows import aware, enriched_from_row
 RECENT = "(SELECT max(published_at) FROM posts) - INTERVAL {days:UInt32} DAY"   # `days` back from the latest post
 
 
-def stored_posts_since(store, since: datetime) -> list[EnrichedPost]:
-    """Stored posts published at or after `since`, in (published_at, uid) order, as detection reads them."""
+def stored_posts_since(store, since: datetime, until: datetime | None = None) -> list[EnrichedPost]:
+    """Stored posts published at or after `since` (and not after `until`), in (published_at, uid) order, as
+    detection reads them."""
+    bound = "AND published_at <= fromUnixTimestamp64Milli({u:Int64}) " if until is not None else ""
     rows = store.query_dicts("SELECT * FROM posts FINAL WHERE published_at >= fromUnixTimestamp64Milli({t:Int64}) "
-                             "ORDER BY published_at, uid", t=int(since.timestamp() * 1000))
+                             f"{bound}ORDER BY published_at, uid", t=int(since.timestamp() * 1000),
+                             u=int(until.timestamp() * 1000) if until is not None else 0)
     return [enriched_from_row(r) for r in rows]
 
 

@@ -56,11 +56,19 @@ class RiskStore:
                                       "WHERE alert_id = {a:String} ORDER BY at, seq", a=alert_id)
         return [event_from_row(r) for r in rows]
 
+    def event_counts(self, alert_ids: list[str]) -> dict[str, int]:
+        """alert_id -> how many events the store holds, for many risks in one query (the tracker's sync)."""
+        if not alert_ids:
+            return {}
+        rows = self.store.client.query("SELECT alert_id, count() FROM risk_events FINAL WHERE alert_id IN "
+                                       "{a:Array(String)} GROUP BY alert_id", parameters={"a": alert_ids})
+        return dict(rows.result_rows)
+
     def open_ids(self) -> list[str]:
         """Alerts whose latest event leaves them open, oldest first."""
         rows = self.store.query_dicts(
             "SELECT alert_id, argMax(state, (at, seq)) AS state, min(at) AS since FROM risk_events FINAL "
-            "GROUP BY alert_id HAVING state IN {open:Array(String)} ORDER BY since", open=sorted(OPEN))
+            "GROUP BY alert_id HAVING state IN {open:Array(String)} ORDER BY since, alert_id", open=sorted(OPEN))
         return [r["alert_id"] for r in rows]
 
     def answers(self, alert_id: str) -> list[dict]:

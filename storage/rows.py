@@ -15,8 +15,14 @@ ALERT_COLUMNS = ("alert_id", "kind", "topic", "settlement", "level", "score", "c
 DEAD_LETTER_COLUMNS = ("received_at", "origin", "reason", "raw", "dataset")
 
 
+STORABLE = (datetime(1900, 1, 1, tzinfo=timezone.utc), datetime(2299, 12, 31, 23, 59, 59, tzinfo=timezone.utc))
+
+
 def utc(at: datetime) -> datetime:
-    return at.astimezone(timezone.utc)
+    """`at` in UTC, within what DateTime64 holds (1900 … 2299): a time outside is clamped to the nearer end rather
+    than raising or wrapping (input checks keep such dates out; year 1 with an offset has no UTC at all)."""
+    low, high = STORABLE
+    return low if at < low else high if at > high else at.astimezone(timezone.utc)
 
 
 def post_row(e: EnrichedPost, dataset: str, ingested_at: datetime, author: str | None = None) -> tuple:

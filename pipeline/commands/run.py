@@ -88,9 +88,10 @@ def cmd_sources_status(args, settings: Settings) -> int:
 
 def cmd_sources_login(args, settings: Settings) -> int:
     from telethon import TelegramClient
+
+    from collectors.telegram import private_session
     config = _telethon_config(settings)
-    config.session.parent.mkdir(parents=True, exist_ok=True)
-    client = TelegramClient(str(config.session), config.api_id, config.api_hash.get_secret_value())
+    client = TelegramClient(private_session(config.session), config.api_id, config.api_hash.get_secret_value())
     client.start()                       # asks for the phone number, the code and (if set) the 2FA password
     me = client.loop.run_until_complete(client.get_me())
     print(f"Сессия сохранена в {config.session} (аккаунт {getattr(me, 'username', None) or me.id}).")

@@ -23,7 +23,7 @@ def test_dozor_run_builds_its_detector_like_replay(kit, models_dir, dsn, tmp_pat
         monkeypatch.setenv(key, value)
     seen = {}
 
-    def handler(kit, detector, *rest):
+    def handler(kit, detector, *rest, **options):
         seen["detector"] = detector
         raise Captured
 

@@ -39,3 +39,25 @@ def test_server_roles_ddl_parses(store):
         assert formatted.split()[0] in ("CREATE", "GRANT")
     assert any("GRANT SELECT ON dozor.* TO dozor_analyst" in s for s in statements)
     assert not any("INSERT" in s for s in statements if "dozor_analyst" in s)
+
+
+def _ttl(text: str) -> str:
+    """A TTL expression as comparable text: `INTERVAL 90 DAY` and the server's `toIntervalDay(90)` alike."""
+    text = re.sub(r"INTERVAL\s+(\d+)\s+DAY", r"toIntervalDay(\1)", text.strip(), flags=re.I)
+    return re.sub(r"\s+", "", text).lower()
+
+
+def test_table_ttls_are_what_the_doc_says(store):
+    """Issue 16: the doc promised 90 days for source_polls while no table had a TTL."""
+    doc = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^### (\w+)\n(.*?)(?=^### |\Z)", doc, flags=re.S | re.M))
+    promised = {name: _ttl(m.group(1)) for name, body in sections.items()
+                if (m := re.search(r"`TTL ([^`]+)`", body.split("\n|", 1)[0]))}
+    assert "source_polls" in promised
+    actual = {}
+    for name, engine_full in store.client.query("SELECT name, engine_full FROM system.tables "
+                                                "WHERE database = currentDatabase()").result_rows:
+        m = re.search(r"\bTTL (.*?)(?: SETTINGS |$)", engine_full)
+        if m:
+            actual[name] = _ttl(m.group(1))
+    assert actual == promised

@@ -239,10 +239,11 @@ def test_csv_lacking_the_columns(tmp_path):
     assert items[0].raw == "date,message\n2024-03-01,Яма\n"
 
 
-def test_csv_not_utf8(tmp_path):
+def test_csv_not_utf8_costs_each_line_that_is_not(tmp_path):
     path = tmp_path / "cp1251.csv"
-    path.write_bytes("text,published_at\nЯма,2024-03-01\n".encode("cp1251"))
-    assert summary(read_file(path)) == [("dead", "cp1251.csv", "CSV не в кодировке UTF-8: байт 18")]
+    path.write_bytes("text,published_at\nЯма,2024-03-01\n".encode("cp1251") + "Лужа,2024-03-02\n".encode())
+    assert summary(read_file(path)) == [("dead", "cp1251.csv:2", "строка CSV не в кодировке UTF-8: байт 0"),
+                                        ("post", "csv:cp1251_3")]
 
 
 def test_csv_origin_is_the_line_after_a_multiline_text(tmp_path):

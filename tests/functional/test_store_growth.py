@@ -1,0 +1,53 @@
+"""What grows without bound (issue 16, 9): dead letters on a rerun, a re-dated edit in `posts FINAL`, the health
+tick reading the whole poll log."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+from core.records import DeadLetter
+from storage.cursors import source_stats
+from tests.conftest import make_enriched
+
+
+def test_the_same_dead_letters_written_twice_are_stored_once(store):
+    now = datetime.now(timezone.utc)
+    letters = [DeadLetter("f.jsonl:2", "{oops", "некорректный JSON", now),
+               DeadLetter("f.jsonl:3", "", "пустой текст", now)]
+    assert store.write_dead_letters(letters, "t") == 2
+    later = [replace(d, received_at=now + timedelta(minutes=5)) for d in letters]
+    assert store.write_dead_letters(later + later, "t") == 0
+    assert store.write_dead_letters([replace(letters[0], raw="{other")], "t") == 1     # another record there now
+    assert store.write_dead_letters(letters, "other-dataset") == 2
+    assert store.scalar("SELECT count() FROM dead_letters") == 5
+
+
+def test_a_re_sent_post_with_another_date_stays_one_row(store):
+    post = make_enriched("vk:-1_7", 0, text="нет воды")
+    store.write_posts([post], "t")
+    moved = replace(post, post=replace(post.post, published_at=post.post.published_at + timedelta(days=3),
+                                       text="нет воды второй день"))
+    assert store.upsert_posts([moved], "t") == (0, 1)
+    assert store.scalar("SELECT (count(), any(text)) FROM posts FINAL") == (1, "нет воды второй день")
+
+
+def test_the_health_tick_reads_the_window_of_the_poll_log_not_all_of_it(store):
+    now = datetime.now(timezone.utc)
+    store.client.command("INSERT INTO source_polls (source, polled_at, ok) SELECT 'vk:-1', "
+                         "now64(3) - INTERVAL 30 DAY - toIntervalSecond(number * 5), 1 FROM numbers(300000)")
+    store.client.command("INSERT INTO source_polls (source, polled_at, ok) SELECT 'vk:-1', "
+                         "now64(3) - toIntervalSecond(number * 300), 1 FROM numbers(100)")
+    store.client.command("OPTIMIZE TABLE source_polls FINAL")
+    asked, real = [], store.client.query
+
+    def query(sql, parameters=None, **kwargs):
+        if "FROM source_polls" in sql:
+            asked.append((sql, parameters))
+        return real(sql, parameters=parameters, **kwargs)
+
+    store.client.query = query
+    stats = source_stats(store, ["vk:-1"], now, 7)
+    store.client.query = real
+    assert stats["vk:-1"].last_success_at is not None
+    estimated = [sum(r[3] for r in real("EXPLAIN ESTIMATE " + sql, parameters=p).result_rows) for sql, p in asked]
+    assert asked and max(estimated) < 50_000, estimated          # granules of the window, not 300,000 rows
