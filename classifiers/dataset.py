@@ -64,7 +64,14 @@ def read_csv_examples(src: DataSource, allowed: tuple[str, ...] | None,
                       min_chars: int = 1) -> tuple[list[Example], dict]:
     """Examples from a labelled CSV; rows with labels outside `allowed` (when given) or empty texts are skipped
     and counted, never silently kept."""
-    csv.field_size_limit(sys.maxsize)
+    limit = csv.field_size_limit(sys.maxsize)   # long texts are fine here; the csv module's limit is global, so it
+    try:                                         # is restored after (replay's CSV reader relies on it)
+        return _read_csv_examples(src, allowed, min_chars)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _read_csv_examples(src: DataSource, allowed: tuple[str, ...] | None, min_chars: int) -> tuple[list[Example], dict]:
     out, skipped = [], {"label": 0, "text": 0, "time": 0}
     with open(src.path, encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
