@@ -19,8 +19,10 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.loopback import Loopback
 
 MESSAGES = {3: "Unknown method passed", 5: "User authorization failed: invalid access_token (4).",
             6: "Too many requests per second", 9: "Flood control", 10: "Internal server error",
@@ -54,7 +56,7 @@ class _Injection:
 
 
 @dataclass
-class FakeVK:
+class FakeVK(Loopback):
     token: str
     groups: dict[int, dict] = field(default_factory=dict)          # gid -> groups.getById item
     screen_names: dict[str, dict] = field(default_factory=dict)    # name -> {"type", "object_id"}
@@ -66,34 +68,12 @@ class FakeVK:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._injections: list[_Injection] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self.listen(_handler_for(self))
 
     # --- lifecycle --------------------------------------------------------------------------------------------
     @property
     def api_base(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/method"
-
-    def __enter__(self) -> FakeVK:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def down(self) -> None:
-        """Stop answering: the port refuses connections until up(); what was recorded stays."""
-        self._server.shutdown()
-        self._server.server_close()
-
-    def up(self) -> None:
-        """Answer again on the same port."""
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._server.server_address[1]), _handler_for(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-        self._thread.start()
+        return f"http://127.0.0.1:{self.port}/method"
 
     # --- state ------------------------------------------------------------------------------------------------
     def add_community(self, community: dict) -> None:

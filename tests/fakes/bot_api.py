@@ -24,7 +24,9 @@ from email import policy
 from email.parser import BytesParser
 from html import unescape
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fakes.loopback import Loopback
 
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler",
                 "span", "blockquote", "tg-emoji"}
@@ -68,7 +70,7 @@ def html_error(text: str) -> str | None:
 
 
 @dataclass
-class FakeBotApi:
+class FakeBotApi(Loopback):
     token: str
     received: list[Call] = field(default_factory=list)
     messages: dict[tuple[int, int], dict] = field(default_factory=dict)    # (chat id, message id) -> Message
@@ -79,33 +81,11 @@ class FakeBotApi:
         self._ids: dict[int, itertools.count] = {}
         self._update_ids = itertools.count(1000)
         self._failures: list[list] = []                                    # [method, code, retry_after, times]
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self.listen(_handler_for(self))
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def __enter__(self) -> FakeBotApi:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def down(self) -> None:
-        """Stop answering: the port refuses connections until up(); what was recorded stays."""
-        self._server.shutdown()
-        self._server.server_close()
-
-    def up(self) -> None:
-        """Answer again on the same port."""
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._server.server_address[1]), _handler_for(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-        self._thread.start()
+        return f"http://127.0.0.1:{self.port}"
 
     # --- scripting ----------------------------------------------------------------------------------------------
     def calls(self, method: str | None = None) -> list[Call]:
