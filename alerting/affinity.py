@@ -47,20 +47,34 @@ class Rarity:
 
     def __init__(self, days: int = 7) -> None:
         self.days = days
-        self.by_day: dict[str, Counter] = {}
-        self.total: Counter = Counter()
+        self.by_day: dict[str, tuple[int, Counter]] = {}     # day -> (candidates counted, stem -> candidates)
+        self.total: Counter = Counter()                      # the sums over by_day, kept as days come and go
         self.docs = 0
 
     def add(self, day: str, stems_: frozenset[str]) -> None:
-        self.by_day.setdefault(day, Counter()).update(stems_)
-        self.by_day[day]["\0docs"] += 1
+        docs, counts = self.by_day.get(day, (0, Counter()))
+        counts.update(stems_)
+        self.by_day[day] = (docs + 1, counts)
         self.total.update(stems_)
         self.docs += 1
         for old in sorted(self.by_day)[: max(0, len(self.by_day) - self.days)]:
-            gone = self.by_day.pop(old)
-            self.docs -= gone.pop("\0docs")
+            gone_docs, gone = self.by_day.pop(old)
+            self.docs -= gone_docs
             self.total.subtract(gone)
             self.total += Counter()                              # drops zero counts
+
+    def state(self) -> dict:
+        """JSON-able; Rarity.from_state(rarity.state()) weighs every word alike."""
+        return {day: {"docs": docs, "stems": dict(counts)} for day, (docs, counts) in self.by_day.items()}
+
+    @classmethod
+    def from_state(cls, state: dict, days: int = 7) -> Rarity:
+        rarity = cls(days)
+        for day, d in sorted(state.items()):
+            rarity.by_day[day] = (d["docs"], Counter(d["stems"]))
+            rarity.docs += d["docs"]
+            rarity.total.update(d["stems"])
+        return rarity
 
     def weight(self, stem: str) -> float:
         return math.log((self.docs + PRIOR_DOCS) / (self.total.get(stem, 0) + 1))

@@ -9,9 +9,10 @@ Every signal is stored once (by uid); pending windows, stories and the recent in
 """
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 from datetime import datetime
 
+from alerting.affinity import Rarity
 from alerting.detect import Detector, Signal, _Story
 
 STATE_VERSION = 2   # 2: signals carry terms, topic mix and strength; the window of candidates
@@ -46,7 +47,7 @@ def detector_state(detector: Detector) -> dict:
         "pending": {topic: [s.uid for s in q] for topic, q in detector.pending.items()},
         "meaning": [s.uid for s in detector.meaning],
         "unrated": [s.uid for s in detector.unrated],
-        "rarity": {day: dict(c) for day, c in detector.rarity.by_day.items()},
+        "rarity": detector.rarity.state(),
         "stories": [{"alert_id": st.alert_id, "kind": st.kind, "topic": st.topic,
                      "created_at": st.created_at.isoformat(), "uids": [s.uid for s in st.signals]}
                     for st in detector.stories.values()],
@@ -65,10 +66,7 @@ def restore_detector(state: dict | None, detector: Detector) -> Detector:
     detector.pending = {topic: deque(signals[u] for u in uids) for topic, uids in state["pending"].items()}
     detector.meaning = deque(signals[u] for u in state["meaning"])
     detector.unrated = deque(signals[u] for u in state["unrated"])
-    for day, counts in sorted(state["rarity"].items()):
-        detector.rarity.by_day[day] = Counter(counts)
-        detector.rarity.docs += counts.get("\0docs", 0)
-        detector.rarity.total.update({k: v for k, v in counts.items() if k != "\0docs"})
+    detector.rarity = Rarity.from_state(state["rarity"], detector.rarity.days)
     for st in state["stories"]:
         detector.stories[st["alert_id"]] = _Story(st["alert_id"], st["kind"], st["topic"],
                                                   datetime.fromisoformat(st["created_at"]),

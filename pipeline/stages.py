@@ -22,7 +22,7 @@ from core.records import Alert, EnrichedPost, Post
 from core.settings import Settings
 from core.taxonomy import Topic, load_topics
 from pipeline.geo import Gazetteer, names_place
-from pipeline.text import content_terms, words
+from pipeline.text import content_terms
 from storage.clickhouse import ClickHouseStore
 from storage.risks import RiskStore, RiskStoreSink
 
@@ -40,9 +40,7 @@ def detector_factory(settings: Settings, topics: dict[str, Topic], gazetteer) ->
 def topic_terms(gazetteer: Gazetteer) -> Callable[[str], frozenset[str]]:
     """text -> what it is about: content lemmas without the words that name a settlement («в Лычкове нет воды» and
     «в Лычкове яма на дороге» share a place, not a problem; place is compared separately)."""
-    def terms(text_: str) -> frozenset[str]:
-        return content_terms(" ".join(w for w in words(text_) if not names_place(w, gazetteer)))
-    return terms
+    return lambda text_: content_terms(text_, keep=lambda word: not names_place(word, gazetteer))
 
 
 def tracker_factory(settings: Settings, horizon: Callable[[], datetime] | None = None) -> Callable[[list], RiskTracker]:

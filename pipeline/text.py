@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from razdel import tokenize as razdel_tokenize
@@ -129,6 +130,7 @@ def _content_lemma(word: str) -> str | None:
     return None if lemma_ in GENERIC else lemma_
 
 
-def content_terms(text: str) -> frozenset[str]:
-    """What a post is about, as a set of lemmas: «Снова затоплен подвал» -> {"затопить", "подвал"}."""
-    return frozenset(t for t in map(_content_lemma, words(text)) if t is not None)
+def content_terms(text: str, keep: Callable[[str], bool] = lambda word: True) -> frozenset[str]:
+    """What a post is about, as a set of lemmas of the words `keep` allows: «Снова затоплен подвал» ->
+    {"затопить", "подвал"}."""
+    return frozenset(t for t in map(_content_lemma, filter(keep, words(text))) if t is not None)

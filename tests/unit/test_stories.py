@@ -123,3 +123,13 @@ def test_the_shared_words_of_a_card_do_not_depend_on_the_order_words_come_in():
     # (the order of a frozenset of strings changes with the process's hash seed: embedded vs Kafka worker)
     assert shared_words([("кран", "вода", "есть", "капля")] * 2 + [("вода",)]) == ["вода", "есть", "капля"]
     assert shared_words([("капля", "кран", "есть", "вода")] * 2 + [("вода",)]) == ["вода", "есть", "капля"]
+
+
+def test_rarity_survives_its_state_and_forgets_old_days():
+    rarity = Rarity(days=2)
+    for day, words in (("2026-03-21", {"люк"}), ("2026-03-22", {"люк", "дом"}), ("2026-03-23", {"дом"})):
+        rarity.add(day, stems(words))
+    again = Rarity.from_state(rarity.state(), days=2)
+    assert sorted(again.by_day) == ["2026-03-22", "2026-03-23"] and again.docs == rarity.docs == 2
+    assert [again.weight(w) for w in ("люк", "дом", "кузов")] == [rarity.weight(w) for w in ("люк", "дом", "кузов")]
+    assert rarity.weight("кузов") > rarity.weight("люк") > rarity.weight("дом")
