@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 from alerting import affinity
 from alerting.place_affinity import OTHER_STREET, place_affinity
-from core.records import OTHER_TOPIC, Alert, EnrichedPost
+from core.records import NEGATIVE_AT, OTHER_TOPIC, Alert, EnrichedPost
 from core.settings import LEVELS, Detection
 from core.taxonomy import Topic
 
@@ -132,7 +132,7 @@ class Detector:
         if not strong and sum(t.score for t in risky) < self.config.candidate_mass:
             return None
         crit = self._criticality(best.topic)
-        if crit < self.config.neutral_report_criticality and e.negative < 0.5:
+        if crit < self.config.neutral_report_criticality and not e.reads_negative:
             return None
         p = e.post
         also = tuple(t.topic for t in risky[1:] if t.score >= self.config.secondary_threshold) if strong else ()
@@ -150,7 +150,7 @@ class Detector:
     def _reply_signal(self, e: EnrichedPost, parent: Signal) -> Signal | None:
         """A negative reply under a risk post continues its topic even when its own words name none
         («И у нас так же», «Сколько можно!»)."""
-        if e.sentiment == "positive" or e.negative < 0.5:
+        if not e.reads_negative:
             return None
         p = e.post
         return Signal(uid=p.uid, topic=parent.topic, also=(), settlement=e.settlement or parent.settlement,
@@ -306,7 +306,7 @@ class Detector:
     def score(self, story: _Story) -> float:
         crit = self._criticality(story.topic)
         n = len(story.signals)
-        negative_share = sum(s.negative >= 0.5 for s in story.signals) / n
+        negative_share = sum(s.negative >= NEGATIVE_AT for s in story.signals) / n
         sources = len({s.source for s in story.signals})
         return crit * math.log2(1 + n) * (0.5 + negative_share) * (1 + 0.25 * (sources - 1))
 
@@ -327,7 +327,7 @@ class Detector:
                      level=self.level(story, score), score=round(score, 3), created_at=story.created_at,
                      updated_at=at, first_at=signals[0].at, last_at=max(s.at for s in signals),
                      post_uids=tuple(s.uid for s in signals), sources=tuple(sorted({s.source for s in signals})),
-                     negative_share=round(sum(s.negative >= 0.5 for s in signals) / len(signals), 3),
+                     negative_share=round(sum(s.negative >= NEGATIVE_AT for s in signals) / len(signals), 3),
                      snippets=tuple((s.text, s.url) for s in sorted(best, key=lambda s: s.at)), why=why,
                      street=story.street, object=story.object)
 
