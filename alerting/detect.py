@@ -207,10 +207,10 @@ class Detector:
         topics = (s.topic,) + s.also
         recent = timedelta(seconds=self.config.window_s)
         candidates = [st for st in self.stories.values()
-                      if (st.topic == s.topic and st.settlement == s.settlement)
-                      or (st.topic == s.topic and _compatible(st.settlement, s.settlement)
-                          and s.at - st.last_at <= recent      # without a shared place, recency and
-                          and self._says_the_same(s, st))      # what the posts say tie them
+                      if (st.topic == s.topic and self._says_the_same(s, st)
+                          and ((s.settlement is not None and st.settlement == s.settlement)
+                               or (_compatible(st.settlement, s.settlement)  # without a shared place, only
+                                   and s.at - st.last_at <= recent)))       # within the burst window
                       or (st.topic in s.also and s.settlement is not None and st.settlement == s.settlement
                           and place_affinity((st.settlement, st.street), (s.settlement, s.street)) > OTHER_STREET)]
         # a different problem on a different street stays apart (above); the same street leans together (below)
