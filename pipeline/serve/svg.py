@@ -11,6 +11,8 @@ import math
 from datetime import datetime, tzinfo
 from html import escape
 
+from core.html import http_url
+
 W, H, PAD = 720, 160, 28
 
 
@@ -38,7 +40,8 @@ def timeline_svg(posts: list[dict], answer_at: datetime | None, start: datetime,
         title = escape(f"{p['published_at'].astimezone(tz):%d.%m %H:%M} {p.get('source_name') or p['source']}: "
                        f"{p['text'][:120]}")
         dot = f'<circle cx="{x:.1f}" cy="{y}" r="6" class="{cls}"><title>{title}</title></circle>'
-        dots.append(f'<a href="{escape(p["url"])}" target="_blank" rel="noopener">{dot}</a>' if p.get("url") else dot)
+        url = http_url(p.get("url"))
+        dots.append(f'<a href="{escape(url)}" target="_blank" rel="noopener">{dot}</a>' if url else dot)
     answer = ""
     if answer_at is not None:
         x = _x(answer_at, start, end)

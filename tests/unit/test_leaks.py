@@ -61,6 +61,17 @@ Quote = namedtuple("Quote", "text settlement topic source_name published_at enga
     ("", False), (None, False)])
 def test_a_digest_quote_links_only_to_http(url, linked):
     q = Quote("Нет воды", "Лычково", "water", "Чат", datetime(2026, 3, 1), 3, url)
-    html = quote_html(q, lambda t: t, ZoneInfo("Europe/Moscow"))
+    html = quote_html(q, {}, ZoneInfo("Europe/Moscow"))
     assert ("<a href=" in html) is linked
     assert "javascript" not in html.lower() and "data:" not in html
+
+
+def test_the_console_timeline_links_only_to_http():
+    from datetime import timezone
+
+    from pipeline.serve.svg import timeline_svg
+    at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    posts = [{"published_at": at, "source": "s", "text": "Нет воды", "url": url}
+             for url in ("javascript:alert(1)", "https://vk.com/wall-1_2")]
+    svg = timeline_svg(posts, None, at, at, ZoneInfo("Europe/Moscow"))
+    assert svg.count("<a href=") == 1 and "javascript" not in svg
