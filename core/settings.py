@@ -90,8 +90,8 @@ class Appeals(_Section):
 
     deadline_days: dict[str, float] = {"59fz": 30, "pos": 10, "portal": 8}   # when the source states none
     topic_deadline_days: dict[str, float] = {"emergency": 1}   # shorter deadlines for a topic, any channel
-    repeat_days: int = 30                   # a new appeal on the same problem and place within this = a repeat
-    repeat_similarity: float = 0.50         # ... when the texts' similarity (analytics/repeats.py) reaches this
+    repeat_days: int = 30                   # a new appeal on the same problem and place within this of an earlier
+                                            # answered one = a repeat (analytics/repeats.py)
     risk_window_days: int = 3               # an appeal links to a risk on its topic and place within this
 
 
