@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from analytics.queries import Cookbook
+from analytics.weak_spots import gather_weak_spots
 from core.errors import UsageError
 
 PERIODS = {"day": 1, "week": 7}
@@ -62,7 +63,7 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("new_risks"), Section("open_risks"), Section("problems"), Section("answers"), Section("verdicts"),
-    Section("mood"), Section("quotes"),
+    Section("weak_spots", gather_weak_spots), Section("mood"), Section("quotes"),
 )
 
 
