@@ -42,6 +42,10 @@ class Detection(_Section):
     instant_topics: tuple[str, ...] = ("emergency",)
     candidate_mass: float = 0.4         # below topic_threshold, a post whose risk topics add up to this is a complaint
                                         # candidate: it joins stories by meaning (alerting/affinity.py), not by topic
+    unnamed_negative: float = 0.5       # below candidate_mass, a post this negative may still be a complaint no topic
+                                        # fits («other»): it joins stories only by words most of a burst share
+    unnamed_chance: float = 1e-6        # ... a burst of a word that unlikely by its recent frequency
+    unnamed_history: int = 100          # ... once this many candidates tell what is common (a fresh detector: none)
     meaning_members: int = 20           # a story's latest posts a candidate is compared with
     # risk = topic probability x criticality (topics.yaml) x (0.5 + 0.5 x negative probability)
     # story score = criticality x log2(1 + posts) x (0.5 + negative share) x (1 + 0.25 x (sources - 1))
