@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from analytics.queries import Cookbook
+from analytics.weak_spots import gather_weak_spots
 from core.errors import UsageError
 
 PERIODS = {"day": 1, "week": 7}
@@ -76,8 +77,8 @@ def unverified_places(book: Cookbook, scope: Scope) -> pd.DataFrame:
 
 SECTIONS: tuple[Section, ...] = (
     Section("new_risks"), Section("open_risks"), Section("problems"), Section("places_map", places_map),
-    Section("answers"), Section("verdicts"), Section("mood"), Section("quotes"),
-    Section("unverified_places", unverified_places),
+    Section("answers"), Section("verdicts"), Section("weak_spots", gather_weak_spots), Section("mood"),
+    Section("quotes"), Section("unverified_places", unverified_places),
 )
 
 

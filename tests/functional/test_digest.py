@@ -101,6 +101,37 @@ def test_week_digest_figures_equal_direct_sql(db, store, as_of, tmp_path, capsys
     assert (tmp_path / "digest-mood.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_weak_spots_from_the_demo_appeals_equal_direct_sql(db, store, as_of, tmp_path):
+    html, _ = digest(db, tmp_path, "--period", "week")
+    assert "Слабые места: обращения граждан за 30 дней" in html
+    f = figures(html)
+    p = {"as_of": as_of}
+    window = ("received_at > {as_of:DateTime64(3, 'UTC')} - toIntervalDay(30) "
+              "AND received_at <= {as_of:DateTime64(3, 'UTC')}")
+    first = ("SELECT a.appeal_id AS id, a.deadline_at AS due, f.first AS first, f.n AS n, v.verdict AS verdict "
+             f"FROM (SELECT * FROM appeals FINAL WHERE {window}) a "
+             "LEFT JOIN (SELECT appeal_id, min(answered_at) AS first, count() AS n FROM appeal_answers FINAL "
+             "WHERE kind = 'final' AND answered_at <= {as_of:DateTime64(3, 'UTC')} GROUP BY appeal_id) f "
+             "ON f.appeal_id = a.appeal_id "
+             "LEFT JOIN (SELECT appeal_id, argMax(verdict, answered_at) AS verdict FROM appeal_answers FINAL "
+             "WHERE kind = 'final' GROUP BY appeal_id) v ON v.appeal_id = a.appeal_id")
+    rows = store.query_dicts(first, **p)
+    answered = [r for r in rows if r["n"]]
+    naive = as_of.replace(tzinfo=None)
+    assert int(f["appeals"]) == len(rows) >= 30
+    assert int(f["appeals_answered"]) == len(answered)
+    assert int(f["appeals_in_time"]) == sum(1 for r in answered if r["first"] <= r["due"])
+    assert int(f["appeals_late"]) == sum(1 for r in answered if r["first"] > r["due"]) > 0
+    assert int(f["appeals_overdue"]) == sum(1 for r in rows if not r["n"] and r["due"] < naive) > 0
+    assert int(f["appeals_resolved"]) == sum(1 for r in answered if r["verdict"] == "решено")
+    assert int(f["appeals_unresolved"]) == sum(1 for r in answered if r["verdict"] in ("разъяснение", "отписка"))
+    repeats = store.scalar("SELECT count() FROM appeal_links FINAL WHERE kind = 'repeat' AND appeal_id IN "
+                           f"(SELECT appeal_id FROM appeals FINAL WHERE {window})", **p)
+    assert int(f["appeals_repeats"]) == repeats > 0
+    assert "На что обратить внимание" in html and "Повторные обращения:" in html
+    assert "МУП «Демянский водоканал»" in html           # the demo's organisation with an overdue appeal
+
+
 def test_day_digest_and_an_earlier_date(db, store, as_of, tmp_path):
     html, _ = digest(db, tmp_path, "--period", "day")
     f = figures(html)
