@@ -28,8 +28,9 @@ def demo_dsn(tmp_path_factory, models_dir, kit):
     return f"chdb://{data / 'clickhouse'}"
 
 
-def test_there_are_the_three_notebooks():
-    assert {p.stem for p in NOTEBOOKS} == {"topic_dynamics", "settlement_map", "answers_and_outcomes"}
+def test_there_are_the_four_notebooks():
+    assert {p.stem for p in NOTEBOOKS} == {"topic_dynamics", "settlement_map", "answers_and_outcomes",
+                                           "appeals_and_satisfaction"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
