@@ -11,6 +11,7 @@ import pytest
 from classifiers import registry
 from classifiers.dataset import DataSource, Example, seed_examples, split_holdout
 from classifiers.evaluate import evaluate
+from classifiers.seed import load_seed
 from classifiers.train import RECIPES, SEED_RECIPES, recipe_for, row_weights
 from core.taxonomy import load_topics
 from pipeline.training import to_docs, train
@@ -145,3 +146,7 @@ def test_seed_chatter_rows_weigh_by_label_and_the_rest_weigh_one():
     assert row_weights(recipe, labels, None) is None
     seed = seed_examples("sentiment", CODES)
     assert any(e.chatter for e in seed) and not all(e.chatter for e in seed)
+    # rows without a topic (the VK chatter written for sentiment) train sentiment and toxicity, never topics
+    untopical = {r.text for r in load_seed(CODES) if r.topic is None}
+    assert untopical and untopical <= {e.text for e in seed}
+    assert not untopical & {e.text for e in seed_examples("topics", CODES)}
