@@ -131,7 +131,7 @@ class Detector:
         if e.post.source in self.official and e.post.parent_uid is None:
             return None                                       # the administration's own post answers a risk
         risky = [t for t in e.topics if t.topic != OTHER_TOPIC]
-        if e.sentiment == "positive":
+        if e.reads_positive:
             return None
         if not risky or (risky[0].score < self._threshold(risky[0].topic, e)
                          and sum(t.score for t in risky) < self.config.candidate_mass):
