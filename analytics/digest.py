@@ -53,6 +53,7 @@ class Scope:
     as_of: datetime                 # UTC
     days: int
     official: list[str] | None      # sources left out of residents' quotes
+    localities: tuple[tuple[str, float | None, float | None], ...] = ()    # the gazetteer's (name, lat, lon)
 
 
 @dataclass(frozen=True)
@@ -61,15 +62,31 @@ class Section:
     gather: Callable[[Cookbook, Scope], Any] | None = None  # its figures, from cookbook queries
 
 
+def places_map(book: Cookbook, scope: Scope) -> dict:
+    """The map (analytics/place_map.py) of the period's reports per locality: {"map": PlaceMap, "svg": Markup}."""
+    from analytics.place_map import map_svg, place_map
+    volume = book.run("settlement_volume", as_of=scope.as_of, days=scope.days)
+    found = place_map(scope.localities, {r.settlement: (int(r.posts), int(r.stories)) for r in volume.itertuples()})
+    return {"map": found, "svg": map_svg(found, "Сообщения о проблемах по населённым пунктам")}
+
+
+def unverified_places(book: Cookbook, scope: Scope) -> pd.DataFrame:
+    """Places residents named that the gazetteer does not know, with their posts (cookbook 22_unverified_places)."""
+    return book.run("unverified_places", as_of=scope.as_of, days=scope.days)
+
+
 SECTIONS: tuple[Section, ...] = (
-    Section("new_risks"), Section("open_risks"), Section("problems"), Section("answers"), Section("verdicts"),
-    Section("weak_spots", gather_weak_spots), Section("mood"), Section("quotes"),
+    Section("new_risks"), Section("open_risks"), Section("problems"), Section("places_map", places_map),
+    Section("answers"), Section("verdicts"), Section("weak_spots", gather_weak_spots), Section("mood"),
+    Section("quotes"), Section("unverified_places", unverified_places),
 )
 
 
 def build_digest(book: Cookbook, period: str = "week", as_of: datetime | None = None,
-                 official: list[str] | None = None, top: int = 10, quotes: int = 5) -> Digest:
-    """official: sources left out of residents' quotes (None: the cookbook's default, settings.risks)."""
+                 official: list[str] | None = None, top: int = 10, quotes: int = 5,
+                 localities: tuple[tuple[str, float | None, float | None], ...] = ()) -> Digest:
+    """official: sources left out of residents' quotes (None: the cookbook's default, settings.risks);
+    localities: the gazetteer's (name, lat, lon), for the map."""
     if period not in PERIODS:
         raise UsageError(f"период должен быть day или week, а не «{period}»")
     days = PERIODS[period]
@@ -82,7 +99,7 @@ def build_digest(book: Cookbook, period: str = "week", as_of: datetime | None = 
     mood = book.run("negative_share_trend", as_of=as_of, days=max(days, TREND_DAYS))
     overview = book.run("period_overview", **common).to_dict("records")[0]
     answers = book.run("answer_norm_summary", **common).to_dict("records")[0]
-    scope = Scope(as_of=as_of, days=days, official=official)
+    scope = Scope(as_of=as_of, days=days, official=official, localities=tuple(localities))
     return Digest(
         period=period, days=days, as_of=as_of, start=as_of - timedelta(days=days),
         new_risks=book.run("answer_times", **common),

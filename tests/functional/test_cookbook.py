@@ -120,6 +120,7 @@ def test_answer_times_against_the_24_hour_norm(book, risks, sample, as_of):
     first = _first_answers(risks)
     for a in week:
         row = got.loc[a["alert_id"]]
+        assert (row.street, row.object) == (a["street"], a["object"])      # where, below the settlement
         answered = first.get(a["alert_id"])
         state = _states(risks).get(a["alert_id"], "new")
         assert row.state == state
@@ -242,8 +243,10 @@ def test_open_risks(book, risks, as_of):
     states, first = _states(risks), _first_answers(risks)
     got = run(book, "open_risks").set_index("alert_id")
     assert set(got.index) == _expected_open(book, as_of)
+    where = {a["alert_id"]: (a["street"], a["object"]) for a in book.store.alerts()}
     for alert_id, row in got.iterrows():
         assert row.state == states.get(alert_id, "new")
+        assert (row.street, row.object) == where[alert_id]
         assert bool(row.overdue) == (first.get(alert_id) is None and row.age_hours > 24)
         assert row.age_hours == pytest.approx((as_of - pd.Timestamp(row.first_post_at, tz="UTC")).total_seconds()
                                               / 3600, abs=0.06)
@@ -280,6 +283,31 @@ def test_notable_quotes(book, posts, as_of):
     assert got.engagement.iloc[0] == loudest
     with_official = run(book, "notable_quotes", limit=10)
     assert (with_official.url.str.contains("wall-193847201_")).any()
+    where = {r["url"]: (r["street"], r["object"]) for r in book.store.query_dicts(
+        "SELECT url, street, object FROM posts FINAL WHERE url IN {u:Array(String)}", u=list(got.url))}
+    assert list(zip(got.street, got.object, strict=True)) == [where[u] for u in got.url]    # where it happened
+
+
+def test_unverified_places(book, as_of):
+    got = run(book, "unverified_places")
+    named = book.store.query_dicts(
+        "SELECT uid, published_at, place_unverified FROM posts FINAL WHERE notEmpty(place_unverified)")
+    start = as_of - timedelta(days=7)
+    counts = Counter(p for r in named if start < r["published_at"].replace(tzinfo=timezone.utc) <= as_of
+                     for p in set(r["place_unverified"]))
+    assert dict(zip(got.place, got.posts, strict=True)) == dict(counts)
+
+
+def test_unverified_places_counts_posts_per_name(store):
+    from dataclasses import replace
+
+    from tests.conftest import T0, make_enriched
+    store.upsert_posts([replace(make_enriched(uid, minutes), place_unverified=places) for uid, minutes, places in (
+        ("u1", 0, ("Кирилловщина",)), ("u2", 60, ("Кирилловщина", "Песочки")), ("u3", 90, ()),
+        ("u4", -8 * 24 * 60, ("Старое Урочище",)))], "t")
+    got = run(Cookbook(store), "unverified_places", as_of=T0 + timedelta(hours=3), days=7)
+    assert list(zip(got.place, got.posts, strict=True)) == [("Кирилловщина", 2), ("Песочки", 1)]
+    assert got.last_at.iloc[0] == (T0 + timedelta(hours=1)).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def test_topic_daily(book, posts, as_of):

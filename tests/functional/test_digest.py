@@ -189,3 +189,24 @@ def test_a_refused_upload_is_reported(db, tmp_path, monkeypatch, capsys):
         tg.fail_next("sendDocument", 500)
         assert main(["digest", "--db", db[0], "--send"]) == 2
     assert "дайджест не отправлен в чат" in capsys.readouterr().err
+
+
+def test_the_week_digest_has_the_map_the_unknown_places_and_streets(db, store, as_of, tmp_path):
+    from pipeline.geo import load_gazetteer
+    html, _ = digest(db, tmp_path, "--period", "week")
+    located = {s.name for s in load_gazetteer().settlements if s.lat is not None}
+    volume = {r["settlement"]: r["posts"] for r in store.query_dicts(
+        f"SELECT settlement, count() AS posts FROM posts FINAL WHERE {WINDOW} AND topic != 'other' "
+        "AND topic_score >= 0.55 AND settlement != '' GROUP BY settlement", as_of=as_of, days=7)}
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    points = {name: int(n) for name, n in re.findall(r'data-place="([^"]+)" data-posts="(\d+)"', svg)}
+    assert points == {name: volume.get(name, 0) for name in located} and points["Лычково"] > 0
+    listed = dict(re.findall(r'data-place-unlocated="([^"]+)">[^<]*— (\d+)<', html))
+    assert {k: int(v) for k, v in listed.items()} == {k: v for k, v in volume.items() if k not in located}
+    assert "Жирково" in listed                      # a story's place with no coordinates: listed, not drawn
+    assert "<h2>Неизвестные населённые пункты</h2>" in html
+    streets = store.query_dicts("SELECT settlement, street, object FROM alerts FINAL WHERE street != '' AND "
+                                "created_at > {as_of:DateTime64(3, 'UTC')} - toIntervalDay(7)", as_of=as_of)
+    assert streets                                  # the demo has an incident on a street
+    for a in streets:
+        assert f"<td>{', '.join(p for p in (a['settlement'], a['street'], a['object']) if p)}</td>" in html

@@ -52,7 +52,7 @@ def test_the_telegram_session_file_is_owner_only(tmp_path):
     assert mode(tmp_path / "telegram.session") == 0o600
 
 
-Quote = namedtuple("Quote", "text settlement topic source_name published_at engagement url")
+Quote = namedtuple("Quote", "text settlement street object topic source_name published_at engagement url")
 
 
 @pytest.mark.parametrize("url, linked", [
@@ -60,7 +60,7 @@ Quote = namedtuple("Quote", "text settlement topic source_name published_at enga
     (" JavaScript:alert(1)", False), ("data:text/html;base64,PHNjcmlwdD4=", False), ("vbscript:x", False),
     ("", False), (None, False)])
 def test_a_digest_quote_links_only_to_http(url, linked):
-    q = Quote("Нет воды", "Лычково", "water", "Чат", datetime(2026, 3, 1), 3, url)
+    q = Quote("Нет воды", "Лычково", "", "", "water", "Чат", datetime(2026, 3, 1), 3, url)
     html = quote_html(q, {}, ZoneInfo("Europe/Moscow"))
     assert ("<a href=" in html) is linked
     assert "javascript" not in html.lower() and "data:" not in html
