@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from classifiers.answer_cues import normalise
+from classifiers.answer_text import GENERIC, body, normalise, objects
 
 PHRASES = {
     "no_action": "не названо действие",
@@ -33,34 +33,6 @@ def phrases(codes) -> tuple[str, ...]:
     return tuple(PHRASES[c] for c in codes)
 
 
-# what a text is about, as concepts: «парадная» and «подъезд», «надписи» and «граффити» meet
-CONCEPTS = {
-    "stairs": "лестничн|парадн|подъезд|этаж", "roof": "кровл|крыш|чердак|водосточн", "basement": "подвал",
-    "facade": "фасад|стен|штукатур|балкон", "road": "тротуар|проезж|дорог|ям[аыу]\\b|выбоин|асфальт|покрыти|бордюр",
-    "light": "опор|светильник|фонар|освещ|ламп", "lift": "лифт", "waste": "контейнер|мусор|урн|бак|отход",
-    "play": "детск|площадк|качел|горк", "green": "газон|дерев|кустар|зелен|трав|ветк",
-    "snow": "снег|налед|сосул|гололед|посыпк", "signs": "граффити|надпис|вывеск|объявлен|реклам|рисун",
-    "door": "домофон|двер|замк|замок|доводчик", "ac": "кондиционер", "fence": "ограждени|забор|огражд",
-    "water": "трубопровод|канализац|отоплен|батаре|стояк|радиатор|протечк|теч|вод[аыуо]\\b|кран",
-    "window": "окн|стекл|рам", "traffic": "знак|светофор|разметк|остановк|парковк|неровност|блокиратор",
-}
-_CONCEPT = {name: re.compile(r"\b(?:" + rx + ")") for name, rx in CONCEPTS.items()}
-
-
-def _objects(norm: str) -> set[str]:
-    """The concepts a text names."""
-    return {name for name, rx in _CONCEPT.items() if rx.search(norm)}
-
-
-# the answer's own words: without the greeting, the header («Рассмотрев Ваше сообщение № … по вопросу «…» по
-# адресу … сообщаем следующее:»), quoted category names, addresses and the attachment line
-GREETING = re.compile(r"^\W*уважаем\w* \w+\W*")
-HEADER = re.compile(r"^.{0,600}?(?:сообща\w+|информиру\w+)(?:\s+следующее)?\s*(?:[:.,]|что)\s*", re.S)
-ATTACHED = re.compile(r"(?:приложени\w*|фото\w*|фотофиксаци\w*|материал\w* фотофиксации)[^.]*(?:\.|$)|"
-                      r"\([^)]*фото[^)]*\)")
-QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"")
-ADDRESS = re.compile(r"(?:по )?адрес\w*:?[^.]*?(?=,|\.|$)")
-GENERIC = re.compile(r"\b(?:проблем|замечани|нарушени|недостат|дефект|неисправност|работ|причин|мероприяти)\w*")
 # a redirection that names where to: «передано в …», «обратиться в …», «обслуживает ООО …»
 ADDRESSEE_NAMED = re.compile(
     r"(?:передан|направлен|перенаправлен|переадресован|обратит\w*ся|обращать\w*ся)\w*\s+(?:\S+\s+){0,3}?"
@@ -71,14 +43,6 @@ CLAIMED_FIX = re.compile(r"\b(?:проблем\w*|замечани\w*|наруш
                          r"(?:устранен|устранён|решен|выполнен)\w*")
 ON_CONTROL = re.compile(r"на контроле")
 BODY_WORDS = 10                   # an answer's own words up to which a fix named in generic words is boilerplate
-
-
-def body(text: str) -> str:
-    """What the answer itself says: the normalised text without greeting, header, quotes, addresses, attachments."""
-    n = GREETING.sub("", normalise(text))
-    n = HEADER.sub("", n, count=1)
-    n = ATTACHED.sub(" ", QUOTED.sub(" ", n))
-    return ADDRESS.sub(" ", n).strip()
 
 
 def missing_codes(c: dict[str, float], verdict: str, answer: str = "", appeal: str = "") -> tuple[str, ...]:
@@ -109,7 +73,7 @@ def missing_codes(c: dict[str, float], verdict: str, answer: str = "", appeal: s
         out.append("no_evidence")
     if appeal:
         a_norm = normalise(appeal)
-        asked, told = _objects(a_norm), _objects(norm)
+        asked, told = objects(a_norm), objects(norm)
         if asked and told and not asked & told and verdict == "решено":      # a fix of something else
             out.append("off_topic")
         a_houses, houses = set(HOUSE.findall(a_norm)), set(HOUSE.findall(norm))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 
 from alerting.deadlines import deadline_at, standing
@@ -119,3 +120,15 @@ def test_an_appeal_links_to_a_risk_on_its_topic_and_place():
                                 "first_at": T0, "last_at": T0}]
     assert risk_links(_appeal(1, 2, "Нет воды"), alerts, window_days=3) == ["A-1"]
     assert risk_links(_appeal(1, 9, "Нет воды"), alerts, window_days=3) == []
+
+
+def test_the_forest_in_plain_arrays_gives_the_forests_probabilities():
+    from sklearn.ensemble import RandomForestClassifier
+
+    from classifiers.forest import forest_arrays, forest_proba
+    rng = np.random.default_rng(19)
+    x = rng.normal(size=(120, 5))
+    y = np.where(x[:, 0] + x[:, 1] > 0.5, "a", np.where(x[:, 2] > 0, "b", "c"))
+    rf = RandomForestClassifier(20, min_samples_leaf=3, random_state=0).fit(x, y)
+    probe = rng.normal(size=(30, 5))
+    assert np.allclose(forest_proba(forest_arrays(rf), probe), rf.predict_proba(probe))
