@@ -92,6 +92,18 @@ def linked(stems_a: frozenset[str], stems_b: frozenset[str], mix_a: dict[str, fl
     return weight >= min_weight and (family(topic_a) == family(topic_b) or mix_cosine(mix_a, mix_b) >= 0.3)
 
 
+def burst_chance(n: int, count: int, docs: int, in_window: int) -> float:
+    """The chance that n or more of in_window candidates use a word that count of the last docs candidates used
+    (Poisson tail, +0.5 for a word never seen): how surprising a burst of it is."""
+    lam = (count + 0.5) / max(docs, 1) * in_window
+    term = math.exp(-lam)
+    below = 0.0
+    for k in range(n):
+        below += term
+        term *= lam / (k + 1)
+    return max(0.0, 1.0 - below)
+
+
 def vote(mixes: Iterable[dict[str, float]]) -> str | None:
     """A story's topic: the risk topic with the most probability mass over its posts (a weighted vote)."""
     total: Counter = Counter()

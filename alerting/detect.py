@@ -6,7 +6,12 @@ A story forms two ways, and grows two ways:
     (alerting/affinity.py: shared content words, topic mixes, topic families), whatever their top label — a
     burst about a flooded basement scored emergency / water / housing is one story, and so is a burst of
     complaints no topic fits. A story's topic is the weighted vote of its posts and may change as it grows;
-    its alert id never does.
+    its alert id never does;
+  - from posts no risk topic fits at all (negative, scored «other»): only a word that min_posts of them share,
+    far more often than the recent candidates use it, makes them one story (a certificate that never came).
+A story by meaning also needs a word two of its posts use unusually often, so everyday words never glue chatter.
+A same-topic post joins an open story by topic alone only in the story's known settlement; with no known place,
+only within the burst window and when it shares the story's core words.
 
 Everything is computed from posts' published_at, never the wall clock, so a replay of last week gives the
 alerts last week would have given. The Detector holds only bounded state (a window of pending signals per
@@ -51,6 +56,7 @@ class Signal:
     terms: frozenset[str] = frozenset()      # content lemmas (what the post is about), for stories by meaning
     mix: tuple[tuple[str, float], ...] = ()  # the post's risk-topic probabilities, best first
     strong: bool = True                      # its best topic passed topic_threshold (else only a candidate)
+    unnamed: bool = False                    # no risk topic fits: a negative post scored «other» (or nearly)
 
     @property
     def mix_dict(self) -> dict[str, float]:
@@ -125,12 +131,13 @@ class Detector:
         if e.post.source in self.official and e.post.parent_uid is None:
             return None                                       # the administration's own post answers a risk
         risky = [t for t in e.topics if t.topic != OTHER_TOPIC]
-        if not risky or e.sentiment == "positive":
+        if e.sentiment == "positive":
             return None
+        if not risky or (risky[0].score < self._threshold(risky[0].topic, e)
+                         and sum(t.score for t in risky) < self.config.candidate_mass):
+            return self._unnamed_signal(e)
         best = risky[0]
         strong = best.score >= self._threshold(best.topic, e)
-        if not strong and sum(t.score for t in risky) < self.config.candidate_mass:
-            return None
         crit = self._criticality(best.topic)
         if crit < self.config.neutral_report_criticality and e.negative < 0.5:
             return None
@@ -141,6 +148,22 @@ class Detector:
                       negative=e.negative, text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid,
                       terms=self.terms(p.text), mix=tuple((t.topic, t.score) for t in risky), strong=strong,
                       street=e.street, object=e.object)
+
+    def _unnamed_signal(self, e: EnrichedPost) -> Signal | None:
+        """A negative post no risk topic fits (a vaccination certificate that never came, stray dogs): it may be
+        a complaint the taxonomy has no name for. Topic «other»; its mix keeps «other» beside the weak risk topics,
+        so two such posts agree and the story's vote may say «other». It forms a story only with posts that share
+        its rarest words (see _near_identical), never by topic."""
+        if e.negative < self.config.unnamed_negative or e.post.parent_uid is not None:
+            return None
+        p = e.post
+        terms = self.terms(p.text)
+        if not terms:
+            return None
+        return Signal(uid=p.uid, topic=OTHER_TOPIC, also=(), settlement=e.settlement, author=p.author or p.uid,
+                      source=p.source, at=p.published_at, risk=0.0, negative=e.negative, text=p.text[:SNIPPET_CHARS],
+                      url=p.url, parent_uid=p.parent_uid, terms=terms, mix=tuple((t.topic, t.score) for t in e.topics),
+                      strong=False, street=e.street, object=e.object, unnamed=True)
 
     def _threshold(self, topic: str, e: EnrichedPost) -> float:
         """topic_threshold, lowered during a season that raises this topic (preventive campaigns)."""
@@ -207,9 +230,9 @@ class Detector:
         topics = (s.topic,) + s.also
         recent = timedelta(seconds=self.config.window_s)
         candidates = [st for st in self.stories.values()
-                      if (st.topic == s.topic and st.settlement == s.settlement)
+                      if (st.topic == s.topic and s.settlement is not None and st.settlement == s.settlement)
                       or (st.topic == s.topic and _compatible(st.settlement, s.settlement)
-                          and s.at - st.last_at <= recent      # without a shared place, recency and
+                          and s.at - st.last_at <= recent      # without a known shared place, recency and
                           and self._says_the_same(s, st))      # what the posts say tie them
                       or (st.topic in s.also and s.settlement is not None and st.settlement == s.settlement
                           and place_affinity((st.settlement, st.street), (s.settlement, s.street)) > OTHER_STREET)]
@@ -268,10 +291,42 @@ class Detector:
         (min_posts, min_authors) starts a story whose topic is their vote."""
         self.meaning.append(s)
         group = self._links(s, self.meaning) + [s]
-        if not self._is_story(group):
+        if sum(w.unnamed for w in group) > 1:         # unnamed posts that need each other to make a story
+            group = self._near_identical(group)
+        if not self._is_story(group) or not self._bursting(group):
             return []
         topic = affinity.vote(w.mix_dict for w in group) or s.topic
         return [self._start(topic, self._take(group), "story", s.at)]
+
+    def _surprise(self, group: list[Signal], at_least: int) -> dict[str, float]:
+        """Words that at_least of the group use -> the chance of so many using them in one window, by how often
+        the candidates of the last days used them (affinity.burst_chance)."""
+        counts = Counter(t for w in group for t in affinity.stems(w.terms))
+        in_window = max(len(self.unrated), 1)
+        return {t: affinity.burst_chance(n, self.rarity.total.get(t, 0), self.rarity.docs, in_window)
+                for t, n in counts.items() if n >= at_least}
+
+    def _bursting(self, group: list[Signal]) -> bool:
+        """A story by meaning needs a word two of its posts use more than usual (chance <= meaning_chance): posts
+        linked only through everyday words («идти», «первый», «школа») are chatter. A detector that has not seen
+        unnamed_history candidates yet does not know what is usual and does not judge."""
+        if self.rarity.docs < self.config.unnamed_history:
+            return True
+        return min(self._surprise(group, 2).values(), default=1.0) <= self.config.meaning_chance
+
+    def _near_identical(self, group: list[Signal]) -> list[Signal]:
+        """With posts no topic names, only a word that min_posts of them share, far more often than the recent
+        candidates use it (chance <= unnamed_chance), holds them together («сертификат» in every post; not «друг»
+        or «жизнь»): the posts that have the most surprising such word, else none. Until the detector has seen
+        unnamed_history candidates it does not know what is common, and forms none."""
+        if self.rarity.docs < self.config.unnamed_history:
+            return []
+        chance = self._surprise(group, self.config.min_posts)
+        core = sorted(t for t, p in chance.items() if p <= self.config.unnamed_chance)
+        if not core:
+            return []
+        word = min(core, key=chance.__getitem__)
+        return [w for w in group if word in affinity.stems(w.terms)]
 
     def _take(self, group: list[Signal]) -> list[Signal]:
         """The group leaves every window (it is a story now); returned in event-time order."""

@@ -1,18 +1,23 @@
 """The digest for the head of the district: the figures of one period (day or week), gathered through the cookbook.
 
-    digest = build_digest(Cookbook(store), days=7)          # as of the latest post
-    html = render_html(digest, topics)                      # analytics/digest_html.py
+    digest = build_digest(Cookbook(store), "week")          # as of the latest post
+    html = render_html(digest, topics, district, tz)        # analytics/digest_html.py
 
 Pure gathering: every figure comes from a cookbook query, so an analyst can rerun it with the same parameters.
+SECTIONS is the page's order of sections; a section with a gather function gets its own figures (d.extra[name]),
+the others read the Digest's fields. How to add one: analytics/digest_html.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import pandas as pd
 
 from analytics.queries import Cookbook
+from analytics.weak_spots import gather_weak_spots
 from core.errors import UsageError
 
 PERIODS = {"day": 1, "week": 7}
@@ -39,11 +44,49 @@ class Digest:
     deadline_hours: int
     posts: int                      # posts in the period (all topics)
     negative_share: float | None    # of those posts
+    extra: dict[str, Any] = field(default_factory=dict)    # section name -> what its gather function returned
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a section's gather function is given besides the cookbook."""
+    as_of: datetime                 # UTC
+    days: int
+    official: list[str] | None      # sources left out of residents' quotes
+    localities: tuple[tuple[str, float | None, float | None], ...] = ()    # the gazetteer's (name, lat, lon)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str                                               # its template: analytics/templates/digest/<name>.html
+    gather: Callable[[Cookbook, Scope], Any] | None = None  # its figures, from cookbook queries
+
+
+def places_map(book: Cookbook, scope: Scope) -> dict:
+    """The map (analytics/place_map.py) of the period's reports per locality: {"map": PlaceMap, "svg": Markup}."""
+    from analytics.place_map import map_svg, place_map
+    volume = book.run("settlement_volume", as_of=scope.as_of, days=scope.days)
+    found = place_map(scope.localities, {r.settlement: (int(r.posts), int(r.stories)) for r in volume.itertuples()})
+    return {"map": found, "svg": map_svg(found, "Сообщения о проблемах по населённым пунктам")}
+
+
+def unverified_places(book: Cookbook, scope: Scope) -> pd.DataFrame:
+    """Places residents named that the gazetteer does not know, with their posts (cookbook 22_unverified_places)."""
+    return book.run("unverified_places", as_of=scope.as_of, days=scope.days)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("new_risks"), Section("open_risks"), Section("problems"), Section("places_map", places_map),
+    Section("answers"), Section("verdicts"), Section("weak_spots", gather_weak_spots), Section("mood"),
+    Section("quotes"), Section("unverified_places", unverified_places),
+)
 
 
 def build_digest(book: Cookbook, period: str = "week", as_of: datetime | None = None,
-                 official: list[str] | None = None, top: int = 10, quotes: int = 5) -> Digest:
-    """official: sources left out of residents' quotes (None: the cookbook's default, settings.risks)."""
+                 official: list[str] | None = None, top: int = 10, quotes: int = 5,
+                 localities: tuple[tuple[str, float | None, float | None], ...] = ()) -> Digest:
+    """official: sources left out of residents' quotes (None: the cookbook's default, settings.risks);
+    localities: the gazetteer's (name, lat, lon), for the map."""
     if period not in PERIODS:
         raise UsageError(f"период должен быть day или week, а не «{period}»")
     days = PERIODS[period]
@@ -56,6 +99,7 @@ def build_digest(book: Cookbook, period: str = "week", as_of: datetime | None = 
     mood = book.run("negative_share_trend", as_of=as_of, days=max(days, TREND_DAYS))
     overview = book.run("period_overview", **common).to_dict("records")[0]
     answers = book.run("answer_norm_summary", **common).to_dict("records")[0]
+    scope = Scope(as_of=as_of, days=days, official=official, localities=tuple(localities))
     return Digest(
         period=period, days=days, as_of=as_of, start=as_of - timedelta(days=days),
         new_risks=book.run("answer_times", **common),
@@ -71,4 +115,5 @@ def build_digest(book: Cookbook, period: str = "week", as_of: datetime | None = 
         norm_hours=int(book.defaults["norm_hours"]), deadline_hours=int(book.defaults["deadline_hours"]),
         posts=int(overview["posts"]),
         negative_share=None if pd.isna(overview["negative_share"]) else float(overview["negative_share"]),
+        extra={s.name: s.gather(book, scope) for s in SECTIONS if s.gather is not None},
     )

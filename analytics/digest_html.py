@@ -1,19 +1,33 @@
-"""The digest as one self-contained HTML page in Russian (charts embedded as PNG data URIs).
+"""The digest as one self-contained HTML page in Russian: Jinja2 templates with autoescape (core/html.py, the same
+setup as the web console) in analytics/templates/digest/, charts embedded as PNG data URIs.
 
-Every headline figure carries data-k="<key>" so a test (and a script) can read it back from the page.
+    html = render_html(digest, topic_names, "Демянский муниципальный округ", ZoneInfo("Europe/Moscow"), charts)
+    caption_html(digest, topic_names, tz)            # the headline figures for the chat message carrying the file
+
+page.html draws the title and the headline figures, then includes digest/<name>.html for every section of
+analytics.digest.SECTIONS in order, with `d` (the Digest), `data` (what the section's gather function returned,
+d.extra[name]; None for the sections that read the Digest's own fields) and the helpers below: filters `topic`,
+`short` (a naive-UTC time as local «30.03 14:05»), `when` («30 марта 2026, 14:05»), `pct`, `figure`, `excerpt`,
+`answered_in`, `http_url` (a link only to http(s)), and macros `k` (a headline figure as <span data-k="key">,
+so a test or a script can read it back), `place`, `trend`, `quote` in digest/_macros.html.
+
+To add a section: write analytics/templates/digest/<name>.html (text in Russian; every {{ value }} is escaped)
+and add Section("<name>", gather) to analytics.digest.SECTIONS, where gather(book, scope) runs the cookbook
+queries it needs (add the query to analytics/sql/ if it is new) and returns what the template reads as `data`.
 """
 from __future__ import annotations
 
 import base64
 from datetime import datetime
-from html import escape
-from urllib.parse import urlsplit
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import jinja2
 import pandas as pd
 
 from analytics.charts import mood_chart, topics_chart
-from analytics.digest import Digest
+from analytics.digest import SECTIONS, Digest
+from core.html import environment
 
 STATES = {"new": "новый", "in_work": "в работе", "answered": "дан ответ", "watching": "наблюдение",
           "worked_out": "отработан", "false_alarm": "ложная тревога"}
@@ -21,13 +35,7 @@ EVENTS = {"worked_out": "отработан", "false_alarm": "ложная тр�
           "watching": "поставлен на наблюдение", "escalated": "эскалирован"}   # verdicts (answers have their section)
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
           "ноября", "декабря")
-STYLE = """body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:980px;margin:24px auto;color:#1b2631;
-font-size:14px}h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;border-bottom:2px solid #1f5fa8;
-padding-bottom:3px;margin-top:28px}.sub{color:#566573}table{border-collapse:collapse;width:100%;margin:8px 0}
-th,td{border-bottom:1px solid #d5dbdb;padding:4px 6px;text-align:left;vertical-align:top}th{background:#eaf2f8}
-.kpis{display:flex;flex-wrap:wrap;gap:10px}.kpi{border:1px solid #d5dbdb;border-radius:6px;padding:8px 12px;
-min-width:140px}.kpi b{display:block;font-size:22px}.bad{color:#c0392b}.good{color:#1e8449}.muted{color:#808b96}
-blockquote{margin:8px 0;padding:6px 10px;border-left:3px solid #c0392b;background:#fbeee6}img{max-width:100%}"""
+QUOTE_CHARS = 400
 
 
 def _when(at: datetime, tz: ZoneInfo, time: bool = True) -> str:
@@ -37,160 +45,67 @@ def _when(at: datetime, tz: ZoneInfo, time: bool = True) -> str:
 
 
 def _short(at, tz: ZoneInfo) -> str:
+    """A naive-UTC time from a query (pandas/datetime) as local «30.03 14:05»."""
     return pd.Timestamp(at).tz_localize("UTC").tz_convert(tz).strftime("%d.%m %H:%M")
 
 
-def _k(key: str, value) -> str:
-    shown = "—" if value is None else (f"{value:.0%}" if isinstance(value, float) and key.endswith("share")
-                                       else str(value))
-    return f'<span data-k="{key}">{escape(shown)}</span>'
+def figure(value, key: str = "") -> str:
+    """A headline figure as shown: — for none, a share as a percentage."""
+    if value is None:
+        return "—"
+    return f"{value:.0%}" if isinstance(value, float) and key.endswith("share") else str(value)
 
 
-def _img(png: bytes, alt: str) -> str:
-    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+def excerpt(text: str, limit: int = QUOTE_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def _table(headers: list[str], rows: list[list[str]], empty: str) -> str:
-    if not rows:
-        return f'<p class="muted">{escape(empty)}</p>'
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+def answered_in(hours) -> str:
+    return "—" if pd.isna(hours) else f"через {float(hours):.1f} ч"
 
 
-def _trend(delta: int) -> str:
-    if delta > 0:
-        return f'<span class="bad">▲ +{delta}</span>'
-    if delta < 0:
-        return f'<span class="good">▼ {delta}</span>'
-    return '<span class="muted">= 0</span>'
+def _environment() -> jinja2.Environment:
+    env = environment(Path(__file__).parent / "templates")
+    env.filters.update(
+        figure=figure, excerpt=excerpt, answered_in=answered_in, pct=lambda v: f"{float(v):.0%}",
+        topic=jinja2.pass_context(lambda ctx, code: ctx["topic_names"].get(code, code)),
+        short=jinja2.pass_context(lambda ctx, at: _short(at, ctx["tz"])),
+        when=jinja2.pass_context(lambda ctx, at: _when(at, ctx["tz"])))
+    return env
 
 
-def _place(name: str) -> str:
-    return escape(name) if name else '<span class="muted">не указан</span>'
+ENV = _environment()
 
 
-def quote_link(url) -> str:
-    """« ссылка» to the post for an http(s) URL only: a replayed file's `javascript:` or `data:` URL stays text."""
-    if not url or urlsplit(str(url).strip()).scheme.lower() not in ("http", "https"):
-        return ""
-    return f' <a href="{escape(str(url).strip(), quote=True)}">ссылка</a>'
-
-
-def quote_html(q, name, tz: ZoneInfo) -> str:
-    """One resident's quote (a row of notable_quotes) as a blockquote."""
-    text = q.text if len(q.text) <= 400 else q.text[:400].rsplit(" ", 1)[0] + "…"
-    return (f"<blockquote>«{escape(text)}»<br><span class=\"sub\">{_place(q.settlement)} · "
-            f"{name(q.topic)} · {escape(q.source_name)} · {_short(q.published_at, tz)} · "
-            f"реакций: {q.engagement}{quote_link(q.url)}</span></blockquote>")
+def _png_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def render_html(d: Digest, topic_names: dict[str, str], district: str, tz: ZoneInfo,
                 charts: dict[str, bytes] | None = None) -> str:
     """charts: filled with the PNGs made (name -> bytes), for writing them beside the page."""
     charts = {} if charts is None else charts
-    name = lambda t: escape(topic_names.get(t, t))  # noqa: E731
-    label = "сутки" if d.period == "day" else "неделю"
-    a = d.answers
-    overdue = d.open_risks[d.open_risks.overdue == 1]
-    kpis = [("Сообщений за период", _k("posts", d.posts)),
-            ("Доля негатива", _k("negative_share", d.negative_share)),
-            ("Новых рисков", _k("new_risks", len(d.new_risks))),
-            ("Открытых рисков", _k("open_risks", len(d.open_risks))),
-            (f"Просрочено (нет ответа > {d.deadline_hours} ч)", _k("overdue", len(overdue))),
-            (f"Ответы в норму {d.norm_hours} ч", _k("within_norm", a["within_norm"])
-             + f" из {len(d.new_risks) - (a['false_alarms'] or 0)}")]
-    parts = [f"<h1>Дайджест информационных рисков: {escape(district)}</h1>",
-             f'<p class="sub">За {label}: {_when(d.start, tz)} — {_when(d.as_of, tz)} (местное время). '
-             f"Подготовлено системой «Дозор» по сообщениям из открытых источников.</p>",
-             '<div class="kpis">' + "".join(f'<div class="kpi"><b>{v}</b>{escape(t)}</div>' for t, v in kpis)
-             + "</div>"]
-
-    parts.append("<h2>Новые риски за период</h2>")
-    parts.append(_table(["Тема", "Населённый пункт", "Уровень", "Первое сообщение", "Первый ответ", "Статус"], [
-        [name(r.topic), _place(r.settlement), escape(r.level), _short(r.first_post_at, tz),
-         "—" if pd.isna(r.answer_hours) else f"через {float(r.answer_hours):.1f} ч", escape(r.status)]
-        for r in d.new_risks.itertuples()], "Новых рисков за период нет."))
-
-    parts.append("<h2>Открытые риски</h2>")
-    parts.append(_table(["Тема", "Населённый пункт", "Уровень", "Первое сообщение", "Состояние", "Возраст",
-                         "Ответ"], [
-        [name(r.topic), _place(r.settlement), escape(r.level), _short(r.first_post_at, tz),
-         escape(STATES.get(r.state, r.state)), f"{float(r.age_hours):.0f} ч",
-         '<span class="bad">нет, просрочено</span>' if r.overdue else ("есть" if r.answers else "ждём")]
-        for r in d.open_risks.itertuples()], "Открытых рисков нет."))
-
-    parts.append("<h2>Главные проблемы: темы и населённые пункты</h2>")
     if len(d.topics):
         labels = ("эти сутки", "предыдущие сутки") if d.period == "day" else ("эта неделя", "предыдущая неделя")
         charts["topics.png"] = topics_chart(d.topics, topic_names, *labels)
-        parts.append(_img(charts["topics.png"], "Сообщения о проблемах по темам"))
-    growth = {(r.topic, r.settlement): int(r.delta) for r in d.growth.itertuples()}
-    parts.append(_table(["Населённый пункт", "Тема", "Сообщений", "Жителей", "Негатив", "К прошлому периоду"], [
-        [_place(r.settlement), name(r.topic), str(r.posts), str(r.authors), f"{float(r.negative_share):.0%}",
-         _trend(growth.get((r.topic, r.settlement), 0))] for r in d.problems.itertuples()],
-        "Сообщений о проблемах за период нет."))
-
-    parts.append(f"<h2>Сроки ответов (норма — {d.norm_hours} ч, крайний срок — {d.deadline_hours} ч "
-                 "от первого сообщения сюжета)</h2>")
-    parts.append(f"<p>Рисков за период: {_k('risks', a['risks'])}; с ответом: {_k('answered', a['answered'])}; "
-                 f"в норму: {_k('within_norm_2', a['within_norm'])}; в крайний срок: "
-                 f"{_k('within_deadline', a['within_deadline'])}; позже крайнего срока: {_k('late', a['late'])}; "
-                 f"без ответа после крайнего срока: {_k('overdue_new', a['overdue'])}; ждут ответа: "
-                 f"{_k('waiting', a['waiting'])}; ложных тревог без ответа: {_k('false_alarms', a['false_alarms'])}. "
-                 f"Медианное время ответа: {_k('median_hours', a['median_hours'])} ч, "
-                 f"наибольшее: {_k('max_hours', a['max_hours'])} ч.</p>")
-    if len(overdue):
-        parts.append("<p><b>Просроченные:</b> " + "; ".join(
-            f"{name(r.topic)} — {_place(r.settlement)} (первое сообщение {_short(r.first_post_at, tz)})"
-            for r in overdue.itertuples()) + ".</p>")
-
-    parts.append("<h2>Решения по рискам</h2>")
-    parts.append(_table(["Решение", "Автоматически", "Сотрудниками", "Всего"], [
-        [escape(EVENTS.get(r.event, r.event)), str(r.automatic), str(r.staff), f'<span data-k="verdict_{r.event}">'
-         f"{r.total}</span>"] for r in d.verdicts.itertuples() if r.event != "answered"],
-        "Решений за период не было."))
-    if len(d.states):
-        worked, false = int(d.states.worked_out.sum()), int(d.states.false_alarm.sum())
-        real = int(d.states.risks.sum()) - false
-        parts.append(f"<p>Отработано рисков этого периода: {_k('worked_out', worked)} из {real} "
-                     f"(ложных тревог: {false}).</p>")
-
-    parts.append("<h2>Настроения жителей</h2>")
     if len(d.mood):
         charts["mood.png"] = mood_chart(d.mood)
-        parts.append(_img(charts["mood.png"], "Сообщения и доля негатива по дням"))
-        last = d.mood.iloc[-1]
-        parts.append(f'<p>Последний день ({last.day:%d.%m}): сообщений {last.posts}, '
-                     f"негатив {float(last.negative_share):.0%}.</p>")
+    return ENV.get_template("digest/page.html").render(
+        d=d, district=district, tz=tz, topic_names=topic_names, sections=SECTIONS, states=STATES, events=EVENTS,
+        images={name: _png_uri(png) for name, png in charts.items()},
+        overdue=d.open_risks[d.open_risks.overdue == 1],
+        growth={(r.topic, r.settlement): int(r.delta) for r in d.growth.itertuples()}) + "\n"
 
-    parts.append("<h2>Характерные сообщения жителей</h2>")
-    if len(d.quotes):
-        parts.extend(quote_html(q, name, tz) for q in d.quotes.itertuples())
-    else:
-        parts.append('<p class="muted">Негативных сообщений о проблемах за период нет.</p>')
-    parts.append(f'<p class="sub">Запросы, из которых собраны цифры: docs/sql/ (параметры as_of = '
-                 f"{d.as_of:%Y-%m-%d %H:%M:%S} UTC, days = {d.days}).</p>")
-    return ('<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Дайджест «Дозор»</title>'
-            f"<style>{STYLE}</style></head><body>" + "\n".join(parts) + "</body></html>\n")
+
+def quote_html(q, topic_names: dict[str, str], tz: ZoneInfo) -> str:
+    """One resident's quote (a row of notable_quotes) as a blockquote; the link only to an http(s) URL."""
+    return ENV.from_string('{% from "digest/_macros.html" import quote with context %}{{ quote(q) }}').render(
+        q=q, topic_names=topic_names, tz=tz)
 
 
 def caption_html(d: Digest, topic_names: dict[str, str], tz: ZoneInfo) -> str:
     """The digest's headline figures for the chat message that carries the HTML file (Telegram HTML, short)."""
-    a = d.answers
-    label = "сутки" if d.period == "day" else "неделю"
-    lines = [f"<b>Дайджест «Дозор» за {label}</b> ({_short_aware(d.start, tz)} — {_short_aware(d.as_of, tz)})",
-             f"Сообщений: {d.posts}" + (f", негативных {d.negative_share:.0%}" if d.negative_share is not None
-                                        else ""),
-             f"Новых рисков: {len(d.new_risks)}, открытых: {len(d.open_risks)}, "
-             f"просрочено: {int((d.open_risks.overdue == 1).sum()) if len(d.open_risks) else 0}",
-             f"Ответы в норму {d.norm_hours} ч: {a['within_norm']} из {len(d.new_risks) - (a['false_alarms'] or 0)}"]
-    if len(d.problems):
-        top = d.problems.iloc[0]
-        lines.append(f"Больше всего сообщений: {escape(topic_names.get(top.topic, top.topic))}"
-                     + (f" — {escape(top.settlement)}" if top.settlement else "") + f" ({top.posts})")
-    return "\n".join(lines)
-
-
-def _short_aware(at: datetime, tz: ZoneInfo) -> str:
-    return at.astimezone(tz).strftime("%d.%m %H:%M")
+    return ENV.get_template("digest/caption.txt").render(
+        d=d, tz=tz, topic_names=topic_names, overdue=int((d.open_risks.overdue == 1).sum()) if len(d.open_risks)
+        else 0, top=d.problems.iloc[0] if len(d.problems) else None,
+        start=d.start.astimezone(tz).strftime("%d.%m %H:%M"), end=d.as_of.astimezone(tz).strftime("%d.%m %H:%M"))

@@ -1,63 +1,85 @@
-"""Repeat appeals: a later appeal on the same problem and place within N days means the first was not solved. Pure.
+"""Repeat appeals: a later appeal on the same problem and place within N days of an earlier answered one means the
+first was not solved. Pure.
 
-    find_repeats(new, known, days=30, threshold=0.5)   -> [("pos:12", "pos:7", 0.62)]   # (repeat, earlier, score)
+    find_repeats(new, known, days=30)                  -> [("pos:12", "pos:7", 1.0)]   # (repeat, earlier, score)
+    is_repeat(earlier, later, days=30)                 -> True
     risk_links(appeal, alerts, window_days=3)          -> ["A-f8e9be45d4"]
 
-Place: the same settlement, or, with none, the same address; both empty never match. Problem: the same topic, and
-word-stem overlap of the two texts (overlap coefficient over stems of 4+ letters, stop words out, at least two
-shared) reaching the threshold; a repeat of the same citizen needs half of it.
+An appeal is a dict: appeal_id, received_at, text, category, topic, settlement, address, and answered_at (the
+earlier one's first answer; a key that is missing means "not known", None means "not answered").
+- Place: the same building (address without литера / строение), or, when either has no address, the same
+  settlement; nothing known never matches.
+- Time: the later one came after the earlier's first answer and within `days` of the earlier one.
+- Problem (analytics/problems.py): the same defect and thing, entrances and floors that do not differ, and the same
+  category (the source's own, else our topic) unless the later text cites the earlier one's number.
+Measured on a labelled sample of the city portal's reports: bench/bench_repeats.py, docs/repeats.md.
 """
 from __future__ import annotations
 
 import re
 from datetime import timedelta
 
-STEM = re.compile(r"[а-яa-z]{4,}")
-STOP = frozenset("этот этого которые который очень просим прошу просьба пожалуйста уважаемые уважаемый "
-                 "нашем наших нашего также только снова опять когда будет было были есть сделать "
-                 "адрес улица улице район района дома около возле".split())
+from analytics.problems import problem_of, same_problem, spots_differ
+
+PART_OF_ADDRESS = re.compile(r",?\s*(литера|лит\.?|строение|стр\.?)\s*[0-9a-zа-я]+\b", re.I)
 
 
-def stems(text: str) -> frozenset[str]:
-    words = STEM.findall((text or "").lower().replace("ё", "е"))
-    return frozenset(w[:5] for w in words if w not in STOP)
+def building(address: str) -> str:
+    """«г.Санкт-Петербург, ул. Ленина, дом 3, литера А» -> «г.санкт-петербург, ул. ленина, дом 3»."""
+    return " ".join(PART_OF_ADDRESS.sub("", (address or "").lower().replace("ё", "е")).split()).strip(" ,")
 
 
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Overlap coefficient; two texts sharing fewer than two stems are not alike."""
-    if len(a & b) < 2:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
+def same_place(a: dict, b: dict) -> bool:
+    if a.get("address") and b.get("address"):
+        return building(a["address"]) == building(b["address"])
+    return bool(a.get("settlement")) and a.get("settlement") == b.get("settlement")
 
 
-def place_of(appeal: dict) -> str:
-    return appeal.get("settlement") or " ".join((appeal.get("address") or "").lower().split())
+def same_kind(a: dict, b: dict) -> bool:
+    """The source's categories when both have one, else our topics."""
+    if a.get("category") and b.get("category"):
+        return a["category"] == b["category"]
+    return a.get("topic") == b.get("topic")
 
 
-def find_repeats(new: list[dict], known: list[dict], days: int = 30, threshold: float = 0.5
-                 ) -> list[tuple[str, str, float]]:
-    """new, known: dicts with appeal_id, received_at, topic, settlement, address, text, author."""
+def cites(earlier: dict, later: dict) -> bool:
+    """The later text names the earlier one's number («повторно, по заявке 3127121»)."""
+    number = str(earlier["appeal_id"]).rsplit(":", 1)[-1]
+    return len(number) >= 4 and re.search(rf"(?<!\d){re.escape(number)}(?!\d)", later.get("text") or "") is not None
+
+
+def is_repeat(earlier: dict, later: dict, days: int = 30, problems: dict | None = None) -> bool:
+    """problems: appeal_id -> analytics.problems.Problem, computed once per appeal by the caller (optional)."""
+    gap = later["received_at"] - earlier["received_at"]
+    if not (timedelta(0) < gap <= timedelta(days=days)) or not same_place(earlier, later):
+        return False
+    if "answered_at" in earlier and (earlier["answered_at"] is None or earlier["answered_at"] >= later["received_at"]):
+        return False
+    problems = problems if problems is not None else {}
+    pa = problems.get(earlier["appeal_id"]) or problem_of(earlier.get("text") or "")
+    pb = problems.get(later["appeal_id"]) or problem_of(later.get("text") or "")
+    if spots_differ(pa, pb):
+        return False
+    return same_problem(pa, pb) and (same_kind(earlier, later) or cites(earlier, later))
+
+
+def find_repeats(new: list[dict], known: list[dict], days: int = 30) -> list[tuple[str, str, float]]:
+    """For each new appeal that repeats an earlier one (known or new), the latest such earlier appeal."""
     pool = sorted({a["appeal_id"]: a for a in known + new}.values(), key=lambda a: (a["received_at"], a["appeal_id"]))
-    words = {a["appeal_id"]: stems(a["text"]) for a in pool}
+    problems = {a["appeal_id"]: problem_of(a.get("text") or "") for a in pool}
+    by_place: dict[str, list[dict]] = {}
+    for a in pool:
+        by_place.setdefault(building(a.get("address") or "") or a.get("settlement") or "", []).append(a)
     out = []
     for appeal in new:
-        place = place_of(appeal)
-        if not place:
-            continue
-        best = None
-        for earlier in pool:
-            if earlier["received_at"] >= appeal["received_at"]:
-                break
-            if (appeal["received_at"] - earlier["received_at"] > timedelta(days=days) or place_of(earlier) != place
-                    or earlier["topic"] != appeal["topic"]):
-                continue
-            score = similarity(words[appeal["appeal_id"]], words[earlier["appeal_id"]])
-            same_author = appeal.get("author") and appeal.get("author") == earlier.get("author")
-            need = threshold / 2 if same_author else threshold
-            if score >= need and (best is None or score > best[2]):
-                best = (appeal["appeal_id"], earlier["appeal_id"], round(score, 3))
-        if best:
-            out.append(best)
+        candidates = by_place.get(building(appeal.get("address") or "") or appeal.get("settlement") or "", [])
+        if appeal.get("address"):                        # an address-less earlier one may share the settlement
+            candidates = candidates + by_place.get(appeal.get("settlement") or "", [])
+        found = [e for e in candidates if e["appeal_id"] != appeal["appeal_id"]
+                 and is_repeat(e, appeal, days, problems)]
+        if found:
+            latest = max(found, key=lambda e: (e["received_at"], e["appeal_id"]))
+            out.append((appeal["appeal_id"], latest["appeal_id"], 1.0))
     return out
 
 

@@ -16,8 +16,14 @@ Chatter comes from rusentiment/train.csv (all five labels are chatter; texts >= 
 Incidents group complaints by the portal's `reason`: 3-8 posts over 1-3 h; no reason is an incident in two weeks,
 no complaint row is used twice, reasons «Предложени…» (suggestions) are never incidents. Sporadic complaints
 never share a reason with the same week's incidents; at most 2 per reason and week, >= 24 h apart.
+Other-source weeks (dev-7, dev-8; load_other_source): incidents whose wording and topics the rule had never seen —
+citizens writing again because a report was not solved (spb-answers follow-ups, grouped by the report's reason, no
+test week's incident reason) and complaint tweets about one bank («other»: no topic fits) or one operator
+(sentirueval); the same sources give their sporadic posts. These texts are in no other week, in stream-dev, or in
+any training set the project uses.
 Sources, authors, ids and urls are synthetic, as in stream-dev (which inserts no place names: neither do we).
-Weeks sit in Sept-Oct 2026 so that the seasonal calendar is stream-dev's (heating season only).
+The first weeks sit in Sept-Oct 2026 (stream-dev's seasonal calendar: heating season only); dev-5..dev-8 add
+late August (the fire season, no heating) and November.
 """
 from __future__ import annotations
 
@@ -39,7 +45,13 @@ WEEKS = (("dev-1", "dev", 1401, "2026-09-07"), ("dev-2", "dev", 1402, "2026-09-1
          ("test-3", "test", 2403, "2026-10-05"), ("test-4", "test", 2404, "2026-10-12"),
          # added after the first test run, to study failures without looking at the test weeks; allocated after
          # them, so the test weeks are unchanged (the two earlier dev weeks' chatter slices changed)
-         ("dev-3", "dev", 1403, "2026-10-19"), ("dev-4", "dev", 1404, "2026-10-26"))
+         ("dev-3", "dev", 1403, "2026-10-19"), ("dev-4", "dev", 1404, "2026-10-26"),
+         # issue 14, second round (after the second test run): portal reasons no week used yet, in other seasons,
+         # and two weeks whose incidents come from other sources and
+         # wordings (OTHER_SOURCE_WEEKS: citizens' follow-ups in spb-answers, complaint tweets in sentirueval)
+         ("dev-5", "dev", 1405, "2026-11-02"), ("dev-6", "dev", 1406, "2026-08-24"),
+         ("dev-7", "dev", 1407, "2026-08-31"), ("dev-8", "dev", 1408, "2026-11-09"))
+OTHER_SOURCE_WEEKS = ("dev-7", "dev-8")
 MASTER_SEED = 14
 COMPLAINT_MONTH = "2021-03"
 MIN_COMPLAINT_CHARS, MIN_CHATTER_CHARS = 40, 10
@@ -119,6 +131,89 @@ def load_chatter(exclude: set[str]) -> tuple[list[str], list[str], dict]:
                                 "chatter_train_part": len(pools[0]), "chatter_tail": len(pools[1])}
 
 
+_NOISE = re.compile(r"https?://\S+|@\w+|\bRT\b|#")
+TELECOMS = ("mts", "megafon", "beeline", "rostelecom", "tele2")
+
+
+def load_other_source(exclude: set[str], avoid_reasons: set[str]) -> tuple[list[list[dict]], dict]:
+    """Incident pools (one list per problem) from sources and wordings no week or training used:
+      * spb-answers `citizen_followups` of kind repeat_petition: a citizen writing again because the problem was
+        not solved (never in spb-appeals, which holds first messages), grouped by the report's reason; reasons that
+        are incidents in a test week are skipped;
+      * sentirueval negative tweets about exactly one company (a bank: no topic fits, «other»; an operator:
+        communications), grouped by the company; links, @handles, «RT» and «#» removed.
+    Texts >= MIN_COMPLAINT_CHARS, none in `exclude`, no repeats."""
+    seen, pools = set(exclude), {}
+    topic_of = {(r["city_object"], r["category"], r["reason"]): r["topic"] for r in _csv(DATA / "spb-appeals/topic_map.csv")}
+
+    def keep(text: str) -> bool:
+        key = text_key(text)
+        if len(text) < MIN_COMPLAINT_CHARS or not key or key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    for line in open(DATA / "spb-answers/answers.jsonl", encoding="utf-8"):
+        a = json.loads(line) if line.strip() else None
+        if not a or a["reason"].strip() in avoid_reasons:
+            continue
+        for f in a.get("citizen_followups") or []:
+            text = (f.get("text") or "").strip()
+            if f.get("type") == "repeat_petition" and keep(text):
+                pools.setdefault("followup:" + a["reason"].strip(), []).append(
+                    {"text": text, "reason": "повторное обращение: " + a["reason"].strip(), "origin": "spb-answers followup",
+                     "topic": topic_of.get((a["city_object"], a["category"], a["reason"]), "other")})
+    for r in _csv(DATA / "sentirueval/train.csv"):
+        labels = json.loads(r["entity_labels"])
+        if r["label"] != "negative" or len(labels) != 1 or list(labels.values())[0] not in (-1, "-1"):
+            continue
+        entity, text = next(iter(labels)), " ".join(_NOISE.sub(" ", r["text"]).split())
+        if keep(text):
+            pools.setdefault("tweet:" + entity, []).append(
+                {"text": text, "reason": f"жалобы на {entity}", "origin": "sentirueval",
+                 "topic": "communications" if entity in TELECOMS else "other"})
+    out = [pools[k] for k in sorted(pools) if len(pools[k]) >= 3]
+    return out, {"other_source_pools": len(out), "other_source_texts": sum(map(len, out))}
+
+
+def _allocate_other(pools: list[list[dict]]) -> dict[str, tuple[list[list[dict]], list[dict]]]:
+    """OTHER_SOURCE_WEEKS: 7-9 incidents each, half follow-ups and half tweets where the pools allow; sporadic
+    posts from the pools no week takes as an incident (at most 2 per pool and week)."""
+    rng = random.Random(MASTER_SEED + 1)
+    pools = [p[:] for p in pools]
+    for p in pools:
+        rng.shuffle(p)
+    order = list(range(len(pools)))
+    rng.shuffle(order)
+    kinds = {i: pools[i][0]["origin"] for i in order}
+    used, out = set(), {}
+    for name, _split, seed, _start in WEEKS:
+        if name not in OTHER_SOURCE_WEEKS:
+            continue
+        wrng = random.Random(seed)
+        incidents = []
+        want = wrng.randint(7, 9)
+        for k in range(want):
+            origin = ("spb-answers followup", "sentirueval")[k % 2]
+            n = wrng.randint(3, 8)
+            fits = [i for i in order if i not in used and len(pools[i]) >= 3]
+            i = next((i for i in fits if kinds[i] == origin), fits[0] if fits else None)
+            if i is None:
+                break
+            used.add(i)
+            incidents.append([pools[i].pop() for _ in range(min(n, len(pools[i])))])
+        out[name] = (incidents, [])
+    spare = [i for i in order if i not in used]
+    for name in OTHER_SOURCE_WEEKS:
+        sporadic = []
+        for i in spare:
+            for _ in range(2):
+                if pools[i]:
+                    sporadic.append(pools[i].pop())
+        out[name] = (out[name][0], sporadic[:30])
+    return out
+
+
 def _allocate(complaints: list[dict]) -> dict[str, tuple[list[list[dict]], list[dict]]]:
     """Per week: incidents (lists of complaint rows, one reason each) and sporadic rows; rows and incident reasons
     disjoint across weeks."""
@@ -132,6 +227,8 @@ def _allocate(complaints: list[dict]) -> dict[str, tuple[list[list[dict]], list[
     rng.shuffle(reasons)
     out, used_reasons = {}, set()
     for name, _split, seed, _start in WEEKS:
+        if name in OTHER_SOURCE_WEEKS:
+            continue
         wrng = random.Random(seed)
         incidents, week_reasons = [], set()
         for _ in range(wrng.randint(7, 9)):
@@ -215,6 +312,11 @@ def build_all(out: Path) -> dict:
     train_chatter, tail_chatter, chatter_stats = load_chatter(exclude | {text_key(c["text"]) for c in complaints})
     stats.update(chatter_stats)
     allocation = _allocate(complaints)
+    test_reasons = {inc[0]["reason"] for name, split, *_ in WEEKS if split == "test" for inc in allocation[name][0]}
+    used = {text_key(c["text"]) for inc, spo in allocation.values() for c in [*spo, *(r for i in inc for r in i)]}
+    pools, other_stats = load_other_source(exclude | used, test_reasons)
+    stats.update(other_stats)
+    allocation.update(_allocate_other(pools))
     dev_rng = random.Random(MASTER_SEED)
     dev_pool = train_chatter[:]
     dev_rng.shuffle(dev_pool)

@@ -42,6 +42,11 @@ class Detection(_Section):
     instant_topics: tuple[str, ...] = ("emergency",)
     candidate_mass: float = 0.4         # below topic_threshold, a post whose risk topics add up to this is a complaint
                                         # candidate: it joins stories by meaning (alerting/affinity.py), not by topic
+    unnamed_negative: float = 0.5       # below candidate_mass, a post this negative may still be a complaint no topic
+                                        # fits («other»): it joins stories only by words most of a burst share
+    unnamed_chance: float = 1e-6        # ... a burst of a word that unlikely by its recent frequency
+    unnamed_history: int = 100          # ... once this many candidates tell what is common (a fresh detector: none)
+    meaning_chance: float = 1e-2        # a story by meaning needs a word two of its posts use this unusually often
     meaning_members: int = 20           # a story's latest posts a candidate is compared with
     # risk = topic probability x criticality (topics.yaml) x (0.5 + 0.5 x negative probability)
     # story score = criticality x log2(1 + posts) x (0.5 + negative share) x (1 + 0.25 x (sources - 1))
@@ -90,8 +95,8 @@ class Appeals(_Section):
 
     deadline_days: dict[str, float] = {"59fz": 30, "pos": 10, "portal": 8}   # when the source states none
     topic_deadline_days: dict[str, float] = {"emergency": 1}   # shorter deadlines for a topic, any channel
-    repeat_days: int = 30                   # a new appeal on the same problem and place within this = a repeat
-    repeat_similarity: float = 0.50         # ... when the texts' similarity (analytics/repeats.py) reaches this
+    repeat_days: int = 30                   # a new appeal on the same problem and place within this of an earlier
+                                            # answered one = a repeat (analytics/repeats.py)
     risk_window_days: int = 3               # an appeal links to a risk on its topic and place within this
 
 

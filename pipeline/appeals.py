@@ -53,8 +53,9 @@ def build_rows(appeals: list[Appeal], kit, model, cfg, pseudonym, dataset: str, 
                             e.topic_score, e.settlement or "", a.address, a.org, a.status, a.closed_at, deadline,
                             a.rating, pseudonym(a.author), dataset, now))
         keys.append({"appeal_id": a.appeal_id, "received_at": a.received_at, "topic": e.topic,
-                     "settlement": e.settlement or "", "address": a.address, "text": a.text,
-                     "author": pseudonym(a.author)})
+                     "category": a.category, "settlement": e.settlement or "", "address": a.address, "text": a.text,
+                     "author": pseudonym(a.author),
+                     "answered_at": min((ans.answered_at for ans in a.answers), default=None)})
     answer_rows = []
     for (a, ans), check in zip(answers, checks, strict=False):
         verdicts[check.verdict] = verdicts.get(check.verdict, 0) + 1
@@ -85,7 +86,7 @@ def import_appeals(items, store, kit, model, settings, dataset: str = "appeals",
         earlier = register.recent(start - timedelta(days=cfg.repeat_days))
         register.write(rows)
         links = [(new, "repeat", old, score, dataset)
-                 for new, old, score in find_repeats(keys, earlier, cfg.repeat_days, cfg.repeat_similarity)]
+                 for new, old, score in find_repeats(keys, earlier, cfg.repeat_days)]
         end = max(k["received_at"] for k in keys)
         window = timedelta(days=cfg.risk_window_days)
         alerts = register.alerts_between(start - window, end + window)

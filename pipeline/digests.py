@@ -21,10 +21,12 @@ def render_digest(settings: Settings, book, period: str, as_of: datetime | None 
     from analytics.digest_html import render_html
     from pipeline.geo import load_gazetteer
 
-    digest = build_digest(book, period, as_of, official=official or None)
+    gazetteer = load_gazetteer(settings.gazetteer_file)
+    digest = build_digest(book, period, as_of, official=official or None,
+                          localities=tuple((s.name, s.lat, s.lon) for s in gazetteer.settlements))
     charts: dict[str, bytes] = {}
-    html = render_html(digest, topic_names(settings), load_gazetteer(settings.gazetteer_file).district or "округ",
-                       ZoneInfo(settings.timezone), charts)
+    html = render_html(digest, topic_names(settings), gazetteer.district or "округ", ZoneInfo(settings.timezone),
+                       charts)
     return html, digest, charts
 
 

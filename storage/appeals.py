@@ -53,12 +53,18 @@ class AppealStore:
             self.client.insert("appeal_links", links, column_names=LINK_COLUMNS)
 
     def recent(self, since: datetime) -> list[dict]:
-        """Appeals received since then: what repeat detection compares a new appeal with."""
+        """Appeals received since then, with their first answer's time (None: not answered): what repeat detection
+        compares a new appeal with."""
         found = self.store.query_dicts(
-            "SELECT appeal_id, received_at, topic, settlement, address, text, author FROM appeals FINAL "
-            "WHERE received_at >= {since:DateTime64(3)} ORDER BY received_at, appeal_id", since=utc(since))
+            "SELECT a.appeal_id AS appeal_id, a.received_at AS received_at, a.topic AS topic, a.category AS category, "
+            "a.settlement AS settlement, a.address AS address, a.text AS text, a.author AS author, "
+            "f.first_answer_at AS answered_at FROM (SELECT * FROM appeals FINAL "
+            "WHERE received_at >= {since:DateTime64(3)}) AS a LEFT JOIN (SELECT appeal_id, "
+            "min(answered_at) AS first_answer_at FROM appeal_answers FINAL GROUP BY appeal_id) AS f "
+            "ON f.appeal_id = a.appeal_id ORDER BY received_at, appeal_id", since=utc(since))
         for r in found:
             r["received_at"] = aware(r["received_at"])
+            r["answered_at"] = aware(r["answered_at"]) if r["answered_at"] and r["answered_at"].year > 1971 else None
         return found
 
     def alerts_between(self, start: datetime, end: datetime) -> list[dict]:

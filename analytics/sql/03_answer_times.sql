@@ -4,10 +4,10 @@
 -- risk_answers row (chat registration or an official-page post) up to `as_of`. An unanswered risk is overdue
 -- once the deadline has passed by `as_of`, unless staff called it a false alarm (its state up to `as_of`).
 -- Params: as_of (default: the latest post), days (7), norm_hours (8), deadline_hours (24).
--- Columns: alert_id, topic, settlement, level, first_post_at, raised_at, first_answer_at, answer_hours,
+-- Columns: alert_id, topic, settlement, street, object, level, first_post_at, raised_at, first_answer_at, answer_hours,
 --          answers, state, status (в норму | в срок | с опозданием | просрочено | ждёт ответа | ложная тревога).
-SELECT a.alert_id AS alert_id, a.topic AS topic, a.settlement AS settlement, a.level AS level,
-       a.first_at AS first_post_at, a.created_at AS raised_at,
+SELECT a.alert_id AS alert_id, a.topic AS topic, a.settlement AS settlement, a.street AS street,
+       a.object AS object, a.level AS level, a.first_at AS first_post_at, a.created_at AS raised_at,
        if(r.answers = 0, NULL, r.first_at) AS first_answer_at,
        if(r.answers = 0, NULL, round(dateDiff('second', a.first_at, r.first_at) / 3600, 2)) AS answer_hours,
        r.answers AS answers,

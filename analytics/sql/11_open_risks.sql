@@ -2,8 +2,9 @@
 -- false_alarm (no events yet = 'new'), oldest first, with its age since the story's first post and whether
 -- it is answered; overdue = no answer after `deadline_hours` (24) since the first post.
 -- Params: as_of (default: the latest post), deadline_hours (24).
--- Columns: alert_id, topic, settlement, level, first_post_at, raised_at, state, age_hours, answers, overdue.
-SELECT a.alert_id AS alert_id, a.topic AS topic, a.settlement AS settlement, a.level AS level,
+-- Columns: alert_id, topic, settlement, street, object, level, first_post_at, raised_at, state, age_hours, answers, overdue.
+SELECT a.alert_id AS alert_id, a.topic AS topic, a.settlement AS settlement, a.street AS street,
+       a.object AS object, a.level AS level,
        a.first_at AS first_post_at, a.created_at AS raised_at, if(e.last_state = '', 'new', e.last_state) AS state,
        round(dateDiff('second', a.first_at, {as_of:DateTime64(3, 'UTC')}) / 3600, 1) AS age_hours,
        r.answers AS answers,

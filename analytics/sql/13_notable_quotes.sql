@@ -3,9 +3,9 @@
 -- fill the list.
 -- `official`: sources whose posts are the administration's own (their pages' comments stay in).
 -- Params: as_of (default: the latest post), days (7), min_score (0.55), official ([]), limit (20).
--- Columns: published_at, settlement, topic, source_name, text, url, engagement.
-SELECT published_at, settlement, topic, source_name, text, url, engagement
-FROM (SELECT published_at, settlement, topic, source_name, text, url,
+-- Columns: published_at, settlement, street, object, topic, source_name, text, url, engagement.
+SELECT published_at, settlement, street, object, topic, source_name, text, url, engagement
+FROM (SELECT published_at, settlement, street, object, topic, source_name, text, url,
              toUInt64(likes) + reposts + comments AS engagement
       FROM posts FINAL
       WHERE published_at > {as_of:DateTime64(3, 'UTC')} - toIntervalDay({days:UInt32})

@@ -1,4 +1,5 @@
-"""`dozor demo`: the bundled demo week (written by us) replayed into the configured database.
+"""`dozor demo`: the bundled demo week (written by us) replayed into the configured database, and a month of appeals
+with their answers (pipeline/data/demo/appeals.csv, also ours) imported into the appeals register.
 
 It writes with dataset label "demo" and refuses a database that already holds other data.
 """
@@ -24,6 +25,23 @@ def demo_path():
     return resources.files("pipeline").joinpath("data/demo/posts.jsonl")
 
 
+def demo_appeals_path():
+    """A month of appeals to the district's organisations with their answers (ПОС-style CSV, written by us)."""
+    return resources.files("pipeline").joinpath("data/demo/appeals.csv")
+
+
+def import_demo_appeals(settings: Settings, store, kit) -> str:
+    from classifiers.answer_quality import AnswerModel
+    from collectors.appeals import read_appeals
+    from pipeline.appeals import import_appeals
+
+    items = read_appeals(demo_appeals_path(), "csv", "pos", ZoneInfo(settings.timezone))
+    s = import_appeals(items, store, kit, AnswerModel.load(), settings, DATASET)
+    verdicts = ", ".join(f"{v} {n}" for v, n in sorted(s.verdicts.items(), key=lambda x: -x[1]))
+    return (f"Обращения за месяц ({demo_appeals_path().name}): новых {s.new}, ответов {s.answers} ({verdicts}), "
+            f"повторных {s.repeats}, связей с рисками {s.risk_links}.")
+
+
 def run_demo(settings: Settings, dsn: str | None) -> int:
     from pipeline.summary import summary_text
 
@@ -36,8 +54,13 @@ def run_demo(settings: Settings, dsn: str | None) -> int:
               "или другую базу (--db).", file=sys.stderr)
         return 3
     print(f"Дозор, демо: неделя из жизни Демянского округа ({demo_path().name}) → {safe_dsn(store.dsn)}")
+    from pipeline.kit import load_kit
+
     opts = FileOptions(timezone=ZoneInfo(settings.timezone), max_chars=settings.max_text_chars)
-    summary, topics = replay_items(settings, read_files([demo_path()], opts), store, DATASET, print_new=False)
+    kit = load_kit(settings)
+    summary, topics = replay_items(settings, read_files([demo_path()], opts), store, DATASET, print_new=False,
+                                   kit=kit)
+    appeals = import_demo_appeals(settings, store, kit)
     tz = ZoneInfo(settings.timezone)
     print()
     for alert in sorted(summary.alerts.values(), key=lambda a: (a.created_at, a.alert_id)):
@@ -47,6 +70,7 @@ def run_demo(settings: Settings, dsn: str | None) -> int:
         for risk in sorted(summary.risks.values(), key=lambda r: r.history[0].at):
             print(history_text(risk, tz), end="\n\n")
     print(summary_text(summary, store, topics, tz))
+    print(appeals)
     print(f"Готово за {time.monotonic() - started:.1f} с. Оповещения: dozor alerts (--format jsonl).")
     return 0
 

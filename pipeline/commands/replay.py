@@ -29,14 +29,14 @@ def _progress(total: int):
     return bar, bar.update
 
 
-def replay_items(settings: Settings, items, store, dataset: str, print_new: bool):
+def replay_items(settings: Settings, items, store, dataset: str, print_new: bool, kit=None):
     """Shared by `replay` and `demo`: run the embedded pipeline over items; returns (summary, topics).
 
     The risk workflow runs alongside (risk_events, risk_answers); with a bot token and an alert chat set,
     cards and lifecycle notices also go to the chat (alerting/chat.py)."""
     from pipeline.embedded import run_embedded
 
-    stages = Stages.build(settings, store, dataset)
+    stages = Stages.build(settings, store, dataset, kit=kit)
     items = list(items)
     tz = ZoneInfo(settings.timezone)
 

@@ -17,7 +17,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
-import jinja2
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -26,6 +25,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from core.html import environment
 from pipeline.serve.auth import StaffOnly, check_login
 from pipeline.serve.metrics import CONTENT_TYPE
 from pipeline.serve.views import FILTERS
@@ -40,8 +40,7 @@ def build_app(settings, console, health, metrics, source_names: dict[str, str] |
               clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
               ) -> Starlette:
     serve = settings.serve
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
+    env = environment(HERE / "templates")
     names = source_names or {}
 
     def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:

@@ -11,6 +11,9 @@ import math
 from datetime import datetime, tzinfo
 from html import escape
 
+from analytics.place_map import project
+from core.html import http_url
+
 W, H, PAD = 720, 160, 28
 
 
@@ -38,7 +41,8 @@ def timeline_svg(posts: list[dict], answer_at: datetime | None, start: datetime,
         title = escape(f"{p['published_at'].astimezone(tz):%d.%m %H:%M} {p.get('source_name') or p['source']}: "
                        f"{p['text'][:120]}")
         dot = f'<circle cx="{x:.1f}" cy="{y}" r="6" class="{cls}"><title>{title}</title></circle>'
-        dots.append(f'<a href="{escape(p["url"])}" target="_blank" rel="noopener">{dot}</a>' if p.get("url") else dot)
+        url = http_url(p.get("url"))
+        dots.append(f'<a href="{escape(url)}" target="_blank" rel="noopener">{dot}</a>' if url else dot)
     answer = ""
     if answer_at is not None:
         x = _x(answer_at, start, end)
@@ -80,15 +84,11 @@ def map_svg(points: list[dict], width: int = 640, height: int = 520) -> str:
     placed = [p for p in points if p.get("lat") is not None and p.get("lon") is not None]
     if not placed:
         return '<p class="muted">В газеттире нет координат населённых пунктов.</p>'
-    k = math.cos(math.radians(sum(p["lat"] for p in placed) / len(placed)))
-    xs, ys = [p["lon"] * k for p in placed], [p["lat"] for p in placed]
-    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-3)
-    scale = (min(width, height) - 120) / span
+    placed = sorted(placed, key=lambda p: -p.get("volume", 0))
+    xy = project([(p["lat"], p["lon"]) for p in placed], width, height, 60)     # the digest's projection
     top_volume = max([p.get("volume", 0) for p in placed] + [1])
     parts = []
-    for p in sorted(placed, key=lambda p: -p.get("volume", 0)):
-        x = 60 + (p["lon"] * k - min(xs)) * scale
-        y = height - 60 - (p["lat"] - min(ys)) * scale
+    for p, (x, y) in zip(placed, xy, strict=True):
         r = 5 + 25 * math.sqrt(p.get("volume", 0) / top_volume)
         cls = "crit" if p.get("open", 0) >= 3 else "high" if p.get("open", 0) else "calm"
         label = escape(p["name"]) + (f" ({p['open']})" if p.get("open") else "")

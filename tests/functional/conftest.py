@@ -31,7 +31,7 @@ def sample_db(demo_db, chdb_root):
     dsn = f"chdb://{chdb_root}?database=demo_sample"
     store = ClickHouseStore.connect(dsn)
     store.migrate()
-    for table in ("posts", "alerts", "dead_letters"):
+    for table in ("posts", "alerts", "dead_letters", "appeals", "appeal_answers", "appeal_events", "appeal_links"):
         store.client.command(f"INSERT INTO {table} SELECT * FROM demo_week.{table}")
     write_risks(store)
     return dsn

@@ -120,6 +120,7 @@ def test_answer_times_against_the_24_hour_norm(book, risks, sample, as_of):
     first = _first_answers(risks)
     for a in week:
         row = got.loc[a["alert_id"]]
+        assert (row.street, row.object) == (a["street"], a["object"])      # where, below the settlement
         answered = first.get(a["alert_id"])
         state = _states(risks).get(a["alert_id"], "new")
         assert row.state == state
@@ -242,8 +243,10 @@ def test_open_risks(book, risks, as_of):
     states, first = _states(risks), _first_answers(risks)
     got = run(book, "open_risks").set_index("alert_id")
     assert set(got.index) == _expected_open(book, as_of)
+    where = {a["alert_id"]: (a["street"], a["object"]) for a in book.store.alerts()}
     for alert_id, row in got.iterrows():
         assert row.state == states.get(alert_id, "new")
+        assert (row.street, row.object) == where[alert_id]
         assert bool(row.overdue) == (first.get(alert_id) is None and row.age_hours > 24)
         assert row.age_hours == pytest.approx((as_of - pd.Timestamp(row.first_post_at, tz="UTC")).total_seconds()
                                               / 3600, abs=0.06)
@@ -280,6 +283,31 @@ def test_notable_quotes(book, posts, as_of):
     assert got.engagement.iloc[0] == loudest
     with_official = run(book, "notable_quotes", limit=10)
     assert (with_official.url.str.contains("wall-193847201_")).any()
+    where = {r["url"]: (r["street"], r["object"]) for r in book.store.query_dicts(
+        "SELECT url, street, object FROM posts FINAL WHERE url IN {u:Array(String)}", u=list(got.url))}
+    assert list(zip(got.street, got.object, strict=True)) == [where[u] for u in got.url]    # where it happened
+
+
+def test_unverified_places(book, as_of):
+    got = run(book, "unverified_places")
+    named = book.store.query_dicts(
+        "SELECT uid, published_at, place_unverified FROM posts FINAL WHERE notEmpty(place_unverified)")
+    start = as_of - timedelta(days=7)
+    counts = Counter(p for r in named if start < r["published_at"].replace(tzinfo=timezone.utc) <= as_of
+                     for p in set(r["place_unverified"]))
+    assert dict(zip(got.place, got.posts, strict=True)) == dict(counts)
+
+
+def test_unverified_places_counts_posts_per_name(store):
+    from dataclasses import replace
+
+    from tests.conftest import T0, make_enriched
+    store.upsert_posts([replace(make_enriched(uid, minutes), place_unverified=places) for uid, minutes, places in (
+        ("u1", 0, ("Кирилловщина",)), ("u2", 60, ("Кирилловщина", "Песочки")), ("u3", 90, ()),
+        ("u4", -8 * 24 * 60, ("Старое Урочище",)))], "t")
+    got = run(Cookbook(store), "unverified_places", as_of=T0 + timedelta(hours=3), days=7)
+    assert list(zip(got.place, got.posts, strict=True)) == [("Кирилловщина", 2), ("Песочки", 1)]
+    assert got.last_at.iloc[0] == (T0 + timedelta(hours=1)).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def test_topic_daily(book, posts, as_of):
@@ -311,6 +339,153 @@ def test_period_overview(book, posts, as_of):
     assert got["stories"] == sum(1 for a in book.store.alerts() if as_of - timedelta(days=7) < a["created_at"] <= as_of)
     (day,) = run(book, "period_overview", days=1).to_dict("records")
     assert day["posts"] == len(period(posts, as_of, days=1)) < got["posts"]
+
+
+APPEAL_DAYS = 30         # the demo's month of appeals (pipeline/data/demo/appeals.csv)
+
+
+@pytest.fixture(scope="module")
+def register(book, as_of):
+    """The appeals register read plainly (latest version per key, no SQL aggregation), as of the latest post."""
+    utc = lambda t: t.replace(tzinfo=timezone.utc) if t is not None and t.tzinfo is None else t  # noqa: E731
+    appeals = {}
+    for r in book.store.query_dicts("SELECT appeal_id, received_at, deadline_at, org, topic, settlement, rating, "
+                                    "ingested_at FROM appeals"):
+        if r["appeal_id"] not in appeals or r["ingested_at"] > appeals[r["appeal_id"]]["ingested_at"]:
+            appeals[r["appeal_id"]] = {**r, "received_at": utc(r["received_at"]), "deadline_at": utc(r["deadline_at"])}
+    answers = {}
+    for r in book.store.query_dicts("SELECT appeal_id, answer_id, answered_at, kind, verdict FROM appeal_answers"):
+        if utc(r["answered_at"]) <= as_of:
+            answers[(r["appeal_id"], r["answer_id"])] = {**r, "answered_at": utc(r["answered_at"])}
+    events = {(r["appeal_id"], r["event"]) for r in book.store.query_dicts(
+        "SELECT appeal_id, event, at FROM appeal_events") if utc(r["at"]) <= as_of}
+    links = {(r["appeal_id"], r["target_id"]) for r in book.store.query_dicts(
+        "SELECT appeal_id, target_id FROM appeal_links WHERE kind = 'repeat'")}
+    period = {i: a for i, a in appeals.items() if as_of - timedelta(days=APPEAL_DAYS) < a["received_at"] <= as_of}
+    finals = defaultdict(list)
+    for a in answers.values():
+        if a["kind"] == "final":
+            finals[a["appeal_id"]].append(a)
+    for lst in finals.values():
+        lst.sort(key=lambda a: (a["answered_at"], a["answer_id"]))
+    repeated = {t for i, t in links if appeals[i]["received_at"] <= as_of}
+    returned = {i for i, a in appeals.items() if a["rating"] == "not_satisfied"} | {
+        i for i, e in events if e in ("not_satisfied", "returned")}
+    satisfied = {i for i, a in appeals.items() if a["rating"] == "satisfied"} | {
+        i for i, e in events if e == "satisfied"}
+    return {"all": appeals, "period": period, "finals": finals, "links": links, "repeated": repeated,
+            "returned": returned, "satisfied": satisfied}
+
+
+def _org(name):
+    return name or "(не указана)"
+
+
+def test_the_demo_month_of_appeals_is_there(register, sample):
+    assert len(register["period"]) >= 30 and len(register["links"]) >= 5
+    assert {a["verdict"] for lst in register["finals"].values() for a in lst} >= {"решено", "отписка"}
+
+
+def test_appeal_deadlines(book, register, as_of):
+    got = run(book, "appeal_deadlines", days=APPEAL_DAYS).set_index("org")
+    expected = defaultdict(Counter)
+    for i, a in register["period"].items():
+        c = expected[_org(a["org"])]
+        c["appeals"] += 1
+        first = register["finals"][i][0]["answered_at"] if register["finals"].get(i) else None
+        if first is not None:
+            c["answered"] += 1
+            c["in_time" if first <= a["deadline_at"] else "late"] += 1
+        elif a["deadline_at"] < as_of:
+            c["overdue"] += 1
+        else:
+            c["waiting"] += 1
+    assert set(got.index) == set(expected)
+    for org, c in expected.items():
+        row = got.loc[org]
+        assert [row.appeals, row.answered, row.in_time, row.late, row.overdue, row.waiting] == [
+            c["appeals"], c["answered"], c["in_time"], c["late"], c["overdue"], c["waiting"]], org
+    assert got.overdue.sum() >= 2 and got.late.sum() >= 2           # the demo has both
+
+
+def test_appeal_verdicts(book, register):
+    got = run(book, "appeal_verdicts", days=APPEAL_DAYS).set_index(["org", "topic"])
+    expected = defaultdict(Counter)
+    for i, a in register["period"].items():
+        if register["finals"].get(i):
+            expected[(_org(a["org"]), a["topic"])][register["finals"][i][-1]["verdict"]] += 1
+    assert set(got.index) == set(expected)
+    for key, c in expected.items():
+        row = got.loc[key]
+        n = sum(c.values())
+        assert (row.answered, row.resolved, row.explained, row.formal, row.redirected) == (
+            n, c["решено"], c["разъяснение"], c["отписка"], c["переадресовано"]), key
+        assert row.unresolved_share == pytest.approx((c["разъяснение"] + c["отписка"]) / n, abs=1e-3)
+
+
+def test_repeat_appeals(book, register):
+    got = run(book, "repeat_appeals", days=APPEAL_DAYS)
+    expected = {(i, t) for i, t in register["links"] if i in register["period"]}
+    assert set(zip(got.appeal_id, got.earlier_id, strict=True)) == expected
+    for row in got.itertuples():
+        earlier = register["finals"].get(row.earlier_id) or []
+        assert row.org == _org(register["all"][row.earlier_id]["org"])
+        if earlier:
+            assert row.earlier_verdict == earlier[-1]["verdict"]
+    if not got.empty:
+        assert (got.days_after_answer > 0).all()                     # a repeat comes after the answer
+
+
+def test_returned_answers(book, register):
+    got = run(book, "returned_answers", days=APPEAL_DAYS).set_index("org")
+    expected = defaultdict(Counter)
+    for i, a in register["period"].items():
+        if not register["finals"].get(i):
+            continue
+        c = expected[_org(a["org"])]
+        c["answered"] += 1
+        by_citizen, by_repeat = i in register["returned"], i in register["repeated"]
+        c["returned"] += by_citizen or by_repeat
+        c["by_citizen"] += by_citizen
+        c["by_repeat"] += by_repeat
+    expected = {o: c for o, c in expected.items() if c["returned"]}
+    assert set(got.index) == set(expected)
+    for org, c in expected.items():
+        row = got.loc[org]
+        assert (row.answered, row.returned, row.by_citizen, row.by_repeat) == (
+            c["answered"], c["returned"], c["by_citizen"], c["by_repeat"]), org
+    assert list(got.returned_share) == sorted(got.returned_share, reverse=True)
+
+
+def test_satisfaction_per_organisation_and_topic(book, register, risks, as_of):
+    got = run(book, "satisfaction", days=APPEAL_DAYS)
+    counts = {"организация": defaultdict(Counter), "тема": defaultdict(Counter)}
+    for i, a in register["period"].items():
+        if not register["finals"].get(i):
+            continue
+        against = i in register["returned"] or i in register["repeated"]
+        verdict = "against" if against else "for" if i in register["satisfied"] else "none"
+        for scope, name in (("организация", _org(a["org"])), ("тема", a["topic"])):
+            counts[scope][name][verdict] += 1
+    for alert in book.store.alerts():
+        events = risks.get(alert["alert_id"], {"events": []})["events"]
+        if not (as_of - timedelta(days=APPEAL_DAYS) < alert["created_at"] <= as_of) or not any(
+                e[0] == "answered" for e in events):
+            continue
+        if any(e[0] == "reopened" for e in events):
+            counts["тема"][alert["topic"]]["against"] += 1
+        elif any(e[0] == "worked_out" and e[2] == "dozor" for e in events):
+            counts["тема"][alert["topic"]]["for"] += 1
+    rows = {(r.scope, r.name): r for r in got.itertuples()}
+    expected = {(s, n) for s, names in counts.items() for n in names}
+    assert set(rows) == expected
+    for (scope, name), c in ((k, counts[k[0]][k[1]]) for k in expected):
+        row = rows[(scope, name)]
+        assert row.no_evidence == c["none"] and row.satisfied + row.risks_quiet == c["for"], (scope, name)
+        if c["for"] + c["against"]:
+            assert row.satisfaction == pytest.approx(c["for"] / (c["for"] + c["against"]), abs=1e-3)
+        else:
+            assert pd.isna(row.satisfaction)
 
 
 def test_an_empty_result_keeps_its_columns(book):

@@ -101,6 +101,37 @@ def test_week_digest_figures_equal_direct_sql(db, store, as_of, tmp_path, capsys
     assert (tmp_path / "digest-mood.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_weak_spots_from_the_demo_appeals_equal_direct_sql(db, store, as_of, tmp_path):
+    html, _ = digest(db, tmp_path, "--period", "week")
+    assert "Слабые места: обращения граждан за 30 дней" in html
+    f = figures(html)
+    p = {"as_of": as_of}
+    window = ("received_at > {as_of:DateTime64(3, 'UTC')} - toIntervalDay(30) "
+              "AND received_at <= {as_of:DateTime64(3, 'UTC')}")
+    first = ("SELECT a.appeal_id AS id, a.deadline_at AS due, f.first AS first, f.n AS n, v.verdict AS verdict "
+             f"FROM (SELECT * FROM appeals FINAL WHERE {window}) a "
+             "LEFT JOIN (SELECT appeal_id, min(answered_at) AS first, count() AS n FROM appeal_answers FINAL "
+             "WHERE kind = 'final' AND answered_at <= {as_of:DateTime64(3, 'UTC')} GROUP BY appeal_id) f "
+             "ON f.appeal_id = a.appeal_id "
+             "LEFT JOIN (SELECT appeal_id, argMax(verdict, answered_at) AS verdict FROM appeal_answers FINAL "
+             "WHERE kind = 'final' GROUP BY appeal_id) v ON v.appeal_id = a.appeal_id")
+    rows = store.query_dicts(first, **p)
+    answered = [r for r in rows if r["n"]]
+    naive = as_of.replace(tzinfo=None)
+    assert int(f["appeals"]) == len(rows) >= 30
+    assert int(f["appeals_answered"]) == len(answered)
+    assert int(f["appeals_in_time"]) == sum(1 for r in answered if r["first"] <= r["due"])
+    assert int(f["appeals_late"]) == sum(1 for r in answered if r["first"] > r["due"]) > 0
+    assert int(f["appeals_overdue"]) == sum(1 for r in rows if not r["n"] and r["due"] < naive) > 0
+    assert int(f["appeals_resolved"]) == sum(1 for r in answered if r["verdict"] == "решено")
+    assert int(f["appeals_unresolved"]) == sum(1 for r in answered if r["verdict"] in ("разъяснение", "отписка"))
+    repeats = store.scalar("SELECT count() FROM appeal_links FINAL WHERE kind = 'repeat' AND appeal_id IN "
+                           f"(SELECT appeal_id FROM appeals FINAL WHERE {window})", **p)
+    assert int(f["appeals_repeats"]) == repeats > 0
+    assert "На что обратить внимание" in html and "Повторные обращения:" in html
+    assert "МУП «Демянский водоканал»" in html           # the demo's organisation with an overdue appeal
+
+
 def test_day_digest_and_an_earlier_date(db, store, as_of, tmp_path):
     html, _ = digest(db, tmp_path, "--period", "day")
     f = figures(html)
@@ -158,3 +189,24 @@ def test_a_refused_upload_is_reported(db, tmp_path, monkeypatch, capsys):
         tg.fail_next("sendDocument", 500)
         assert main(["digest", "--db", db[0], "--send"]) == 2
     assert "дайджест не отправлен в чат" in capsys.readouterr().err
+
+
+def test_the_week_digest_has_the_map_the_unknown_places_and_streets(db, store, as_of, tmp_path):
+    from pipeline.geo import load_gazetteer
+    html, _ = digest(db, tmp_path, "--period", "week")
+    located = {s.name for s in load_gazetteer().settlements if s.lat is not None}
+    volume = {r["settlement"]: r["posts"] for r in store.query_dicts(
+        f"SELECT settlement, count() AS posts FROM posts FINAL WHERE {WINDOW} AND topic != 'other' "
+        "AND topic_score >= 0.55 AND settlement != '' GROUP BY settlement", as_of=as_of, days=7)}
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    points = {name: int(n) for name, n in re.findall(r'data-place="([^"]+)" data-posts="(\d+)"', svg)}
+    assert points == {name: volume.get(name, 0) for name in located} and points["Лычково"] > 0
+    listed = dict(re.findall(r'data-place-unlocated="([^"]+)">[^<]*— (\d+)<', html))
+    assert {k: int(v) for k, v in listed.items()} == {k: v for k, v in volume.items() if k not in located}
+    assert "Жирково" in listed                      # a story's place with no coordinates: listed, not drawn
+    assert "<h2>Неизвестные населённые пункты</h2>" in html
+    streets = store.query_dicts("SELECT settlement, street, object FROM alerts FINAL WHERE street != '' AND "
+                                "created_at > {as_of:DateTime64(3, 'UTC')} - toIntervalDay(7)", as_of=as_of)
+    assert streets                                  # the demo has an incident on a street
+    for a in streets:
+        assert f"<td>{', '.join(p for p in (a['settlement'], a['street'], a['object']) if p)}</td>" in html

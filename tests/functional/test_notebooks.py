@@ -4,6 +4,7 @@ kernel opens that path after it (chdb allows one data path per process; this tes
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from pipeline.geo import load_gazetteer
 
 NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
 
@@ -25,8 +28,9 @@ def demo_dsn(tmp_path_factory, models_dir, kit):
     return f"chdb://{data / 'clickhouse'}"
 
 
-def test_there_are_the_three_notebooks():
-    assert {p.stem for p in NOTEBOOKS} == {"topic_dynamics", "settlement_map", "answers_and_outcomes"}
+def test_there_are_the_four_notebooks():
+    assert {p.stem for p in NOTEBOOKS} == {"topic_dynamics", "settlement_map", "answers_and_outcomes",
+                                           "appeals_and_satisfaction"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -44,8 +48,12 @@ def test_notebook_runs_on_the_demo_database(path, demo_dsn, monkeypatch):
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    assert any("image/png" in o.get("data", {}) for o in outputs), "no chart drawn"
+    assert any({"image/png", "image/svg+xml"} & set(o.get("data", {})) for o in outputs), "no chart drawn"
     text = "".join(o.get("text", "") for o in outputs)
     assert "Данные по состоянию на 2026-03-30 23:33:50+03:00" in text
     if path.stem == "settlement_map":
         assert "Нет координат в газеттире:" in text and "Лычково" not in text.split("газеттире:")[1]
+        assert "Жирково (" in text.split("газеттире:")[1]                       # reported, no coordinates
+        svg = "".join(o["data"]["image/svg+xml"] for o in outputs if "image/svg+xml" in o.get("data", {}))
+        located = {s.name for s in load_gazetteer().settlements if s.lat is not None}
+        assert set(re.findall(r'data-place="([^"]+)"', svg)) == located and "Лычково" in located

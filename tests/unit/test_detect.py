@@ -46,11 +46,19 @@ def test_one_author_repeating_is_not_a_story():
 
 
 def test_later_posts_join_the_story_and_keep_its_id():
-    events = run([post("a", 0), post("b", 10), post("c", 20), post("d", 300), post("e", 600)])
+    times = (("a", 0), ("b", 10), ("c", 20), ("d", 300), ("e", 600))
+    events = run([post(u, m, settlement="Лычково") for u, m in times])
     assert len({e.alert_id for e in events}) == 1
     assert events[-1].post_uids == ("a", "b", "c", "d", "e")
     assert events[-1].created_at == T0 + timedelta(minutes=20)
     assert events[-1].updated_at == T0 + timedelta(minutes=600)
+
+
+def test_without_a_known_place_a_story_grows_only_within_the_burst_window():
+    """Hours later, the same topic with no place named is not known to be the same problem (issue 14: stories
+    chained for days through posts that only shared a top topic)."""
+    events = run([post("a", 0), post("b", 10), post("c", 20), post("d", 200), post("e", 600)])
+    assert {e.post_uids for e in events} == {("a", "b", "c"), ("a", "b", "c", "d")}
 
 
 def test_an_idle_story_closes_and_new_reports_start_a_new_one():

@@ -52,7 +52,7 @@ def test_the_telegram_session_file_is_owner_only(tmp_path):
     assert mode(tmp_path / "telegram.session") == 0o600
 
 
-Quote = namedtuple("Quote", "text settlement topic source_name published_at engagement url")
+Quote = namedtuple("Quote", "text settlement street object topic source_name published_at engagement url")
 
 
 @pytest.mark.parametrize("url, linked", [
@@ -60,7 +60,18 @@ Quote = namedtuple("Quote", "text settlement topic source_name published_at enga
     (" JavaScript:alert(1)", False), ("data:text/html;base64,PHNjcmlwdD4=", False), ("vbscript:x", False),
     ("", False), (None, False)])
 def test_a_digest_quote_links_only_to_http(url, linked):
-    q = Quote("Нет воды", "Лычково", "water", "Чат", datetime(2026, 3, 1), 3, url)
-    html = quote_html(q, lambda t: t, ZoneInfo("Europe/Moscow"))
+    q = Quote("Нет воды", "Лычково", "", "", "water", "Чат", datetime(2026, 3, 1), 3, url)
+    html = quote_html(q, {}, ZoneInfo("Europe/Moscow"))
     assert ("<a href=" in html) is linked
     assert "javascript" not in html.lower() and "data:" not in html
+
+
+def test_the_console_timeline_links_only_to_http():
+    from datetime import timezone
+
+    from pipeline.serve.svg import timeline_svg
+    at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    posts = [{"published_at": at, "source": "s", "text": "Нет воды", "url": url}
+             for url in ("javascript:alert(1)", "https://vk.com/wall-1_2")]
+    svg = timeline_svg(posts, None, at, at, ZoneInfo("Europe/Moscow"))
+    assert svg.count("<a href=") == 1 and "javascript" not in svg

@@ -1,0 +1,147 @@
+"""The labelled sample for repeat-appeal detection (issue 19): pairs (earlier answered report, later report) from
+the city portal, labelled by the written rules of docs/repeats.md. Writes ids and labels only.
+
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/repeats_sample.py      # -> bench/data/repeats_pairs.csv
+
+Reads ../shared/datasets/spb-appeals/train.csv (48,678 reports with the portal's address and reason) and
+../shared/datasets/spb-answers/answers.jsonl (6,400 of the same portal's reports with their answers; 6,385 of them
+are also in train.csv). The earlier report of every pair is one of those with an answer, so "an earlier answered
+one" is a fact of the source, not a guess. Deterministic: seed 19, sorted inputs.
+
+Kinds (the label follows from the rules, docs/repeats.md §2):
+  repeat           same building, same portal reason, the later one 0-30 days after and after the first answer  -> 1
+  other_problem    same building, a different reason, otherwise as above                                      -> 0
+  other_place      same reason and district, a different building, otherwise as above                        -> 0
+  late             same building and reason, 31-90 days apart                                                 -> 0
+At most CAP pairs of a kind per building (a few buildings have hundreds of reports), PER_KIND pairs of each kind.
+Part: `test` when the later report came on or after 2021-02-01 (the latest two months), else `dev`.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import random
+import re
+import sys
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = ROOT.parent / "shared" / "datasets"
+OUT = ROOT / "bench" / "data" / "repeats_pairs.csv"
+DAYS, LATE_DAYS = 30, 90
+CAP, SEED = 3, 19
+PER_KIND = {"same_reason": 130, "other_reason": 130, "other_place": 120, "late": 120, "cited": 100}
+TEST_FROM = "2021-02-01"
+CITED = re.compile(r"(?<!\d)(29\d{5}|3[01]\d{5})(?!\d)")    # the portal's report numbers of 2020-21
+PART_OF_ADDRESS = re.compile(r",\s*(литера|строение|лит\.)\s*[0-9a-zа-я]+", re.I)
+
+
+def building(address: str) -> str:
+    """The rules' place (§1): the portal's address without литера / строение, lower case, spaces folded."""
+    return " ".join(PART_OF_ADDRESS.sub("", address.lower().replace("ё", "е")).split())
+
+
+def read_reports(datasets: Path = DATASETS) -> tuple[list[dict], dict[int, str]]:
+    """Every report (train.csv), and the first answer's time of each answered report (answers.jsonl)."""
+    csv.field_size_limit(10 ** 8)
+    with open(datasets / "spb-appeals" / "train.csv", encoding="utf-8") as f:
+        reports = list(csv.DictReader(f))
+    answered = {}
+    with open(datasets / "spb-answers" / "answers.jsonl", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r["answers"]:
+                answered[int(r["id"])] = min(a["dt"] for a in r["answers"])
+    return reports, answered
+
+
+def days_between(a: dict, b: dict) -> float:
+    return (datetime.fromisoformat(b["created_dt"]) - datetime.fromisoformat(a["created_dt"])).total_seconds() / 86400
+
+
+def candidates(reports: list[dict], answered: dict[int, str]) -> dict[str, list[tuple[str, dict, dict]]]:
+    """kind -> [(building, earlier, later)] over every pair the rules could label."""
+    by_building, by_reason = defaultdict(list), defaultdict(list)
+    for r in sorted(reports, key=lambda r: (r["created_dt"], r["id"])):
+        by_building[building(r["address"])].append(r)
+        by_reason[(r["district"], r["reason"])].append(r)
+    found = defaultdict(list)
+    for place, group in sorted(by_building.items()):
+        for i, a in enumerate(group):
+            first = answered.get(int(a["id"]))
+            if first is None:
+                continue
+            for b in group[i + 1:]:
+                d = days_between(a, b)
+                if b["created_dt"] <= first or d > LATE_DAYS:
+                    continue
+                if b["reason"] == a["reason"]:
+                    found["same_reason" if d <= DAYS else "late"].append((place, a, b))
+                elif d <= DAYS:
+                    found["other_reason"].append((place, a, b))
+    for group in by_reason.values():
+        for i, a in enumerate(group):
+            first = answered.get(int(a["id"]))
+            if first is None:
+                continue
+            for b in group[i + 1:]:
+                if days_between(a, b) > DAYS:
+                    break
+                if b["created_dt"] > first and building(b["address"]) != building(a["address"]):
+                    found["other_place"].append((building(a["address"]), a, b))
+    return found
+
+
+def cited(reports: list[dict], every: dict[str, dict]) -> list[tuple[str, dict, dict]]:
+    """Reports whose text cites an earlier report's number at the same building («повторная заявка к 3127121»)."""
+    found = []
+    for b in sorted(reports, key=lambda r: (r["created_dt"], r["id"])):
+        for number in sorted(set(CITED.findall(b["text"])) - {b["id"]}):
+            a = every.get(number)
+            if a and a["address"] and a["created_dt"] < b["created_dt"] and building(a["address"]) == building(
+                    b["address"]):
+                found.append((building(b["address"]), a, b))
+    return found
+
+
+def sample(found: dict[str, list], rng: random.Random) -> list[dict]:
+    rows = []
+    for kind in ("same_reason", "other_reason", "other_place", "late", "cited"):
+        pool = found[kind][:]
+        rng.shuffle(pool)
+        per_building: dict[str, int] = defaultdict(int)
+        taken = 0
+        for place, a, b in pool:
+            if per_building[place] >= CAP or taken >= PER_KIND[kind]:
+                continue
+            per_building[place] += 1
+            taken += 1
+            rows.append({"earlier_id": a["id"], "later_id": b["id"], "kind": kind,
+                         "days": round(days_between(a, b), 1),
+                         "part": "test" if b["created_dt"] >= TEST_FROM else "dev"})
+    return sorted(rows, key=lambda r: (r["part"], r["kind"], int(r["earlier_id"]), int(r["later_id"])))
+
+
+def main() -> None:
+    every, answered = read_reports()
+    reports = [r for r in every if r["address"].strip()]
+    found = candidates(reports, answered)
+    found["cited"] = cited(reports, {r["id"]: r for r in every})
+    rows = sample(found, random.Random(SEED))
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    with open(OUT, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    counts = defaultdict(int)
+    for r in rows:
+        counts[(r["part"], r["kind"])] += 1
+    print(f"{len(rows)} pairs -> {OUT.relative_to(ROOT)}; candidates: "
+          + ", ".join(f"{k} {len(v)}" for k, v in sorted(found.items())), file=sys.stderr)
+    print(dict(sorted(counts.items())), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Repeat appeals on complaints WE wrote: where in a building a text points (entrance, floor), what it is about, and
+the pairs the detector must and must not link (docs/repeats.md has the rules; bench/bench_repeats.py the figures)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from analytics.problems import problem_of, same_problem, spots_differ
+from analytics.repeats import building, find_repeats, is_repeat
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+SPOTS = [   # text -> {kind: numbers}
+    ("Не горит лампа на 5 этаже, 2 парадная", {"entrance": {2}, "floor": {5}}),
+    ("на 3-м этаже 3-го подъезда", {"entrance": {3}, "floor": {3}}),
+    ("Необходимо установить плафон на седьмом этаже второго подъезда", {"entrance": {2}, "floor": {7}}),
+    ("В подъезде N3 запах канализации", {"entrance": {3}, "floor": set()}),
+    ("протечки между 4 и 5 этажами, парадная №1", {"entrance": {1}, "floor": {4, 5}}),
+    ("свет горит на лестницах с 1 по 3 парадную", {"entrance": {1, 2, 3}, "floor": set()}),
+    ("ул. Советская, д.19, к.1, стр.1, секция 6", {"entrance": {6}, "floor": set()}),      # «стр.1» is the address
+    ("Парадная #3. 2-й этаж, ручка", {"entrance": {3}, "floor": {2}}),
+    ("знак на 2 этаже; такой же уже висит на 4 этаже", {"entrance": set(), "floor": {2}}),   # the first mention
+    ("над дверью третьей лестницы не работает свет", {"entrance": {3}, "floor": set()}),
+    ("в двух подъездах грязно", {"entrance": set(), "floor": set()}),
+    ("(этажи 1-9) не работает освещение", {"entrance": set(), "floor": set(range(1, 10))}),
+]
+
+
+@pytest.mark.parametrize("text,expected", SPOTS)
+def test_where_in_the_building(text, expected):
+    assert {k: set(v) for k, v in problem_of(text).spots.items()} == expected
+
+
+PROBLEMS = [   # (earlier, later) -> the same problem?
+    ("Нет холодной воды в доме на Школьной", "Опять нет воды, никто не приехал", True),
+    ("Не горит фонарь у клуба", "Фонарь у клуба так и не горит", True),
+    ("Не горит фонарь у клуба", "Яма на дороге у клуба", False),                     # another defect
+    ("Надписи на стене арки", "Надписи на крыльце", False),                         # another thing
+    ("Прошу закрасить граффити", "Прошу смыть объявления", False),                  # paint over vs peel off
+    ("Неисправна лампа, 4 этаж", "Неисправна лампа, 6 этаж", False),                 # another floor
+    ("Грязно в подъезде №2", "Не убирают подъезд, грязь на лестнице", True),         # one names no entrance
+    ("Сломан электрический щит на 1 этаже", "Повреждена стена на 1 этаже", False),  # щит vs wall damage
+    ("Не выполнено, прошу проверить", "Течёт крыша над 3 подъездом", True),          # one names no defect
+]
+
+
+@pytest.mark.parametrize("a,b,same", PROBLEMS)
+def test_same_problem(a, b, same):
+    assert same_problem(problem_of(a), problem_of(b)) is same
+
+
+def test_spots_differ_only_when_both_name_them():
+    assert spots_differ(problem_of("2 парадная"), problem_of("парадная 5"))
+    assert not spots_differ(problem_of("2 парадная"), problem_of("во дворе"))
+
+
+def test_building_drops_litera_and_building_parts():
+    assert building("г.Санкт-Петербург, Мебельная улица, дом 47, корпус 1, литера А") == building(
+        "г.Санкт-Петербург, Мебельная улица, дом 47, корпус 1, строение 1")
+    assert building("Демянск, ул. Ленина, 12") != building("Демянск, ул. Ленина, 14")
+
+
+def _appeal(i, days, text, settlement="Лычково", address="", category="", topic="water", answered=0.5):
+    a = {"appeal_id": f"pos:{i}", "received_at": T0 + timedelta(days=days), "text": text, "topic": topic,
+         "category": category, "settlement": settlement, "address": address}
+    if answered is not None:
+        a["answered_at"] = T0 + timedelta(days=days + answered) if answered != "never" else None
+    return a
+
+
+def test_repeat_needs_place_time_answer_and_problem():
+    first = _appeal(1, 0, "Нет холодной воды в доме на Школьной улице третий день")
+    known = [first, _appeal(2, 1, "Яма на дороге у школы", topic="roads")]
+    new = [_appeal(3, 5, "Опять нет холодной воды на Школьной улице, никто не приехал"),
+           _appeal(4, 5, "Нет холодной воды на Школьной улице", settlement="Демянск"),       # another place
+           _appeal(5, 45, "Нет холодной воды на Школьной улице"),                           # after 30 days
+           _appeal(6, 6, "Прорвало трубу отопления в подвале", topic="heating")]             # another problem
+    assert find_repeats(new, known, days=30) == [("pos:3", "pos:1", 1.0)]
+    # before the first answer it is a second report, not a repeat; an unanswered one has nothing to repeat
+    assert not is_repeat(_appeal(1, 0, "Нет воды", answered=3), _appeal(2, 1, "Нет воды"))
+    assert not is_repeat(_appeal(1, 0, "Нет воды", answered="never"), _appeal(2, 1, "Нет воды"))
+    assert is_repeat(_appeal(1, 0, "Нет воды", answered=None), _appeal(2, 1, "Нет воды"))     # answer not known
+
+
+def test_the_source_category_and_a_cited_number():
+    a = _appeal(1, 0, "Протечка в лифтовом холле, 12 этаж", address="Демянск, ул. Ленина, 5", category="Кровля")
+    b = _appeal(2, 9, "Следы протечки на 12 этаже не устранены", address="Демянск, ул. Ленина, 5",
+                category="Состояние подъезда")
+    assert not is_repeat(a, b)                                          # another category, no citation
+    cited = dict(b, text="Следы протечки на 12 этаже не устранены, см. обращение 1")
+    assert not is_repeat(a, cited)                                      # a number this short cites nothing
+    a4, c4 = dict(a, appeal_id="pos:3127"), dict(b, text="Протечка на 12 этаже, по обращению 3127 не устранена")
+    assert is_repeat(a4, c4)
+    assert not is_repeat(a, dict(b, address="Демянск, ул. Ленина, 7", category="Кровля"))     # another building
