@@ -12,7 +12,8 @@ earlier one's first answer; a key that is missing means "not known", None means 
   citizen wrote both or the later one cites the earlier one; nothing known never matches.
 - Time: the later one came after the earlier's first answer and within `days` of the earlier one.
 - Problem (analytics/problems.py): the same defect and thing, entrances and floors that do not differ, and the same
-  category (the source's own, else our topic) unless the later text cites the earlier one's number.
+  category (the source's own, else our topic) unless the later text cites the earlier one's number or the texts
+  are alike (half the shorter one's word stems shared).
 Measured on a labelled sample of the city portal's reports: bench/bench_repeats.py, docs/repeats.md.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ from datetime import timedelta
 from analytics.problems import problem_of, same_problem, spots_differ
 
 HOUSE = re.compile(r"\d")
+STEM = re.compile(r"[а-яa-z]{4,}")
 PART_OF_ADDRESS = re.compile(r",?\s*(литера|лит\.?|строение|стр\.?)\s*[0-9a-zа-я]+\b", re.I)
 
 
@@ -51,6 +53,14 @@ def same_kind(a: dict, b: dict) -> bool:
     return a.get("topic") == b.get("topic")
 
 
+def alike(a: dict, b: dict, threshold: float = 0.5) -> bool:
+    """The two texts share at least two word stems and half the shorter one's (stems: the first 5 letters of words
+    of 4+ letters)."""
+    x, y = (frozenset(w[:5] for w in STEM.findall((t.get("text") or "").lower().replace("ё", "е"))) for t in (a, b))
+    shared = len(x & y)
+    return shared >= 2 and shared / min(len(x), len(y)) >= threshold
+
+
 def cites(earlier: dict, later: dict) -> bool:
     """The later text names the earlier one's number («повторно, по заявке 3127121»)."""
     number = str(earlier["appeal_id"]).rsplit(":", 1)[-1]
@@ -72,7 +82,7 @@ def is_repeat(earlier: dict, later: dict, days: int = 30, problems: dict | None 
     pb = problems.get(later["appeal_id"]) or problem_of(later.get("text") or "")
     if spots_differ(pa, pb):
         return False
-    return same_problem(pa, pb) and (same_kind(earlier, later) or cites(earlier, later))
+    return same_problem(pa, pb) and (same_kind(earlier, later) or cites(earlier, later) or alike(earlier, later))
 
 
 def find_repeats(new: list[dict], known: list[dict], days: int = 30) -> list[tuple[str, str, float]]:
