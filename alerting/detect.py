@@ -6,7 +6,12 @@ A story forms two ways, and grows two ways:
     (alerting/affinity.py: shared content words, topic mixes, topic families), whatever their top label — a
     burst about a flooded basement scored emergency / water / housing is one story, and so is a burst of
     complaints no topic fits. A story's topic is the weighted vote of its posts and may change as it grows;
-    its alert id never does.
+    its alert id never does;
+  - from posts no risk topic fits at all (negative, scored «other»): only a word that min_posts of them share,
+    far more often than the recent candidates use it, makes them one story (a certificate that never came).
+A story by meaning also needs a word two of its posts use unusually often, so everyday words never glue chatter.
+A same-topic post joins an open story by topic alone only in the story's known settlement; with no known place,
+only within the burst window and when it shares the story's core words.
 
 Everything is computed from posts' published_at, never the wall clock, so a replay of last week gives the
 alerts last week would have given. The Detector holds only bounded state (a window of pending signals per
@@ -286,24 +291,37 @@ class Detector:
         (min_posts, min_authors) starts a story whose topic is their vote."""
         self.meaning.append(s)
         group = self._links(s, self.meaning) + [s]
-        if any(w.unnamed for w in group):
+        if sum(w.unnamed for w in group) > 1:         # unnamed posts that need each other to make a story
             group = self._near_identical(group)
-        if not self._is_story(group):
+        if not self._is_story(group) or not self._bursting(group):
             return []
         topic = affinity.vote(w.mix_dict for w in group) or s.topic
         return [self._start(topic, self._take(group), "story", s.at)]
 
-    def _near_identical(self, group: list[Signal]) -> list[Signal]:
-        """With posts no topic names, only a word that min_posts of them share, far more often than the recent
-        candidates use it (affinity.burst_chance <= unnamed_chance), holds them together («сертификат» in every
-        post; not «друг» or «жизнь»): the posts that have the most surprising such word, else none. Until the
-        detector has seen unnamed_history candidates it does not know what is common, and forms none."""
-        if self.rarity.docs < self.config.unnamed_history:
-            return []
+    def _surprise(self, group: list[Signal], at_least: int) -> dict[str, float]:
+        """Words that at_least of the group use -> the chance of so many using them in one window, by how often
+        the candidates of the last days used them (affinity.burst_chance)."""
         counts = Counter(t for w in group for t in affinity.stems(w.terms))
         in_window = max(len(self.unrated), 1)
-        chance = {t: affinity.burst_chance(n, self.rarity.total.get(t, 0), self.rarity.docs, in_window)
-                  for t, n in counts.items() if n >= self.config.min_posts}
+        return {t: affinity.burst_chance(n, self.rarity.total.get(t, 0), self.rarity.docs, in_window)
+                for t, n in counts.items() if n >= at_least}
+
+    def _bursting(self, group: list[Signal]) -> bool:
+        """A story by meaning needs a word two of its posts use more than usual (chance <= meaning_chance): posts
+        linked only through everyday words («идти», «первый», «школа») are chatter. A detector that has not seen
+        unnamed_history candidates yet does not know what is usual and does not judge."""
+        if self.rarity.docs < self.config.unnamed_history:
+            return True
+        return min(self._surprise(group, 2).values(), default=1.0) <= self.config.meaning_chance
+
+    def _near_identical(self, group: list[Signal]) -> list[Signal]:
+        """With posts no topic names, only a word that min_posts of them share, far more often than the recent
+        candidates use it (chance <= unnamed_chance), holds them together («сертификат» in every post; not «друг»
+        or «жизнь»): the posts that have the most surprising such word, else none. Until the detector has seen
+        unnamed_history candidates it does not know what is common, and forms none."""
+        if self.rarity.docs < self.config.unnamed_history:
+            return []
+        chance = self._surprise(group, self.config.min_posts)
         core = sorted(t for t, p in chance.items() if p <= self.config.unnamed_chance)
         if not core:
             return []

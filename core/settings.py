@@ -46,6 +46,7 @@ class Detection(_Section):
                                         # fits («other»): it joins stories only by words most of a burst share
     unnamed_chance: float = 1e-6        # ... a burst of a word that unlikely by its recent frequency
     unnamed_history: int = 100          # ... once this many candidates tell what is common (a fresh detector: none)
+    meaning_chance: float = 1e-2        # a story by meaning needs a word two of its posts use this unusually often
     meaning_members: int = 20           # a story's latest posts a candidate is compared with
     # risk = topic probability x criticality (topics.yaml) x (0.5 + 0.5 x negative probability)
     # story score = criticality x log2(1 + posts) x (0.5 + negative share) x (1 + 0.25 x (sources - 1))

@@ -66,7 +66,7 @@ def seasoned(**config) -> Detector:
     """A detector that has seen a week of complaint candidates (everyday words common, «сертификат» never), as a
     running one has: a fresh one does not know yet what is common and forms no story of unnamed posts."""
     d = Detector(CONFIG.model_copy(update=config), load_topics(), terms=topic_terms(load_gazetteer()))
-    d.rarity = Rarity.from_state({"2026-03-20": {"docs": 1000, "stems": {"друг": 40, "жизнь": 30}}})
+    d.rarity = Rarity.from_state({"2026-03-20": {"docs": 1000, "stems": {"друг": 40, "жизнь": 30, "идти": 25}}})
     return d
 
 
@@ -79,7 +79,7 @@ def unnamed(uid: str, minutes: float, text: str, other: float = 0.6, negative: f
 EVENING = [unnamed(f"e{i}", 3 * i, text) for i, text in enumerate((
     "кот разбил вазу", "дождь весь вечер", "сериал закончился плохо", "опоздал на автобус", "телефон сел",
     "кофе остыл", "соседский пёс лает", "голова трещит", "экзамен завалил", "суп пересолила", "ноутбук завис",
-    "кроссовки промокли", "концерт отменили", "пробки в центре", "сломался зонт"))]
+    "кроссовки порвались", "концерт отменили", "пробки в центре", "сломался зонт"))]
 
 
 def busy(posts):
@@ -107,6 +107,16 @@ def test_negative_chatter_sharing_an_everyday_word_forms_no_story():
     assert run(busy(FRIENDS), seasoned()) == {}
     # what keeps them apart is how often «друг» comes up anyway, not a missing link: any burst would do
     assert len(run(busy(FRIENDS), seasoned(unnamed_chance=0.5))) == 1
+
+
+def test_candidates_linked_only_by_an_everyday_word_are_no_story():
+    walking = [post(u, m, topic, 0.3, also=((other, 0.2),), text=t) for u, m, topic, other, t in (
+        ("g1", 20, "transport", "roads", "идти пешком до работы, опять опоздал"),
+        ("g2", 45, "roads", "transport", "пока шёл домой, промок до нитки"),
+        ("g3", 75, "transport", "roads", "идти в такую погоду никуда не хочется"))]
+    assert run(busy(walking), seasoned()) == {}
+    # «идти» links them (rare enough among complaints) but comes up this often anyway: the burst test parts them
+    assert len(run(busy(walking), seasoned(meaning_chance=1.0))) == 1
 
 
 def test_positive_or_calm_posts_scored_other_are_no_complaints():
