@@ -186,6 +186,11 @@ def aspects(norm: str) -> dict[str, float]:
 
 def vector(text: str, kind: str = "final") -> list[float]:
     """The cues as model input: counts squashed by log1p (one mention matters, the tenth little)."""
+    return list(_vector(text or "", kind))
+
+
+@lru_cache(maxsize=20_000)
+def _vector(text: str, kind: str) -> tuple[float, ...]:
     found = cues(text, kind)
-    return [math.log1p(found[name]) if name in CUES or name.startswith(("done", "will")) else found[name]
-            for name in FEATURES]
+    return tuple(math.log1p(found[name]) if name in CUES or name.startswith(("done", "will")) else found[name]
+                 for name in FEATURES)

@@ -246,8 +246,8 @@ def test_check_a_draft_before_publishing(tg, desk):
                       "https://vk.com/wall-1_2", reply_to=card))
     text = tg.calls("sendMessage")[-1].params["text"]
     assert "прочтут его как <b>решено</b>" in text
-    assert ("❌ Суть и место жалобы: ответ не по существу обращения (ответьте о том, на что жалуются жители); "
-            "не то место или объект (сверьте адрес и объект с жалобой)") in text
+    assert "❌ Суть и место жалобы: не то место или объект (сверьте адрес и объект с жалобой)\n" in text
+    assert "не по существу" not in text                   # off_topic: too weak a rule to show staff (issue 19)
     assert "✅ Действие, срок, ответственный" in text
     assert risks.answers("A-2") == [] and [e.event for e in risks.events("A-2")] == ["detected"]
 
