@@ -22,6 +22,7 @@ from alerting.bot_commands import HELP, digest_text, risk_text, risks_text
 from alerting.campaigns import reminder_text, volume
 from alerting.card import topic_keyboard
 from alerting.chat import AlertChat
+from alerting.draft_check import draft_reply
 from alerting.lifecycle import Risk, RiskEvent, TransitionError, due_sla, stored_risk
 from alerting.store import RiskRecords
 from alerting.workflow import register_answer
@@ -39,7 +40,8 @@ def actor_of(user: dict) -> str:
 
 class Bot:
     def __init__(self, chat: AlertChat, risks: RiskRecords, telegram, sla_every_s: float = 60.0,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), calendar=None):
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), calendar=None,
+                 answer_model=None):
         self.chat, self.api, self.risks = chat, chat.api, risks
         self.topics, self.tz, self.sla = chat.topics, chat.tz, chat.sla
         self.chats = {str(telegram.alert_chat_id)} | {str(c) for c in telegram.allowed_chat_ids}
@@ -49,6 +51,7 @@ class Bot:
         self.clock = clock
         self.calendar = calendar                 # alerting.campaigns.Calendar: preventive reminders
         self.actions = StaffActions(risks, chat, self.topics, lambda: self.clock())
+        self._answer_model = answer_model        # the draft check's model; loaded on the first /check if None
 
     def allowed(self, chat_id, user_id) -> bool:
         return str(chat_id) in self.chats and user_id in self.staff
@@ -125,7 +128,12 @@ class Bot:
             if not self.chat.try_send(chat_id, escape(REFUSAL), reply_to=msg.get("message_id")):
                 log.warning("refusal not sent: the chat's per-minute budget is spent")
             return
-        if command is not None:
+        if command == "/check":
+            replied = (msg.get("reply_to_message") or {}).get("text") or ""
+            alert = self.risks.alert(card) if card else None
+            self.api.send_message(chat_id, draft_reply(self.answer_model(), text, replied, alert),
+                                  reply_to=msg["message_id"])
+        elif command is not None:
             self.api.send_message(chat_id, self.command(command, text), reply_to=msg["message_id"])
         else:
             self.register(card, msg)
@@ -142,6 +150,12 @@ class Bot:
         if command == "/digest":
             return digest_text(self.risks, self.tz)
         return escape(HELP)
+
+    def answer_model(self):
+        if self._answer_model is None:
+            from classifiers.answer_quality import AnswerModel  # ~1 s with the lemmatiser: only when asked
+            self._answer_model = AnswerModel.load()
+        return self._answer_model
 
     def register(self, alert_id: str, msg: dict) -> None:
         """A reply to a card: the answer in the seed's format, or what it lacks."""

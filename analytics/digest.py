@@ -71,7 +71,7 @@ def places_map(book: Cookbook, scope: Scope) -> dict:
 
 
 def unverified_places(book: Cookbook, scope: Scope) -> pd.DataFrame:
-    """Places residents named that the gazetteer does not know, with their posts (cookbook 22_unverified_places)."""
+    """Places residents named that the gazetteer does not know, with their posts (cookbook 23_unverified_places)."""
     return book.run("unverified_places", as_of=scope.as_of, days=scope.days)
 
 

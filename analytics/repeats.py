@@ -7,11 +7,13 @@ first was not solved. Pure.
 
 An appeal is a dict: appeal_id, received_at, text, category, topic, settlement, address, and answered_at (the
 earlier one's first answer; a key that is missing means "not known", None means "not answered").
-- Place: the same building (address without литера / строение), or, when either has no address, the same
-  settlement; nothing known never matches.
+- Place: the same building (addresses with a house number, without литера / строение); else the same area (an
+  address without a number — a street, a city district — or the settlement), which is only enough when the same
+  citizen wrote both or the later one cites the earlier one; nothing known never matches.
 - Time: the later one came after the earlier's first answer and within `days` of the earlier one.
 - Problem (analytics/problems.py): the same defect and thing, entrances and floors that do not differ, and the same
-  category (the source's own, else our topic) unless the later text cites the earlier one's number.
+  category (the source's own, else our topic) unless the later text cites the earlier one's number or the texts
+  are alike (half the shorter one's word stems shared).
 Measured on a labelled sample of the city portal's reports: bench/bench_repeats.py, docs/repeats.md.
 """
 from __future__ import annotations
@@ -21,6 +23,8 @@ from datetime import timedelta
 
 from analytics.problems import problem_of, same_problem, spots_differ
 
+HOUSE = re.compile(r"\d")
+STEM = re.compile(r"[а-яa-z]{4,}")
 PART_OF_ADDRESS = re.compile(r",?\s*(литера|лит\.?|строение|стр\.?)\s*[0-9a-zа-я]+\b", re.I)
 
 
@@ -29,10 +33,17 @@ def building(address: str) -> str:
     return " ".join(PART_OF_ADDRESS.sub("", (address or "").lower().replace("ё", "е")).split()).strip(" ,")
 
 
-def same_place(a: dict, b: dict) -> bool:
-    if a.get("address") and b.get("address"):
-        return building(a["address"]) == building(b["address"])
-    return bool(a.get("settlement")) and a.get("settlement") == b.get("settlement")
+def place_match(a: dict, b: dict) -> str | None:
+    """"building" (the same house), "area" (the same street, district or settlement), or None."""
+    if HOUSE.search(a.get("address") or "") and HOUSE.search(b.get("address") or ""):
+        return "building" if building(a["address"]) == building(b["address"]) else None
+    if a.get("address") and b.get("address") and building(a["address"]) == building(b["address"]):
+        return "area"
+    return "area" if a.get("settlement") and a.get("settlement") == b.get("settlement") else None
+
+
+def same_citizen(a: dict, b: dict) -> bool:
+    return bool(a.get("author")) and a.get("author") == b.get("author")
 
 
 def same_kind(a: dict, b: dict) -> bool:
@@ -40,6 +51,14 @@ def same_kind(a: dict, b: dict) -> bool:
     if a.get("category") and b.get("category"):
         return a["category"] == b["category"]
     return a.get("topic") == b.get("topic")
+
+
+def alike(a: dict, b: dict, threshold: float = 0.5) -> bool:
+    """The two texts share at least two word stems and half the shorter one's (stems: the first 5 letters of words
+    of 4+ letters)."""
+    x, y = (frozenset(w[:5] for w in STEM.findall((t.get("text") or "").lower().replace("ё", "е"))) for t in (a, b))
+    shared = len(x & y)
+    return shared >= 2 and shared / min(len(x), len(y)) >= threshold
 
 
 def cites(earlier: dict, later: dict) -> bool:
@@ -51,7 +70,10 @@ def cites(earlier: dict, later: dict) -> bool:
 def is_repeat(earlier: dict, later: dict, days: int = 30, problems: dict | None = None) -> bool:
     """problems: appeal_id -> analytics.problems.Problem, computed once per appeal by the caller (optional)."""
     gap = later["received_at"] - earlier["received_at"]
-    if not (timedelta(0) < gap <= timedelta(days=days)) or not same_place(earlier, later):
+    place = place_match(earlier, later)
+    if not (timedelta(0) < gap <= timedelta(days=days)) or place is None:
+        return False
+    if place == "area" and not (same_citizen(earlier, later) or cites(earlier, later)):
         return False
     if "answered_at" in earlier and (earlier["answered_at"] is None or earlier["answered_at"] >= later["received_at"]):
         return False
@@ -60,7 +82,7 @@ def is_repeat(earlier: dict, later: dict, days: int = 30, problems: dict | None 
     pb = problems.get(later["appeal_id"]) or problem_of(later.get("text") or "")
     if spots_differ(pa, pb):
         return False
-    return same_problem(pa, pb) and (same_kind(earlier, later) or cites(earlier, later))
+    return same_problem(pa, pb) and (same_kind(earlier, later) or cites(earlier, later) or alike(earlier, later))
 
 
 def find_repeats(new: list[dict], known: list[dict], days: int = 30) -> list[tuple[str, str, float]]:

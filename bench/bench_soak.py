@@ -1,53 +1,50 @@
 """Soak: seven days of event time at ten times a busy district's rate through `dozor run`'s live handler and the
-risk tracker (issue 16, 10) — is memory flat after the first day, is the time per post flat?
+risk tracker (issue 16) — is memory flat after the first day, is the time per post flat?
 
-    python bench/bench_soak.py [--days 7] [--per-day 15000] [--out bench/results/soak.json]
+    python bench/bench_soak.py [--days 7] [--per-day 15000] [--trace] [--out bench/results/soak.json]
 
-A synthetic stream (no dataset needed): residents' chatter from eleven settlements' chats, and about three bursts an hour
-of 4-6 complaints (seven problems x eleven places, each pair again after 25.5 hours, so each burst is a story). Posts arrive in polls of
-ten simulated minutes, as `dozor run` hands them over: EmbeddedHandler (enrichment with the seed models,
-detection, the risk tracker, the embedded ClickHouse) with its wall clock and horizon set to the simulated time;
-the tracker's tick (SLA marks, verdicts, sync with the store) runs every simulated hour. Recorded per simulated
-day: RSS (VmRSS, anonymous), posts, milliseconds per post, stories so far, and the sizes of the in-memory state.
-Not a test: a benchmark, its figures go to bench/results/soak.json and the README.
+The stream (bench/soak_stream.py, no dataset needed): residents' chatter from the district's localities and about
+80 incidents a day — one problem, one locality of the gazetteer, 3-8 residents within 50 minutes. Posts arrive in
+polls of ten simulated minutes, as `dozor run` hands them over: EmbeddedHandler (enrichment with the seed models,
+detection, the risk tracker, the embedded ClickHouse opened as open_store opens it) with its wall clock and horizon
+set to the simulated time; the tracker's tick (SLA marks, verdicts, sync with the store) runs every simulated hour.
+Recorded per simulated day: RSS (VmRSS, anonymous), posts, milliseconds per post, stories so far, the sizes of the
+in-memory state, the engine's own memory figures (system.metrics); with --trace, the Python heap (tracemalloc) and
+its top growers by file:line. At the end, how the stories match the incidents. Not a test: its figures go to
+bench/results/soak.json and docs/benchmarks.md.
 """
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import json
+import os
 import platform
-import random
+import re
 import sys
 import tempfile
 import time
+import tracemalloc
+from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from alerting.risk_store import RiskStore  # noqa: E402
-from core.records import Post  # noqa: E402
+from bench.soak_stream import soak_stream  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.sources import SourceConfig  # noqa: E402
 from core.taxonomy import load_topics  # noqa: E402
 from pipeline.kit import load_kit  # noqa: E402
 from pipeline.live import EmbeddedHandler  # noqa: E402
 from pipeline.stages import detector_factory, risk_tracker  # noqa: E402
-from storage.clickhouse import ClickHouseStore  # noqa: E402
+from storage.clickhouse import open_store  # noqa: E402
+from storage.risks import RiskStore  # noqa: E402
 
 START = datetime(2026, 1, 12, tzinfo=timezone.utc)
-PLACES = ("Лычково", "Демянск", "Ильина Гора", "Песочки", "Кирилловщина", "Ямник", "Кневицы", "Вотолино",
-          "Жирково", "Добросли", "Придорожная")
-CHATTER = ("Продаю диван, недорого, самовывоз", "Кто знает, во сколько завтра автобус до Новгорода?",
-           "Поздравляем выпускников школы!", "В субботу концерт в доме культуры, приходите",
-           "Отдам котят в добрые руки", "Какая погода будет на выходных?", "Ищу репетитора по математике",
-           "Спасибо волонтёрам за помощь на празднике", "Где купить саженцы яблонь?", "Потерялась собака, рыжая")
-COMPLAINTS = ("{p}: нет воды уже который час, из крана ничего не течёт", "{p}: опять нет отопления, батареи холодные",
-              "{p}: огромная яма на дороге, машины бьют колёса", "{p}: мусор не вывозят неделю, баки переполнены",
-              "{p}: нет света на всей улице с утра", "{p}: автобус опять не пришёл, люди мёрзнут на остановке",
-              "{p}: канализацию прорвало, нечистоты текут по улице")
+SOURCES = 12
 
 
 def rss() -> dict:
@@ -55,37 +52,85 @@ def rss() -> dict:
     return {k: round(int(status[k].split()[0]) / 1024, 1) for k in ("VmRSS", "RssAnon")}
 
 
-def stream(days: int, per_day: int, seed: int = 16):
-    """(published_at, Post) in event time: chatter spread evenly, bursts of 4-6 complaints within 40 minutes."""
-    rnd = random.Random(seed)
-    posts = []
-    burst_posts = int(days * 24 / 25.5 * len(PLACES) * len(COMPLAINTS) * 5)
-    for i in range(days * per_day - burst_posts):
-        at = START + timedelta(seconds=rnd.uniform(0, days * 86400))
-        place = rnd.choice(PLACES)
-        posts.append(Post(uid=f"vk:-{PLACES.index(place) + 1}_{i}", platform="vk",
-                          source=f"vk:-{PLACES.index(place) + 1}", published_at=at,
-                          text=f"{place}: {rnd.choice(CHATTER)}", author=f"id{rnd.randrange(20000)}"))
-    combos = [(place, template) for template in COMPLAINTS for place in PLACES]
-    rnd.shuffle(combos)
-    every = timedelta(hours=25.5) / len(combos)                    # each (place, topic) again after 25.5 hours:
-    n, k = 0, 0                                                    # past story_idle_s, so every burst is a story
-    while (t0 := START + every * k) < START + timedelta(days=days):
-        place, template = combos[k % len(combos)]
-        k += 1
-        for _ in range(rnd.randint(4, 6)):
-            n += 1
-            posts.append(Post(uid=f"vk:-99_{n}", platform="vk", source=f"vk:-{PLACES.index(place) + 1}",
-                              published_at=t0 + timedelta(minutes=rnd.uniform(0, 40)),
-                              text=template.format(p=place), author=f"id{rnd.randrange(20000)}"))
-    return sorted(posts, key=lambda p: (p.published_at, p.uid))
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                     "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def pymalloc() -> dict:
+    """Python's small-object allocator (its own 1 MiB arenas, outside malloc): arenas held, bytes in use."""
+    with tempfile.TemporaryFile() as f:
+        saved = os.dup(2)
+        os.dup2(f.fileno(), 2)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        f.seek(0)
+        text = f.read().decode()
+    arenas = re.search(r"(\d+) arenas \* (\d+) bytes/arena", text)
+    used = re.search(r"# bytes in allocated blocks\s+=\s+([\d,]+)", text)
+    return {"pymalloc_arenas": int(arenas[1]) * int(arenas[2]) / 2**20 if arenas else 0.0,
+            "pymalloc_in_use": int(used[1].replace(",", "")) / 2**20 if used else 0.0}
+
+
+def heaps(store) -> dict:
+    """Where anonymous memory is (MB): Python's pymalloc arenas, glibc's malloc (Python's larger objects, numpy,
+    scikit-learn: in use / free but kept), the engine's jemalloc (allocated / resident / retained), the engine's
+    tracked memory and caches, its parts (all / active) and the process's threads."""
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = _MallInfo2
+    m = libc.mallinfo2()
+    out = {**pymalloc(), "glibc_in_use": (m.uordblks + m.hblkhd) / 2**20, "glibc_free": m.fordblks / 2**20}
+    stats = store.client.query("SELECT stats FROM system.jemalloc_stats").result_rows[0][0]
+    found = re.search(r"Allocated: (\d+), active: \d+, metadata: (\d+).*?resident: (\d+), mapped: (\d+), "
+                      r"retained: (\d+)", stats)
+    if found:
+        allocated, _, resident, _, retained = map(int, found.groups())
+        out.update({"jemalloc_allocated": allocated / 2**20, "jemalloc_resident": resident / 2**20,
+                    "jemalloc_retained": retained / 2**20})
+    found = store.client.query("SELECT metric, value FROM system.metrics WHERE metric = 'MemoryTracking' "
+                               "OR (metric LIKE '%Cache%Bytes%' AND value != 0)").result_rows
+    out.update({f"engine_{name}": value / 2**20 for name, value in found})
+    out = {k: round(v, 1) for k, v in out.items()}
+    parts, active = store.client.query("SELECT count(), sum(active) FROM system.parts").result_rows[0]
+    threads = Path("/proc/self/status").read_text().split("Threads:", 1)[1].split()[0]
+    return {**out, "engine_parts": int(parts), "engine_active_parts": int(active), "threads": int(threads)}
 
 
 def sizes(handler: EmbeddedHandler) -> dict:
     d, r = handler.detector, handler.risks
     return {"handler_alerts": len(handler.alerts), "detector_recent": len(d.recent), "detector_stories": len(d.stories),
-            "detector_pending": sum(len(q) for q in d.pending.values()), "tracker_risks": len(r.risks),
-            "tracker_seen": len(r.seen), "tracker_wake": len(r.wake), "tracker_linked": len(r.linked)}
+            "detector_pending": sum(len(q) for q in d.pending.values()), "detector_meaning": len(d.meaning),
+            "rarity_days": len(d.rarity.by_day), "rarity_stems": len(d.rarity.total),
+            "tracker_risks": len(r.risks), "tracker_seen": len(r.seen), "tracker_wake": len(r.wake),
+            "tracker_linked": len(r.linked)}
+
+
+def growers(before, after, top: int = 12) -> list[str]:
+    def where(frame) -> str:
+        return f"{frame.filename.removeprefix(str(ROOT) + '/').removeprefix(sys.prefix + '/')}:{frame.lineno}"
+    return [f"{where(s.traceback[0])} {s.size_diff / 1024:+.0f} KiB ({s.count_diff:+d})"
+            for s in after.compare_to(before, "lineno")[:top]]
+
+
+def matching(alerts: dict[str, tuple[str, ...]], of_incident: dict[str, int], incidents: int) -> dict:
+    """How the stories formed match the incidents generated."""
+    stories_of = defaultdict(set)
+    chatter = mixed = 0
+    for alert_id, uids in alerts.items():
+        found = {of_incident.get(u) for u in uids}
+        chatter += found == {None}
+        mixed += len(found - {None}) > 1
+        for k in found - {None}:
+            stories_of[k].add(alert_id)
+    own = sum(1 for k, ids in stories_of.items() if len(ids) == 1
+              and {of_incident.get(u) for u in alerts[next(iter(ids))]} <= {k, None})
+    return {"incidents": incidents, "stories": len(alerts), "incidents_own_story": own,
+            "incidents_without_story": incidents - len(stories_of),
+            "incidents_split": sum(len(ids) > 1 for ids in stories_of.values()),
+            "stories_joining_incidents": mixed, "stories_of_chatter_only": chatter}
 
 
 def main() -> None:
@@ -93,59 +138,70 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=7)
     ap.add_argument("--per-day", type=int, default=15_000, help="10x a busy district (about 1,500 posts a day)")
     ap.add_argument("--poll-min", type=float, default=10, help="simulated minutes between polls")
+    ap.add_argument("--trace", action="store_true", help="tracemalloc: the Python heap and its growers per day")
+    ap.add_argument("--models", type=Path, help="a models directory (default: trained from the seed corpus)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "soak.json")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dozor-soak-"))
-    settings = Settings(data_dir=work, models_dir=ROOT.parent / "main" / "data" / "models"
-                        if (ROOT.parent / "main" / "data" / "models").exists() else None)
-    posts = stream(args.days, args.per_day)
-    print(f"{len(posts)} posts over {args.days} days", flush=True)
+    settings = Settings(data_dir=work, models_dir=args.models)
+    topics = load_topics(settings.topics_file)
+    kit = load_kit(settings)
+    localities = [s.name for s in kit.gazetteer.settlements if not s.twin_of and "(" not in s.name]
+    posts, of_incident, incidents = soak_stream(args.days, args.per_day, localities, START)
+    print(f"{len(posts)} posts over {args.days} days, {len(incidents)} incidents in "
+          f"{len({p for _, p in incidents})} localities", flush=True)
 
     clock = [START]
     now = lambda: clock[0]                                         # noqa: E731 - the simulated wall clock
-    store = ClickHouseStore.connect(f"chdb://{work / 'clickhouse'}", "soak-salt")
-    store.migrate()
-    topics = load_topics(settings.topics_file)
+    store = open_store(settings)
     risks, _ = risk_tracker(settings, store, "soak", topics, horizon=now)
-    kit = load_kit(settings)
     handler = EmbeddedHandler(kit, detector_factory(settings, topics, kit.gazetteer)(horizon=now), store, "soak",
                               risks=risks, risk_store=RiskStore(store, "soak"), clock=now)
-    sources = {f"vk:-{i + 1}": SourceConfig("vk", f"-{i + 1}", p) for i, p in enumerate(PLACES)}
-    stories: set[str] = set()
-    handler.on_alert = lambda alert, new: stories.add(alert.alert_id)
+    sources = {f"vk:-{i + 1}": SourceConfig("vk", f"-{i + 1}") for i in range(SOURCES)}
+    alerts: dict[str, tuple[str, ...]] = {}
+    handler.on_alert = lambda alert, new: alerts.__setitem__(alert.alert_id, alert.post_uids)
     days, i, poll = [], 0, timedelta(minutes=args.poll_min)
     next_tick = START + timedelta(hours=1)
+    if args.trace:
+        tracemalloc.start(1)
     gc.collect()
-    base = rss()
+    base = {**rss(), **heaps(store)}
+    snap = tracemalloc.take_snapshot() if args.trace else None
     print("start", base, flush=True)
     for day in range(args.days):
         day_end, started, n = START + timedelta(days=day + 1), time.perf_counter(), 0
         while clock[0] < day_end:
             clock[0] += poll
-            batch = []
+            batch = defaultdict(list)
             while i < len(posts) and posts[i].published_at <= clock[0]:
-                batch.append(posts[i])
+                batch[posts[i].source].append(posts[i])
                 i += 1
-            for source in sources:
-                mine = tuple(p for p in batch if p.source == source)
-                if mine:
-                    handler(mine, sources[source])
-            n += len(batch)
+                n += 1
+            for source, mine in batch.items():
+                handler(tuple(mine), sources[source])
             if clock[0] >= next_tick:
                 handler.tick(clock[0])
                 next_tick += timedelta(hours=1)
         took = time.perf_counter() - started
         gc.collect()
         row = {"day": day + 1, "posts": n, "ms_per_post": round(1000 * took / max(n, 1), 2),
-               "stories_so_far": len(stories), **rss(), **sizes(handler)}
+               "stories_so_far": len(alerts), **rss(), **heaps(store), **sizes(handler)}
+        if args.trace:
+            now_snap = tracemalloc.take_snapshot()
+            row["python_heap_mb"] = round(tracemalloc.get_traced_memory()[0] / 2**20, 1)
+            row["top_growers"] = growers(snap, now_snap)
+            snap = now_snap
         days.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    after_day1 = [d["VmRSS"] for d in days[1:]]
     result = {"what": "7 days of event time at 10x a busy district through EmbeddedHandler + RiskTracker "
-                      f"(seed models, embedded ClickHouse), polls of {args.poll_min:g} simulated minutes, hourly ticks",
+                      f"(seed models, embedded ClickHouse via open_store), polls of {args.poll_min:g} simulated "
+                      "minutes, hourly ticks" + (", tracemalloc on" if args.trace else ""),
               "machine": {"python": platform.python_version(), "cpus": 2},
-              "posts": len(posts), "stories": len(stories), "rss_start_mb": base, "days": days,
-              "rss_growth_after_day1_mb": round(max(after_day1) - min(after_day1), 1) if after_day1 else None,
+              "posts": len(posts), "localities": len({p for _, p in incidents}),
+              **matching(alerts, of_incident, len(incidents)), "rss_start_mb": base, "days": days,
+              "growth_after_day1_mb": {k: round(max(d[k] for d in days) - days[0][k], 1)
+                                       for k in ("VmRSS", "RssAnon", "glibc_in_use", "jemalloc_resident")
+                                       if k in days[0]},
               "ms_per_post_day1_vs_last": [days[0]["ms_per_post"], days[-1]["ms_per_post"]]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -14,7 +14,8 @@ Kinds (the label follows from the rules, docs/repeats.md §2):
   other_place      same reason and district, a different building, otherwise as above                        -> 0
   late             same building and reason, 31-90 days apart                                                 -> 0
 At most CAP pairs of a kind per building (a few buildings have hundreds of reports), PER_KIND pairs of each kind.
-Part: `test` when the later report came on or after 2021-02-01 (the latest two months), else `dev`.
+Part: `test` when the later report came on or after 2021-02-01 (the latest two months), else `dev`; `test2`: a
+second held-out draw of same-building pairs (second_sample, seed 23), read after the first score on `test`.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ROOT.parent / "shared" / "datasets"
 OUT = ROOT / "bench" / "data" / "repeats_pairs.csv"
 DAYS, LATE_DAYS = 30, 90
-CAP, SEED = 3, 19
+CAP, SEED, SEED2 = 3, 19, 23
 PER_KIND = {"same_reason": 130, "other_reason": 130, "other_place": 120, "late": 120, "cited": 100}
 TEST_FROM = "2021-02-01"
 CITED = re.compile(r"(?<!\d)(29\d{5}|3[01]\d{5})(?!\d)")    # the portal's report numbers of 2020-21
@@ -106,15 +107,16 @@ def cited(reports: list[dict], every: dict[str, dict]) -> list[tuple[str, dict, 
     return found
 
 
-def sample(found: dict[str, list], rng: random.Random) -> list[dict]:
+def sample(found: dict[str, list], rng: random.Random, per_kind: dict[str, int] | None = None) -> list[dict]:
+    per_kind = per_kind or PER_KIND
     rows = []
-    for kind in ("same_reason", "other_reason", "other_place", "late", "cited"):
+    for kind in [k for k in ("same_reason", "other_reason", "other_place", "late", "cited") if k in per_kind]:
         pool = found[kind][:]
         rng.shuffle(pool)
         per_building: dict[str, int] = defaultdict(int)
         taken = 0
         for place, a, b in pool:
-            if per_building[place] >= CAP or taken >= PER_KIND[kind]:
+            if per_building[place] >= CAP or taken >= per_kind[kind]:
                 continue
             per_building[place] += 1
             taken += 1
@@ -124,12 +126,23 @@ def sample(found: dict[str, list], rng: random.Random) -> list[dict]:
     return sorted(rows, key=lambda r: (r["part"], r["kind"], int(r["earlier_id"]), int(r["later_id"])))
 
 
+def second_sample(found: dict[str, list], taken: set[tuple[str, str]], rng: random.Random) -> list[dict]:
+    """A second held-out part (`test2`), drawn after the detector had been scored on `test`: same-building pairs
+    within 30 days whose later report came on or after TEST_FROM, none of them in the first sample."""
+    fresh = {k: [(p, a, b) for p, a, b in found[k] if b["created_dt"] >= TEST_FROM and (a["id"], b["id"]) not in taken]
+             for k in ("same_reason", "other_reason")}
+    rows = sample(fresh, rng, {"same_reason": 100, "other_reason": 60})
+    return [dict(r, part="test2") for r in rows]
+
+
 def main() -> None:
     every, answered = read_reports()
     reports = [r for r in every if r["address"].strip()]
     found = candidates(reports, answered)
     found["cited"] = cited(reports, {r["id"]: r for r in every})
     rows = sample(found, random.Random(SEED))
+    taken = {(r["earlier_id"], r["later_id"]) for r in rows}
+    rows += second_sample(found, taken, random.Random(SEED2))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with open(OUT, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import pymorphy3
 
+from classifiers.answer_text import GENERIC, body, normalise, objects
+
 MONTHS = r"(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*"
 YEAR = r"20[2-3]\d"
 SEASON = r"(?:весн|лет|осен|зим)\w*"
@@ -22,7 +24,9 @@ SEASON = r"(?:весн|лет|осен|зим)\w*"
 # cue name -> pattern over the normalised text (lower case, ё -> е); the order is the feature order
 CUES: dict[str, str] = {
     # the problem is gone, or work was done
-    "fixed": r"\b(?:устранен\w*|выполнен\w*|произведен\w*|убран\w*|вывезен\w*|демонтирован\w*|восстановлен\w*|"
+    # (a verbal noun is not a fix: «устранение», «выполнения», «о восстановлении»)
+    "fixed": r"\b(?!\w*(?:ени[еяюйи]|ением|ениям|ениями|ениях|ени)\b)"
+             r"(?:устранен\w*|выполнен\w*|произведен\w*|убран\w*|вывезен\w*|демонтирован\w*|восстановлен\w*|"
              r"отремонтирован\w*|замен[еи]н\w*|очищен\w*|ликвидирован\w*|закрашен\w*|окрашен\w*|покрашен\w*|"
              r"прочищен\w*|откачан\w*|удален\w*|скошен\w*|посыпан\w*|обработан\w*|вырезан\w*|спилен\w*|"
              r"заделан\w*|подключен\w*|отрегулирован\w*|исправлен\w*|приведен\w* в (?:норм|соответств|порядок|"
@@ -97,10 +101,17 @@ CUES: dict[str, str] = {
                     r"домофон\w*|кондиционер\w*|дерев\w*|ограждени\w*|трубопровод\w*|канализаци\w*|отоплени\w*|"
                     r"батаре\w*|стояк\w*|окн\w*|двер\w*)",
     "contrast": r"\b(?:однако|но при этом|вместе с тем|тем не менее|при этом)\b",
+    # the problem belongs to someone else, in the wider wording of the labelled answers
+    "elsewhere": r"находится в ведении|\bв ведении\b|зон\w* ответственности|(?:можете|вправе|следует|необходимо|"
+                 r"рекомендуем|рекомендуется) обратиться|выходит за рамки|отсутствуют (?:правовые )?основания|"
+                 r"не относится к|не входит в (?:состав|компетенц|полномоч)|не является (?:балансодерж|собственник|"
+                 r"дворов|придомов)|на территории ленинградской|собственник\w* (?:помещени|здани|земельн|территори)|"
+                 r"обслуживает\w* (?:ооо|ао|гуп|спб|компани|организац)|частн\w* (?:территори|собственност)",
     "greeting": r"^\W*уважаем\w*",
 }
 COMPILED = {name: re.compile(pattern, re.IGNORECASE | re.MULTILINE) for name, pattern in CUES.items()}
-NUMERIC = ("done", "done_negated", "will_do", "log_chars", "sentences", "law_density", "intermediate")
+NUMERIC = ("done", "done_negated", "will_do", "log_chars", "sentences", "law_density", "intermediate",
+           "body_words", "body_digits", "body_concepts", "body_generic", "body_short")
 WORD = re.compile(r"[а-я]+(?:-[а-я]+)?")
 _MORPH: list = []
 # perfective verbs of handling a report, not of fixing the problem: «проведено обследование», «установлено, что»
@@ -116,11 +127,6 @@ PROCESS = frozenset((
 FEATURES = tuple(CUES) + NUMERIC
 
 
-def normalise(text: str) -> str:
-    """Lower case, ё -> е, runs of spaces as one: what every cue is matched against."""
-    return re.sub(r"[ \t\u00a0]+", " ", (text or "").lower().replace("ё", "е")).strip()
-
-
 def cues(text: str, kind: str = "final") -> dict[str, float]:
     """Counts of every cue in the answer, plus its length, sentences, share of law words, intermediate or not."""
     norm = normalise(text)
@@ -131,6 +137,13 @@ def cues(text: str, kind: str = "final") -> dict[str, float]:
     out["sentences"] = float(len([s for s in re.split(r"[.!?]+\s", norm) if s.strip()]))
     out["law_density"] = 100.0 * out["law"] / words
     out["intermediate"] = 1.0 if kind == "intermediate" else 0.0
+    own = body(text)                                       # the answer's own words, header and names stripped
+    n_own = len(WORD.findall(own))
+    out["body_words"] = math.log1p(n_own)
+    out["body_digits"] = 1.0 if re.search(r"\d", own) else 0.0
+    out["body_concepts"] = float(len(objects(own)))
+    out["body_generic"] = math.log1p(len(GENERIC.findall(own)))
+    out["body_short"] = 1.0 if n_own <= 10 else 0.0
     return out
 
 
@@ -173,6 +186,11 @@ def aspects(norm: str) -> dict[str, float]:
 
 def vector(text: str, kind: str = "final") -> list[float]:
     """The cues as model input: counts squashed by log1p (one mention matters, the tenth little)."""
+    return list(_vector(text or "", kind))
+
+
+@lru_cache(maxsize=20_000)
+def _vector(text: str, kind: str) -> tuple[float, ...]:
     found = cues(text, kind)
-    return [math.log1p(found[name]) if name in CUES or name.startswith(("done", "will")) else found[name]
-            for name in FEATURES]
+    return tuple(math.log1p(found[name]) if name in CUES or name.startswith(("done", "will")) else found[name]
+                 for name in FEATURES)

@@ -21,15 +21,19 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from classifiers.answer_cues import FEATURES, cues, normalise, vector
 from classifiers.answer_missing import missing_codes, phrases
+from classifiers.forest import KEYS as FOREST_KEYS
+from classifiers.forest import forest_arrays, forest_proba
 
 VERDICTS = ("решено", "разъяснение", "отписка", "переадресовано")
 FORMAT = "dozor-answers/1"
 STEM = re.compile(r"\w+")
+TREES = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +45,15 @@ class AnswerCheck:
     model_version: str
 
 
-def stems(text: str) -> str:
-    """Words cut to 6 letters: «устранена», «устранено» -> «устран»."""
+# names: quoted («ЖКС № 2 …», categories) and capitalised words inside a sentence (streets, districts, bodies)
+NAMES = re.compile(r"«[^»]{0,200}»|\"[^\"]{0,200}\"|(?<=[\w,:;)\-]\s)[A-ZА-ЯЁ][\w\-]*")
+
+
+def stems(text: str, mask_names: bool = False) -> str:
+    """Words cut to 6 letters: «устранена», «устранено» -> «устран»; with mask_names, quoted and capitalised names
+    (the organisation, the street) are dropped first, so the model cannot learn who answered."""
+    if mask_names:
+        text = NAMES.sub(" ", text or "")
     return " ".join(w[:6] for w in STEM.findall(normalise(text)))
 
 
@@ -63,14 +74,19 @@ def guided(probs: dict[str, float], c: dict[str, float]) -> tuple[str, float]:
 
 
 class AnswerModel:
-    def __init__(self, n_features: int = 2 ** 16, C: float = 3.0, cue_weight: float = 0.3, version: str = "dev"):
+    """head "linear": logistic regression over hashed stems and the scaled cues; head "forest": a random forest over
+    the cues alone (no words at all: it cannot learn an organisation's name). guide: apply `guided` on top."""
+
+    def __init__(self, n_features: int = 2 ** 16, C: float = 3.0, cue_weight: float = 0.3, version: str = "dev",
+                 mask_orgs: bool = False, head: str = "linear", leaf: int = 3, guide: bool = True):
         self.n_features, self.C, self.cue_weight, self.version = n_features, C, cue_weight, version
+        self.mask_orgs, self.head, self.leaf, self.guide = mask_orgs, head, leaf, guide
 
     def _hasher(self) -> HashingVectorizer:
         return HashingVectorizer(n_features=self.n_features, ngram_range=(1, 2), alternate_sign=False, norm=None)
 
     def _matrix(self, texts: list[str], kinds: list[str]) -> sparse.csr_matrix:
-        counts = self._hasher().transform([stems(t) for t in texts])
+        counts = self._hasher().transform([stems(t, self.mask_orgs) for t in texts])
         counts.data = 1.0 + np.log(counts.data)                           # sublinear tf
         tfidf = counts.multiply(self.idf_).tocsr()
         norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1))).ravel()
@@ -80,7 +96,13 @@ class AnswerModel:
 
     def fit(self, texts: list[str], labels: list[str], kinds: list[str] | None = None) -> AnswerModel:
         kinds = kinds or ["final"] * len(texts)
-        counts = self._hasher().transform([stems(t) for t in texts])
+        if self.head == "forest":
+            rf = RandomForestClassifier(TREES, min_samples_leaf=self.leaf, class_weight="balanced_subsample",
+                                        random_state=0, n_jobs=1)
+            rf.fit(np.array([vector(t, k) for t, k in zip(texts, kinds, strict=False)]), labels)
+            self.classes_, self.forest_ = tuple(rf.classes_), forest_arrays(rf)
+            return self
+        counts = self._hasher().transform([stems(t, self.mask_orgs) for t in texts])
         df = np.bincount(counts.indices, minlength=self.n_features)
         self.idf_ = np.log((1 + len(texts)) / (1 + df)) + 1.0
         dense = np.array([vector(t, k) for t, k in zip(texts, kinds, strict=False)])
@@ -93,6 +115,8 @@ class AnswerModel:
 
     def probabilities(self, texts: list[str], kinds: list[str] | None = None) -> np.ndarray:
         kinds = kinds or ["final"] * len(texts)
+        if self.head == "forest":
+            return forest_proba(self.forest_, np.array([vector(t, k) for t, k in zip(texts, kinds, strict=False)]))
         logits = self._matrix(texts, kinds) @ self.coef_.T + self.intercept_
         logits = np.asarray(logits) - np.max(logits, axis=1, keepdims=True)
         e = np.exp(logits)
@@ -100,8 +124,15 @@ class AnswerModel:
 
     def predict(self, texts: list[str], kinds: list[str] | None = None) -> list[str]:
         kinds = kinds or ["final"] * len(texts)
-        return [guided(dict(zip(self.classes_, p, strict=False)), cues(t, k))[0]
+        return [self.verdict(p, cues(t, k))[0]
                 for t, k, p in zip(texts, kinds, self.probabilities(texts, kinds), strict=False)]
+
+    def verdict(self, p: np.ndarray, found: dict[str, float]) -> tuple[str, float]:
+        probs = dict(zip(self.classes_, (float(x) for x in p), strict=False))
+        if self.guide:
+            return guided(probs, found)
+        best = max(probs, key=probs.get)
+        return best, probs[best]
 
     def check_batch(self, texts: list[str], appeals: list[str] | None = None,
                     kinds: list[str] | None = None) -> list[AnswerCheck]:
@@ -110,7 +141,7 @@ class AnswerModel:
         out = []
         for text, appeal, kind, p in zip(texts, appeals, kinds, self.probabilities(texts, kinds), strict=False):
             found = cues(text, kind)
-            verdict, confidence = guided(dict(zip(self.classes_, p, strict=False)), found)
+            verdict, confidence = self.verdict(p, found)
             codes = missing_codes(found, verdict, text, appeal)
             out.append(AnswerCheck(verdict, round(confidence, 4), codes, phrases(codes), self.version))
         return out
@@ -121,14 +152,18 @@ class AnswerModel:
     # --- the artifact -------------------------------------------------------------------------------------------
     def save(self, folder: Path, card: dict) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        unseen = float(self.idf_.max())                 # the idf of a bucket no training answer had
-        used = np.flatnonzero(self.idf_ < unseen)
-        np.savez_compressed(folder / "arrays.npz", used=used.astype(np.int32), idf=self.idf_[used],
-                            idf_unseen=np.array([unseen]),
-                            coef_hash=self.coef_[:, used], coef_cues=self.coef_[:, self.n_features:],
-                            intercept=self.intercept_, mean=self.mean_, scale=self.scale_)
+        if self.head == "forest":
+            np.savez_compressed(folder / "arrays.npz", **{"forest_" + k: v for k, v in self.forest_.items()})
+        else:
+            unseen = float(self.idf_.max())             # the idf of a bucket no training answer had
+            used = np.flatnonzero(self.idf_ < unseen)
+            np.savez_compressed(folder / "arrays.npz", used=used.astype(np.int32), idf=self.idf_[used],
+                                idf_unseen=np.array([unseen]),
+                                coef_hash=self.coef_[:, used], coef_cues=self.coef_[:, self.n_features:],
+                                intercept=self.intercept_, mean=self.mean_, scale=self.scale_)
         meta = {"format": FORMAT, "version": self.version, "classes": list(self.classes_), "features": list(FEATURES),
-                "n_features": self.n_features, "C": self.C, "cue_weight": self.cue_weight,
+                "n_features": self.n_features, "C": self.C, "cue_weight": self.cue_weight, "mask_orgs": self.mask_orgs,
+                "head": self.head, "leaf": self.leaf, "guide": self.guide,
                 "arrays_sha256": hashlib.sha256((folder / "arrays.npz").read_bytes()).hexdigest(), "card": card}
         (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -142,13 +177,17 @@ class AnswerModel:
         if tuple(meta["features"]) != FEATURES:
             raise ValueError(f"модель оценки ответов в {folder} обучена на других признаках: переобучите её")
         a = np.load(folder / "arrays.npz", allow_pickle=False)
-        model = cls(meta["n_features"], meta["C"], meta["cue_weight"], meta["version"])
+        model = cls(meta["n_features"], meta["C"], meta["cue_weight"], meta["version"], meta.get("mask_orgs", False),
+                    meta.get("head", "linear"), meta.get("leaf", 3), meta.get("guide", True))
         model.classes_ = tuple(meta["classes"])
+        model.card = meta["card"]
+        if model.head == "forest":
+            model.forest_ = {k: a["forest_" + k] for k in FOREST_KEYS}
+            return model
         model.idf_ = np.full(model.n_features, float(a["idf_unseen"][0]))
         model.idf_[a["used"]] = a["idf"]
         model.coef_ = np.zeros((len(model.classes_), model.n_features + len(FEATURES)))
         model.coef_[:, a["used"]] = a["coef_hash"]
         model.coef_[:, model.n_features:] = a["coef_cues"]
         model.intercept_, model.mean_, model.scale_ = a["intercept"], a["mean"], a["scale"]
-        model.card = meta["card"]
         return model

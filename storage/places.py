@@ -18,5 +18,5 @@ def unverified_places(store, since: datetime, limit: int = 10) -> list[tuple[str
 def unverified_line(found: list[tuple[str, int]]) -> str:
     """The Russian line `dozor sources status` prints."""
     if not found:
-        return "Места не из справочника (gazetteer) за 7 дней: нет"
-    return "Места не из справочника (gazetteer) за 7 дней: " + ", ".join(f"{p} ({n})" for p, n in found)
+        return "Места не из справочника за 7 дней: нет"
+    return "Места не из справочника за 7 дней: " + ", ".join(f"{p} ({n})" for p, n in found)

@@ -488,6 +488,24 @@ def test_satisfaction_per_organisation_and_topic(book, register, risks, as_of):
             assert pd.isna(row.satisfaction)
 
 
+def test_verdict_outcomes(book, register):
+    got = run(book, "verdict_outcomes", days=APPEAL_DAYS).set_index("verdict")
+    expected = defaultdict(Counter)
+    for i in register["period"]:
+        if register["finals"].get(i):
+            c = expected[register["finals"][i][-1]["verdict"]]
+            c["answered"] += 1
+            c["satisfied"] += i in register["satisfied"]
+            c["returned"] += i in register["returned"]
+            c["repeated"] += i in register["repeated"]
+    assert set(got.index) == set(expected)
+    for verdict, c in expected.items():
+        row = got.loc[verdict]
+        assert (row.answered, row.satisfied, row.returned, row.repeated) == (
+            c["answered"], c["satisfied"], c["returned"], c["repeated"]), verdict
+        assert row.returned_share == pytest.approx(c["returned"] / c["answered"], abs=1e-3)
+
+
 def test_an_empty_result_keeps_its_columns(book):
     got = run(book, "verdicts", as_of=datetime(2020, 1, 1, tzinfo=timezone.utc))
     assert got.empty and list(got.columns) == ["event", "automatic", "staff", "total"]

@@ -204,7 +204,12 @@ def test_the_week_digest_has_the_map_the_unknown_places_and_streets(db, store, a
     listed = dict(re.findall(r'data-place-unlocated="([^"]+)">[^<]*— (\d+)<', html))
     assert {k: int(v) for k, v in listed.items()} == {k: v for k, v in volume.items() if k not in located}
     assert "Жирково" in listed                      # a story's place with no coordinates: listed, not drawn
-    assert "<h2>Неизвестные населённые пункты</h2>" in html
+    unknown = html[html.index("<h2>Неизвестные населённые пункты</h2>"):]
+    named = store.query_dicts(f"SELECT place, count() AS n FROM posts FINAL ARRAY JOIN place_unverified AS place "
+                              f"WHERE {WINDOW} GROUP BY place", as_of=as_of, days=7)
+    assert dict(re.findall(r'data-unverified="([^"]+)">[^<]*</td><td>(\d+)<', unknown)) == {
+        r["place"]: str(r["n"]) for r in named}
+    assert "Кирилловщина" in {r["place"] for r in named}   # the demo's resident names a place the gazetteer lacks
     streets = store.query_dicts("SELECT settlement, street, object FROM alerts FINAL WHERE street != '' AND "
                                 "created_at > {as_of:DateTime64(3, 'UTC')} - toIntervalDay(7)", as_of=as_of)
     assert streets                                  # the demo has an incident on a street

@@ -74,7 +74,7 @@ def test_killed_between_fetch_and_cursor_save_every_post_is_stored_once(vk, kit,
     assert status.returncode == 0, status.stderr
     row = status.stdout.splitlines()[1].split("\t")
     assert row[0] == "Подслушано в Демянске (vk:-210001)" and row[4] == "0 / 0" and row[5] == "в норме"
-    assert status.stdout.splitlines()[-1].startswith("Места не из справочника (gazetteer) за 7 дней: ")   # issue 18
+    assert status.stdout.splitlines()[-1].startswith("Места не из справочника за 7 дней: ")   # issue 18
 
 
 def test_sigterm_stops_cleanly_with_the_cursor_saved(vk, kit, models_dir, tmp_path):

@@ -76,5 +76,5 @@ def test_unverified_places_are_counted(store):
     store.upsert_posts(posts, "t")
     found = unverified_places(store, T0 - timedelta(days=1))
     assert found == [("Кирилловщина", 2), ("Песочки", 1)]
-    assert unverified_line(found) == "Места не из справочника (gazetteer) за 7 дней: Кирилловщина (2), Песочки (1)"
+    assert unverified_line(found) == "Места не из справочника за 7 дней: Кирилловщина (2), Песочки (1)"
     assert unverified_places(store, T0 + timedelta(days=1)) == []

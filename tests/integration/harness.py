@@ -13,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "pipeline" / "data" / "demo" / "posts.jsonl"
+DEMO_POSTS = sum(1 for line in DEMO.read_text(encoding="utf-8").splitlines() if line.strip())   # all valid
 BOT_TOKEN, CHAT = "4242:stream", -1004242
 # every card change is an edit at once (no merging by wall time) and no throttling: what the chat receives is a
 # function of the input alone, so the embedded and the Kafka runs can be compared request by request

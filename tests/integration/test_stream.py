@@ -12,7 +12,16 @@ import uuid
 import pytest
 
 from tests.fakes.bot_api import FakeBotApi
-from tests.integration.harness import BOT_TOKEN, CHAT_SETTINGS, DEMO, RISK_ANSWERS, RISK_EVENTS, ROOT, chat_requests
+from tests.integration.harness import (
+    BOT_TOKEN,
+    CHAT_SETTINGS,
+    DEMO,
+    DEMO_POSTS,
+    RISK_ANSWERS,
+    RISK_EVENTS,
+    ROOT,
+    chat_requests,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +48,7 @@ def embedded(chdb_root, models_dir):
     alerts = {a["alert_id"]: frozenset(a["post_uids"]) for a in store.alerts()}
     # as `dozor sql --format jsonl` gives them to the Kafka side
     events, answers = (json.loads(json.dumps(store.query_dicts(q), default=str)) for q in (RISK_EVENTS, RISK_ANSWERS))
-    assert len(uids) == 705 and len(alerts) >= 5     # the demo week has stories to compare
+    assert len(uids) == DEMO_POSTS and len(alerts) >= 5     # the demo week has stories to compare
     assert {"answered", "watching", "worked_out"} <= {e["event"] for e in events} and answers
     assert sum(1 for r in sent if r[0] == "sendMessage" and r[4] != "null") == len(alerts)     # a card per story
     return uids, alerts, events, answers, sent
@@ -84,11 +93,11 @@ def test_kafka_mode_gives_the_embedded_result_and_dead_letters(harness, embedded
     harness.start_worker()
     done = harness.dozor("publish", str(DEMO))
     assert done.returncode == 0, done.stderr
-    assert "705" in done.stdout
+    assert str(DEMO_POSTS) in done.stdout
     asyncio.run(_produce_bad(kafka_brokers, f"{harness.prefix}posts.raw.v1"))
     harness.wait("dead letters stored", lambda: harness.status("sink").get("dead_letters") == 3)
-    harness.wait_quiet(posts=705)
-    assert harness.status("worker")["enriched"] == 705
+    harness.wait_quiet(posts=DEMO_POSTS)
+    assert harness.status("worker")["enriched"] == DEMO_POSTS
     harness.stop("worker")
     harness.stop("sink")
     assert_same_as_embedded(harness, embedded, chat)
@@ -124,10 +133,10 @@ def test_worker_killed_mid_stream_loses_and_doubles_nothing(harness, embedded, t
     harness.wait("the second half in flight", lambda: harness.status("worker").get("enriched", 0) >= 400)
     harness.kill("worker")                   # kill -9 mid-stream
     assert publishing.wait(60) == 0
-    assert harness.status("sink").get("posts", 0) < 705
+    assert harness.status("sink").get("posts", 0) < DEMO_POSTS
     harness.start_worker("worker2")
-    harness.wait_quiet(posts=705)
-    assert harness.status("worker2")["detected"] < 705   # it resumed from the changelog, not from the start
+    harness.wait_quiet(posts=DEMO_POSTS)
+    assert harness.status("worker2")["detected"] < DEMO_POSTS   # it resumed from the changelog, not from the start
     harness.stop("worker2")
     harness.stop("sink")
     assert_same_as_embedded(harness, embedded, chat)
@@ -144,9 +153,9 @@ def test_two_workers_share_partitions_and_give_one_workers_result(harness, embed
         return bool(a) and bool(b) and sorted(a + b) == [0, 1, 2, 3]
     harness.wait("both workers assigned raw partitions", split)
     assert harness.dozor("publish", str(DEMO)).returncode == 0
-    harness.wait_quiet(posts=705)
+    harness.wait_quiet(posts=DEMO_POSTS)
     a, b = harness.status("a")["enriched"], harness.status("b")["enriched"]
-    assert a > 0 and b > 0 and a + b >= 705
+    assert a > 0 and b > 0 and a + b >= DEMO_POSTS
     harness.stop("a")
     harness.stop("b")
     harness.stop("sink")
@@ -176,8 +185,8 @@ def test_rebalance_while_posts_flow_loses_and_doubles_nothing(harness, embedded,
     harness.stop("a")                        # leaves mid-stream: everything, the lane too, moves to b
     harness.wait("b took every raw partition", lambda: harness.status("b").get("raw_partitions") == [0, 1, 2, 3])
     assert publishing.wait(120) == 0
-    harness.wait_quiet(posts=705)
-    assert harness.status("b")["enriched"] < 705 - 300   # b did not start over
+    harness.wait_quiet(posts=DEMO_POSTS)
+    assert harness.status("b")["enriched"] < DEMO_POSTS - 300   # b did not start over
     harness.stop("b")
     harness.stop("sink")
     assert_same_as_embedded(harness, embedded, chat)
@@ -190,9 +199,9 @@ def test_sink_outage_mid_stream_loses_nothing(harness, embedded, chat):
     assert harness.dozor("publish", str(DEMO)).returncode == 0
     harness.wait("some posts stored", lambda: harness.status("sink").get("posts", 0) >= 100)
     harness.kill("sink")                     # the database's only writer is gone (kill -9)
-    harness.wait("the worker done", lambda: harness.status("worker").get("enriched") == 705)
+    harness.wait("the worker done", lambda: harness.status("worker").get("enriched") == DEMO_POSTS)
     harness.start_sink()
-    harness.wait_quiet(posts=705)
+    harness.wait_quiet(posts=DEMO_POSTS)
     harness.stop("worker")
     harness.stop("sink")
     assert_same_as_embedded(harness, embedded, chat, once=False)   # killed between a send and its record
@@ -214,7 +223,7 @@ def test_sink_and_replay_store_the_same_author_pseudonyms_for_one_salt(harness, 
     harness.start_sink()
     harness.start_worker()
     assert harness.dozor("publish", str(DEMO)).returncode == 0
-    harness.wait_quiet(posts=705)
+    harness.wait_quiet(posts=DEMO_POSTS)
     harness.stop("worker")
     harness.stop("sink")
     through_kafka = {r["uid"]: r["author"] for r in harness.query("SELECT uid, author FROM posts")}
@@ -225,6 +234,6 @@ def test_sink_and_replay_store_the_same_author_pseudonyms_for_one_salt(harness, 
     replayed = {r["uid"]: r["author"] for r in map(json.loads, done.stdout.splitlines())}
     raw = {d["id"]: d["author"] for d in map(json.loads, DEMO.read_text(encoding="utf-8").splitlines())
            if d.get("author")}
-    assert len(through_kafka) == 705 and through_kafka == replayed and len(raw) > 600
+    assert len(through_kafka) == DEMO_POSTS and through_kafka == replayed and len(raw) > 600
     assert all(through_kafka[uid] == pseudonym(author, "соль МЦУ для теста") != unsalted(author)
                for uid, author in raw.items())

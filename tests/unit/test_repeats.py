@@ -61,9 +61,10 @@ def test_building_drops_litera_and_building_parts():
     assert building("Демянск, ул. Ленина, 12") != building("Демянск, ул. Ленина, 14")
 
 
-def _appeal(i, days, text, settlement="Лычково", address="", category="", topic="water", answered=0.5):
+def _appeal(i, days, text, settlement="Лычково", address="", category="", topic="water", answered=0.5,
+            author="a1b2"):
     a = {"appeal_id": f"pos:{i}", "received_at": T0 + timedelta(days=days), "text": text, "topic": topic,
-         "category": category, "settlement": settlement, "address": address}
+         "category": category, "settlement": settlement, "address": address, "author": author}
     if answered is not None:
         a["answered_at"] = T0 + timedelta(days=days + answered) if answered != "never" else None
     return a
@@ -81,6 +82,17 @@ def test_repeat_needs_place_time_answer_and_problem():
     assert not is_repeat(_appeal(1, 0, "Нет воды", answered=3), _appeal(2, 1, "Нет воды"))
     assert not is_repeat(_appeal(1, 0, "Нет воды", answered="never"), _appeal(2, 1, "Нет воды"))
     assert is_repeat(_appeal(1, 0, "Нет воды", answered=None), _appeal(2, 1, "Нет воды"))     # answer not known
+
+
+def test_an_area_is_enough_only_for_the_same_citizen():
+    first = _appeal(1, 0, "Нет воды на улице Школьной", address="д. Лычково, ул. Школьная")
+    assert is_repeat(first, _appeal(2, 6, "Опять нет воды", address="д. Лычково, ул. Школьная"))
+    assert not is_repeat(first, _appeal(2, 6, "Опять нет воды", address="д. Лычково, ул. Школьная", author="c3d4"))
+    assert not is_repeat(first, _appeal(2, 6, "Опять нет воды", author=""))      # the settlement, nobody known
+    # the city portal's «address» is a city district: two strangers there are not one place
+    a = _appeal(1, 0, "Надписи на фасаде", settlement="", address="Кировский", category="Фасад", author="")
+    assert not is_repeat(a, _appeal(2, 5, "Граффити на фасаде", settlement="", address="Кировский",
+                                    category="Фасад", author=""))
 
 
 def test_the_source_category_and_a_cited_number():
