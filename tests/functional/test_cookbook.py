@@ -436,6 +436,20 @@ def test_repeat_appeals(book, register):
         assert (got.days_after_answer > 0).all()                     # a repeat comes after the answer
 
 
+def test_repeat_appeals_take_the_last_final_answer_up_to_as_of(book, as_of):
+    """The earlier appeal's verdict: its last final answer as of the query's end, never an intermediate or a
+    later one."""
+    utc = lambda t: t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t  # noqa: E731
+    answers = book.store.query_dicts("SELECT appeal_id, answer_id, answered_at, kind, verdict FROM appeal_answers FINAL")
+    for when in (as_of, as_of - timedelta(days=7), as_of - timedelta(days=14)):
+        got = run(book, "repeat_appeals", as_of=when, days=APPEAL_DAYS)
+        for row in got.itertuples():
+            finals = sorted((utc(a["answered_at"]), a["answer_id"], a["verdict"]) for a in answers
+                            if a["appeal_id"] == row.earlier_id and a["kind"] == "final"
+                            and utc(a["answered_at"]) <= when)
+            assert row.earlier_verdict == (finals[-1][2] if finals else ""), (when, row.appeal_id)
+
+
 def test_returned_answers(book, register):
     got = run(book, "returned_answers", days=APPEAL_DAYS).set_index("org")
     expected = defaultdict(Counter)
