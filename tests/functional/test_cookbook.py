@@ -440,7 +440,8 @@ def test_repeat_appeals_take_the_last_final_answer_up_to_as_of(book, as_of):
     """The earlier appeal's verdict: its last final answer as of the query's end, never an intermediate or a
     later one."""
     utc = lambda t: t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t  # noqa: E731
-    answers = book.store.query_dicts("SELECT appeal_id, answer_id, answered_at, kind, verdict FROM appeal_answers FINAL")
+    answers = book.store.query_dicts(
+        "SELECT appeal_id, answer_id, answered_at, kind, verdict FROM appeal_answers FINAL")
     for when in (as_of, as_of - timedelta(days=7), as_of - timedelta(days=14)):
         got = run(book, "repeat_appeals", as_of=when, days=APPEAL_DAYS)
         for row in got.itertuples():
