@@ -26,6 +26,10 @@ class ClickHouse(_Section):
     author_salt: SecretStr | None = None   # authors are stored as HMAC(salt, id); set it in production, keep it secret
     raw_text_days: int | None = None       # posts.text and dead_letters.raw older than this are cleared
                                            # (`dozor storage apply-ttl`); None keeps them; aggregates are kept
+    # session settings of every connection to the embedded engine (chdb://; a server keeps its own): our queries
+    # are lookups by uid lists that never repeat, and the engine's query condition cache kept an entry per query
+    # and part (+0.7 MB a simulated day in the soak, up to its 100 MB default): off for our sessions
+    embedded_session: dict[str, str] = {"use_query_condition_cache": "0"}
 
 
 class Detection(_Section):

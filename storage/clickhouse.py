@@ -122,15 +122,18 @@ class ClickHouseStore:
     def from_settings(cls, settings, dsn: str | None = None) -> ClickHouseStore:
         """The store every writer of posts should use: the configured DSN and the author salt (configured, or
         the one generated into the data directory on first start)."""
-        return cls.connect(dsn or settings.clickhouse_dsn, author_salt(settings))
+        return cls.connect(dsn or settings.clickhouse_dsn, author_salt(settings), settings.clickhouse.embedded_session)
 
     @classmethod
-    def connect(cls, dsn: str, author_salt: str = "") -> ClickHouseStore:
+    def connect(cls, dsn: str, author_salt: str = "",
+                embedded_session: dict[str, str] | None = None) -> ClickHouseStore:
+        """embedded_session: settings of this connection's session when the engine is embedded (chdb://)."""
         try:
             if dsn.startswith("chdb://"):
                 parts = urlsplit(dsn)
                 database = parse_qs(parts.query).get("database", [None])[0]
-                client = clickhouse_connect.get_client(dsn=parts._replace(query="").geturl())
+                client = clickhouse_connect.get_client(dsn=parts._replace(query="").geturl(),
+                                                       settings=dict(embedded_session or {}))
                 if database:
                     client.command(f"CREATE DATABASE IF NOT EXISTS `{database}`")
                     client.database = database

@@ -91,3 +91,28 @@ def test_labels_round_trip_and_take_post_text(store):
                                        "text": "Нет воды в Лычкове", "who": "oper2",
                                        "labelled_at": at + timedelta(minutes=5), "source": "alert_button"}]
     assert [r["text"] for r in store.labels("sentiment")] == ["ужас"]
+
+
+def _condition_cache_bytes(store: ClickHouseStore) -> int:
+    return store.scalar("SELECT sum(value) FROM system.metrics WHERE metric = 'QueryConditionCacheBytes'")
+
+
+def test_the_stores_lookups_leave_nothing_in_the_engines_query_condition_cache(dsn, tmp_path):
+    """A 24/7 process asks for new uid lists every poll; the engine cached a filter result per query and part
+    (the soak: +0.7 MB a simulated day). The store opened from settings turns that off for its session."""
+    from core.settings import ClickHouse, Settings
+
+    def lookups(store: ClickHouseStore, tag: str) -> int:
+        for batch in range(3):                                     # a few parts, as polls make them
+            store.upsert_posts([make_enriched(f"{tag}{batch}-{i}", i) for i in range(20)], "t")
+        before = _condition_cache_bytes(store)
+        for i in range(30):
+            store.known_texts([f"{tag}0-{i % 20}", f"{tag}-absent-{i}"])
+        return _condition_cache_bytes(store) - before
+
+    plain = ClickHouseStore.connect(dsn)                           # the engine's defaults: the cache grows
+    plain.migrate()
+    assert lookups(plain, "p") > 0
+    ours = ClickHouseStore.from_settings(Settings(data_dir=tmp_path, clickhouse=ClickHouse(dsn=dsn)))
+    assert ours.scalar("SELECT value FROM system.settings WHERE name = 'use_query_condition_cache'") == "0"
+    assert lookups(ours, "o") == 0
