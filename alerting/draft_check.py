@@ -69,8 +69,10 @@ def complaint_of(alert: Alert) -> str:
 
 
 def check_text(check: AnswerCheck, compared: bool) -> str:
-    """The bot's reply: the verdict, then each question with ✅ or ❌ and advice for each missing code (no
-    probability: where the guidelines overrule the model, its probability would mislead)."""
+    """The bot's reply: the verdict, then each question with ✅ or ❌ and advice for each missing code. No
+    probability: the shipped model (`guide: false` in its artifact) gives the random forest's own verdict, with no
+    guideline overrides, and the forest's vote share is not calibrated (a few cues, ~500 training answers, held-out
+    macro-F1 0.72), so a number would look surer than the verdict is."""
     lines = ["<b>Проверка черновика ответа</b>",
              f"Жители, скорее всего, прочтут его как <b>{escape(check.verdict)}</b>: "
              f"{VERDICT_MEANING.get(check.verdict, '')}."]

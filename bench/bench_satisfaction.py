@@ -33,7 +33,8 @@ from collectors.appeals import read_appeals  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from pipeline.appeals import import_appeals  # noqa: E402
 from pipeline.kit import load_kit  # noqa: E402
-from storage.clickhouse import ClickHouseStore  # noqa: E402
+from storage.appeals import AppealStore  # noqa: E402
+from storage.clickhouse import open_store  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "datasets" / "spb-answers" / "answers.jsonl"
 OUT = ROOT / "bench" / "results" / "satisfaction.json"
@@ -51,18 +52,15 @@ def main() -> None:
     settings = Settings()
     scratch = Path(tempfile.mkdtemp(prefix="dozor-satisfaction-"))
     try:
-        store = ClickHouseStore.connect(f"chdb://{scratch / 'clickhouse'}")
-        store.migrate()
+        store = open_store(settings, f"chdb://{scratch / 'clickhouse'}")
         items = read_appeals(DATA, "portal-jsonl", "pos", ZoneInfo(settings.timezone))
         summary = import_appeals(items, store, load_kit(settings), AnswerModel.load(), settings, "spb-answers")
         book = Cookbook(store)
         window = {"as_of": AS_OF, "days": DAYS}
         with_links = book.run("verdict_outcomes", **window)
-        places = store.query_dicts("SELECT a.settlement AS settlement, count() AS repeats FROM appeal_links AS l "
-                                   "INNER JOIN (SELECT appeal_id, settlement FROM appeals FINAL) AS a "
-                                   "ON a.appeal_id = l.appeal_id WHERE l.kind = 'repeat' GROUP BY settlement "
-                                   "ORDER BY repeats DESC LIMIT 5")
-        store.client.command("TRUNCATE TABLE appeal_links")     # the citizens' own marks only, below
+        register = AppealStore(store)
+        places = register.repeats_by_settlement(5)
+        register.clear_links()                                   # the citizens' own marks only, below
         outcomes = book.run("verdict_outcomes", **window)
         satisfaction = book.run("satisfaction", **window)
         returned = book.run("returned_answers", **window)

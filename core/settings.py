@@ -7,13 +7,16 @@
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
 LEVELS = ("низкий", "средний", "высокий", "критический")
+log = logging.getLogger(__name__)
 
 
 class _Section(BaseModel):
@@ -102,6 +105,17 @@ class Appeals(_Section):
     repeat_days: int = 30                   # a new appeal on the same problem and place within this of an earlier
                                             # answered one = a repeat (analytics/repeats.py)
     risk_window_days: int = 3               # an appeal links to a risk on its topic and place within this
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dropped(cls, data: Any) -> Any:
+        """`repeat_similarity` (documented until the rule detector replaced the similarity threshold) is accepted so
+        an existing YAML or DOZOR_APPEALS__REPEAT_SIMILARITY does not stop startup; it has no effect."""
+        if isinstance(data, dict) and "repeat_similarity" in data:
+            data = {k: v for k, v in data.items() if k != "repeat_similarity"}
+            log.warning("настройка appeals.repeat_similarity устарела и не действует (повторные обращения "
+                        "определяются правилами, docs/repeats.md); уберите её из настроек")
+        return data
 
 
 class VK(_Section):

@@ -52,6 +52,18 @@ class AppealStore:
         if links:
             self.client.insert("appeal_links", links, column_names=LINK_COLUMNS)
 
+    def repeats_by_settlement(self, limit: int) -> list[dict]:
+        """The settlements with the most repeat links: [{settlement, repeats}], most first."""
+        return self.store.query_dicts(
+            "SELECT a.settlement AS settlement, count() AS repeats FROM appeal_links AS l "
+            "INNER JOIN (SELECT appeal_id, settlement FROM appeals FINAL) AS a ON a.appeal_id = l.appeal_id "
+            "WHERE l.kind = 'repeat' GROUP BY settlement ORDER BY repeats DESC LIMIT {limit:UInt32}", limit=limit)
+
+    def clear_links(self) -> None:
+        """Remove every appeal link (repeats and risks) — for a scratch register that should count only the
+        citizens' own marks (bench/bench_satisfaction.py); never on a working database's data worth keeping."""
+        self.client.command("TRUNCATE TABLE appeal_links")
+
     def recent(self, since: datetime) -> list[dict]:
         """Appeals received since then, with their first answer's time (None: not answered): what repeat detection
         compares a new appeal with."""

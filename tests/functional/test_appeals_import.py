@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from pipeline.commands import main
+from storage.appeals import AppealStore
 from storage.clickhouse import ClickHouseStore
 
 CSV = """Номер сообщения,Дата создания,Текст сообщения,Адрес,Ответственный,Текст ответа,Дата ответа,Заявитель
@@ -45,3 +46,7 @@ def test_import_is_idempotent_and_keeps_bad_rows(tmp_path, dsn, models_dir, monk
     assert main(["appeals", "import", str(csv_path), "--format", "csv", "--db", dsn]) == 0
     assert counts() == first
     assert "новых: 0; уже были: 2" in capsys.readouterr().out
+    register = AppealStore(store)                       # what bench/bench_satisfaction.py reads, then clears
+    assert register.repeats_by_settlement(5) == [{"settlement": "Лычково", "repeats": 1}]
+    register.clear_links()
+    assert store.scalar("SELECT count() FROM appeal_links") == 0 and counts()["appeals"] == 3

@@ -436,6 +436,41 @@ def test_repeat_appeals(book, register):
         assert (got.days_after_answer > 0).all()                     # a repeat comes after the answer
 
 
+def test_repeat_appeals_take_the_last_final_answer_up_to_as_of(book, as_of):
+    """The earlier appeal's verdict: its last final answer as of the query's end, never an intermediate or a
+    later one."""
+    utc = lambda t: t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t  # noqa: E731
+    answers = book.store.query_dicts(
+        "SELECT appeal_id, answer_id, answered_at, kind, verdict FROM appeal_answers FINAL")
+    for when in (as_of, as_of - timedelta(days=7), as_of - timedelta(days=14)):
+        got = run(book, "repeat_appeals", as_of=when, days=APPEAL_DAYS)
+        for row in got.itertuples():
+            finals = sorted((utc(a["answered_at"]), a["answer_id"], a["verdict"]) for a in answers
+                            if a["appeal_id"] == row.earlier_id and a["kind"] == "final"
+                            and utc(a["answered_at"]) <= when)
+            assert row.earlier_verdict == (finals[-1][2] if finals else ""), (when, row.appeal_id)
+
+
+def test_repeat_appeals_ignore_intermediate_and_later_answers(store):
+    """An earlier appeal answered «отписка», then an intermediate answer, then (after as_of) a final «решено»: the
+    repeat query reports «отписка», four days after the first answer."""
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    day = timedelta(days=1)
+    store.client.insert("appeals", [("pos:1", "pos", "pos", t0, "Нет воды на ул. Вокзальной", "Лычково"),
+                                    ("pos:2", "pos", "pos", t0 + 5 * day, "Опять нет воды на ул. Вокзальной",
+                                     "Лычково")],
+                        column_names=["appeal_id", "source", "channel", "received_at", "text", "settlement"])
+    store.client.insert("appeal_answers", [("pos:1", "pos:1#0", t0 + day, "final", "отписка"),
+                                           ("pos:1", "pos:1#1", t0 + 3 * day, "intermediate", "разъяснение"),
+                                           ("pos:1", "pos:1#2", t0 + 20 * day, "final", "решено")],
+                        column_names=["appeal_id", "answer_id", "answered_at", "kind", "verdict"])
+    store.client.insert("appeal_links", [("pos:2", "repeat", "pos:1", 1.0, "test")],
+                        column_names=["appeal_id", "kind", "target_id", "score", "dataset"])
+    got = Cookbook(store).run("repeat_appeals", as_of=t0 + 10 * day, days=30).to_dict("records")
+    assert [(r["appeal_id"], r["earlier_id"], r["earlier_verdict"], r["days_after_answer"]) for r in got] == [
+        ("pos:2", "pos:1", "отписка", 4.0)]
+
+
 def test_returned_answers(book, register):
     got = run(book, "returned_answers", days=APPEAL_DAYS).set_index("org")
     expected = defaultdict(Counter)
