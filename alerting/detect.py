@@ -101,7 +101,7 @@ class Detector:
         if e.post.source in self.official and e.post.parent_uid is None:
             return None                                       # the administration's own post answers a risk
         risky = [t for t in e.topics if t.topic != OTHER_TOPIC]
-        if e.sentiment == "positive":
+        if e.reads_positive:
             return None
         if not risky or (risky[0].score < self._threshold(risky[0].topic, e)
                          and sum(t.score for t in risky) < self.config.candidate_mass):
@@ -109,7 +109,7 @@ class Detector:
         best = risky[0]
         strong = best.score >= self._threshold(best.topic, e)
         crit = self._criticality(best.topic)
-        if crit < self.config.neutral_report_criticality and e.negative < 0.5:
+        if crit < self.config.neutral_report_criticality and not e.reads_negative:
             return None
         p = e.post
         also = tuple(t.topic for t in risky[1:] if t.score >= self.config.secondary_threshold) if strong else ()
@@ -143,7 +143,7 @@ class Detector:
     def _reply_signal(self, e: EnrichedPost, parent: Signal) -> Signal | None:
         """A negative reply under a risk post continues its topic even when its own words name none
         («И у нас так же», «Сколько можно!»)."""
-        if e.sentiment == "positive" or e.negative < 0.5:
+        if not e.reads_negative:
             return None
         p = e.post
         return Signal(uid=p.uid, topic=parent.topic, also=(), settlement=e.settlement or parent.settlement,

@@ -12,8 +12,6 @@ from datetime import datetime, timedelta
 
 from alerting.lifecycle import Risk
 
-NEGATIVE = 0.5
-
 
 @dataclass(frozen=True)
 class Mention:

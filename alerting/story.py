@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from alerting import affinity
+from core.records import NEGATIVE_AT
 
 
 class Story:
@@ -41,7 +42,7 @@ class Story:
         self.uid_list.append(s.uid)
         self.uid_set.add(s.uid)
         self.count += 1
-        self.negatives += s.negative >= 0.5
+        self.negatives += s.negative >= NEGATIVE_AT
         self.sources.add(s.source)
         if s.settlement:
             self.places[s.settlement] += 1

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from alerting.answers import DOMAINS, domain
 from alerting.lifecycle import UNANSWERED, Risk, RiskEvent, Sla, apply, due_sla, sla_marks, start, stored_risk
-from alerting.reaction import NEGATIVE, Mention, Reaction, last_alarm, next_step
+from alerting.reaction import Mention, Reaction, last_alarm, next_step
 from core.records import Alert, EnrichedPost
 from core.risks import Answer
 
@@ -64,7 +64,7 @@ class RiskTracker:
     def observe(self, e: EnrichedPost, alerts: list[Alert]) -> None:
         p = e.post
         self.advance(p.published_at)
-        mention = Mention(p.uid, p.published_at, p.source, e.negative >= NEGATIVE)
+        mention = Mention(p.uid, p.published_at, p.source, e.reads_negative)
         self.seen[p.uid] = mention
         official = p.source in self.config.official_sources and p.parent_uid is None
         for alert in alerts:

@@ -7,7 +7,8 @@ The file keeps one entry per --label (e.g. "before" and "after" a seed change), 
 is measured against the figure it started from. Only aggregate figures are printed: the held-out texts are not.
 Topics are scored two ways: macro-F1 over the truth's labels (the 9 topics the holdout month has; a post wrongly
 called «other» or «transport» lowers its true topic's recall, which this counts) and over every label either side
-used (each topic the model predicts but the month never has adds a class with F1 0).
+used (each topic the model predicts but the month never has adds a class with F1 0). Sentiment is also scored on
+the training part's last 3,000 rows ("sentiment_validation"): what changes to the seed sentiment are chosen on.
 """
 from __future__ import annotations
 
@@ -30,11 +31,13 @@ from classifiers.train import fit_task_model, recipe_for  # noqa: E402
 from core.taxonomy import load_topics  # noqa: E402
 from pipeline.training import to_docs  # noqa: E402
 
+VALIDATION_ROWS = 3000
+
 
 def seed_model(task: str):
     seed = seed_examples(task, tuple(load_topics()))
     return fit_task_model(task, to_docs([e.text for e in seed]), [e.label for e in seed], f"{task}-seed",
-                          recipe_for(task, seed_only=True)), len(seed)
+                          recipe_for(task, seed_only=True), chatter=[e.chatter for e in seed]), len(seed)
 
 
 def score(model, test: list[tuple[str, str]]) -> dict:
@@ -52,9 +55,13 @@ def seed_only_report() -> dict:
     _, test, rule = split_topics()
     out = {"split": rule, "seed_rows": seed_rows, "seed_sha256": seed_hash(), **score(topics, test)}
     sentiment, _ = seed_model("sentiment")
-    _, test, rule = split_tail(DATA / "rusentiment/train.csv", "text", "label", {"positive", "neutral", "negative"})
-    out["sentiment"] = {"split": f"rusentiment, {rule}", "recipe": recipe_for("sentiment", seed_only=True)["class_weight"],
+    train, test, rule = split_tail(DATA / "rusentiment/train.csv", "text", "label", {"positive", "neutral", "negative"})
+    out["sentiment"] = {"split": f"rusentiment, {rule}", "recipe": {k: v for k, v in recipe_for("sentiment", seed_only=True).items() if k != "parts"},
                         **score(sentiment, test)}
+    # what seed changes were chosen on: the training part's last rows (file order matters in RuSentiment: its end
+    # has more negative and longer posts than its start, as the tail does), never the tail
+    out["sentiment_validation"] = {"split": f"rusentiment, the last {VALIDATION_ROWS} training-side rows before the tail",
+                                   **score(sentiment, train[-VALIDATION_ROWS:])}
     out["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     return out
 

@@ -30,6 +30,7 @@ class Example:
     order: int                  # position in its source
     at: datetime | None = None
     group: str | None = None
+    chatter: bool = False       # a seed row written as chatter (SeedRow.chatter): SEED_RECIPES may weigh it apart
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,10 @@ def file_sha256(path: Path) -> str:
 
 def seed_examples(task: str, topics: tuple[str, ...]) -> list[Example]:
     rows = load_seed(topics)
+    if task == "topics":
+        rows = [r for r in rows if r.topic is not None]
     pick = {"topics": lambda r: r.topic, "sentiment": lambda r: r.sentiment, "toxicity": lambda r: str(r.toxic)}[task]
-    return [Example(r.text, pick(r), "seed", i) for i, r in enumerate(rows)]
+    return [Example(r.text, pick(r), "seed", i, chatter=r.chatter) for i, r in enumerate(rows)]
 
 
 def read_csv_examples(src: DataSource, allowed: tuple[str, ...] | None,

@@ -33,6 +33,10 @@ RECIPES: dict[str, dict] = {
 # instead of 0): the seed keeps lemma characters.
 SEED_RECIPES: dict[str, dict] = {
     "topics": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS], "C": 20.0, "class_weight": "balanced"},
+    # Two thirds of the seed are complaints, so plain VK chatter read negative. Its chatter rows (topic «other»)
+    # weigh more when neutral or positive: chatter learns its own register while complaints keep their weight and
+    # still read negative (weights chosen on training-side RuSentiment rows; docs/benchmarks.md, «seed sentiment»)
+    "sentiment": {**RECIPES["sentiment"], "chatter_weight": {"negative": 1.0, "neutral": 6.0, "positive": 6.0}},
 }
 THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
@@ -49,9 +53,18 @@ def recipe_for(task: str, seed_only: bool = False) -> dict:
     return SEED_RECIPES.get(task, RECIPES[task]) if seed_only else RECIPES[task]
 
 
+def row_weights(recipe: dict, labels: list[str], chatter: list[bool] | None) -> np.ndarray | None:
+    """Per-row training weights: the recipe's chatter_weight (per label) for seed chatter rows, 1 elsewhere."""
+    weights = recipe.get("chatter_weight")
+    if not weights or chatter is None or not any(chatter):
+        return None
+    return np.array([weights.get(label, 1.0) if c else 1.0 for label, c in zip(labels, chatter, strict=True)])
+
+
 def fit_task_model(task: str, docs: list[Doc], labels: list[str], version: str, recipe: dict | None = None,
-                   random_state: int = 0) -> TaskModel:
-    """The same docs, labels and recipe always give the same model."""
+                   random_state: int = 0, chatter: list[bool] | None = None) -> TaskModel:
+    """The same docs, labels and recipe always give the same model. chatter: which rows are seed chatter rows
+    (for a recipe with chatter_weight)."""
     from sklearn.linear_model import LogisticRegression  # training only: workers never import scikit-learn
 
     recipe = recipe or RECIPES[task]
@@ -59,7 +72,8 @@ def fit_task_model(task: str, docs: list[Doc], labels: list[str], version: str, 
     X = featurizer.transform(docs)
     estimator = LogisticRegression(C=recipe["C"], class_weight=recipe["class_weight"], max_iter=3000,
                                    solver=recipe.get("solver", "newton-cg"),
-                                   random_state=random_state).fit(X, labels)
+                                   random_state=random_state).fit(X, labels,
+                                                                  sample_weight=row_weights(recipe, labels, chatter))
     log.info("trained %s on %d docs, %d features", version, len(docs), featurizer.n_features)
     return TaskModel(task=task, version=version, featurizer=featurizer, head=Head.from_estimator(estimator))
 

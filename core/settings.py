@@ -49,7 +49,7 @@ class Detection(_Section):
     instant_topics: tuple[str, ...] = ("emergency",)
     candidate_mass: float = 0.4         # below topic_threshold, a post whose risk topics add up to this is a complaint
                                         # candidate: it joins stories by meaning (alerting/affinity.py), not by topic
-    unnamed_negative: float = 0.5       # below candidate_mass, a post this negative may still be a complaint no topic
+    unnamed_negative: float = 0.3       # below candidate_mass, a post this negative may still be a complaint no topic
                                         # fits («other»): it joins stories only by words most of a burst share
     unnamed_chance: float = 1e-6        # ... a burst of a word that unlikely by its recent frequency
     unnamed_history: int = 100          # ... once this many candidates tell what is common (a fresh detector: none)

@@ -35,10 +35,10 @@ class Kit:
 
 def is_candidate(e: EnrichedPost, threshold: float) -> bool:
     """A post detection may count as a report or a story member: worth reading for street and institution."""
-    if e.post.parent_uid is not None and e.negative >= 0.5:
+    if e.post.parent_uid is not None and e.reads_negative:
         return True
     risky = [t for t in e.topics if t.topic != OTHER_TOPIC]
-    return bool(risky) and risky[0].score >= threshold and e.sentiment != "positive"
+    return bool(risky) and risky[0].score >= threshold and not e.reads_positive
 
 
 def enrich_batch(posts: list[Post], kit: Kit) -> list[EnrichedPost]:

@@ -98,7 +98,8 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     content = hashlib.sha256(json.dumps([data_card, recipe], sort_keys=True, default=str).encode()).hexdigest()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     version = f"{task}-seed-{content[:12]}" if not measure else f"{task}-{stamp}-{content[:6]}"
-    model = fit_task_model(task, train_docs, [e.label for e in train_rows], version, recipe)
+    model = fit_task_model(task, train_docs, [e.label for e in train_rows], version, recipe,
+                           chatter=[e.chatter for e in train_rows])
     y_test = [e.label for e in test_rows]
     if task == "topics" and test_docs:
         model = TaskModel(model.task, model.version, model.featurizer, model.head,
@@ -108,7 +109,9 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
                                  if test_docs else None)
     refit_all = measure and seed_only
     if refit_all:   # the seed has no time order: measure on the held-out tenth, then ship a model fitted on all of it
-        refit = fit_task_model(task, train_docs + test_docs, [e.label for e in train_rows + test_rows], version, recipe)
+        rows = train_rows + test_rows
+        refit = fit_task_model(task, train_docs + test_docs, [e.label for e in rows], version, recipe,
+                               chatter=[e.chatter for e in rows])
         model = TaskModel(task, version, refit.featurizer, refit.head, model.thresholds)
     counts: dict[str, int] = {}
     for e in train_rows:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from classifiers import registry
-from classifiers.dataset import DataSource, Example, split_holdout
+from classifiers.dataset import DataSource, Example, seed_examples, split_holdout
 from classifiers.evaluate import evaluate
-from classifiers.train import RECIPES, SEED_RECIPES, recipe_for
+from classifiers.seed import load_seed
+from classifiers.train import RECIPES, SEED_RECIPES, recipe_for, row_weights
 from core.taxonomy import load_topics
 from pipeline.training import to_docs, train
 
@@ -130,5 +131,22 @@ def test_models_of_the_seed_alone_use_the_seed_recipe():
     data gets the recipe chosen on spb-appeals."""
     assert recipe_for("topics", seed_only=True) == SEED_RECIPES["topics"] != RECIPES["topics"]
     assert recipe_for("topics") == RECIPES["topics"]
-    assert recipe_for("sentiment", seed_only=True) == RECIPES["sentiment"]
+    assert recipe_for("sentiment", seed_only=True) == SEED_RECIPES["sentiment"] != RECIPES["sentiment"]
+    assert recipe_for("sentiment") == RECIPES["sentiment"]
     assert recipe_for("toxicity", seed_only=True) == RECIPES["toxicity"]
+
+
+def test_seed_chatter_rows_weigh_by_label_and_the_rest_weigh_one():
+    """The seed sentiment weighs its chatter rows (topic «other») apart; complaints and real data keep weight 1."""
+    recipe = {"chatter_weight": {"negative": 1.0, "neutral": 6.0, "positive": 6.0}}
+    labels = ["negative", "neutral", "positive", "negative", "neutral"]
+    chatter = [True, True, True, False, False]
+    assert row_weights(recipe, labels, chatter).tolist() == [1.0, 6.0, 6.0, 1.0, 1.0]
+    assert row_weights(RECIPES["sentiment"], labels, chatter) is None
+    assert row_weights(recipe, labels, None) is None
+    seed = seed_examples("sentiment", CODES)
+    assert any(e.chatter for e in seed) and not all(e.chatter for e in seed)
+    # rows without a topic (the VK chatter written for sentiment) train sentiment and toxicity, never topics
+    untopical = {r.text for r in load_seed(CODES) if r.topic is None}
+    assert untopical and untopical <= {e.text for e in seed}
+    assert not untopical & {e.text for e in seed_examples("topics", CODES)}

@@ -83,7 +83,7 @@ def test_a_story_that_never_goes_idle_keeps_its_latest_posts_and_counts_all():
     alerts = []
     for i in range(5000):
         e = make_enriched(f"p{i}", i, score=riskiest.get(i, 0.9), settlement="Лычково", author=f"a{i % 7}",
-                          negative=0.3 if i % 4 == 0 else 0.9, source=f"vk:-{i % 3}", text=f"нет воды {i}")
+                          negative=0.2 if i % 4 == 0 else 0.9, source=f"vk:-{i % 3}", text=f"нет воды {i}")
         alerts += detector.process(e)
     story, = detector.stories.values()
     assert len(story.signals) <= config.meaning_members and len(story.best) <= config.snippets

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from alerting.detect import Detector, alert_id_for
+from core.records import NEGATIVE_AT
 from core.settings import Detection
 from core.taxonomy import load_topics
 from tests.conftest import T0
@@ -81,7 +82,7 @@ def test_different_topics_do_not_mix():
     assert run([post("a", 0, topic="water"), post("b", 5, topic="roads"), post("c", 10, topic="heating")]) == []
 
 
-@pytest.mark.parametrize("kwargs", [dict(topic="other"), dict(score=0.3), dict(sentiment="positive")])
+@pytest.mark.parametrize("kwargs", [dict(topic="other"), dict(score=0.3), dict(sentiment="positive", negative=0.1)])
 def test_posts_that_say_nothing_about_a_risk_are_ignored(kwargs):
     assert run([post(u, i, **kwargs) for i, u in enumerate("abcde")]) == []
 
@@ -172,3 +173,21 @@ def test_posts_of_official_pages_answer_risks_and_never_count_as_complaints():
     assert out == []                                      # two residents and the administration: no story yet
     reply = post("p9", 45, source="vk:-900", author="a9", parent="p1")   # a resident's reply on the official page
     assert [a.post_uids for a in detector.process(reply)] == [("p0", "p2", "p9")]
+
+
+def test_a_post_reads_negative_from_the_shared_bar_and_positive_only_below_it():
+    """Low-criticality reports and replies need a complaint's mood: negative >= NEGATIVE_AT (the seed sentiment's
+    bar, docs/benchmarks.md), whatever the likeliest sentiment; a post is dropped as positive only below the bar."""
+    above, below = NEGATIVE_AT + 0.02, NEGATIVE_AT - 0.02
+    assert post("a", 0, sentiment="neutral", negative=above).reads_negative
+    assert not post("a", 0, sentiment="neutral", negative=below).reads_negative
+    assert post("a", 0, sentiment="positive", negative=above).reads_negative
+    assert post("a", 0, sentiment="positive", negative=below).reads_positive
+    assert not post("a", 0, sentiment="positive", negative=above).reads_positive
+    calm = [post(u, i * 5, topic="culture_sport", sentiment="neutral", negative=above) for i, u in enumerate("abc")]
+    assert run(calm)[0].topic == "culture_sport"
+    thread = [post("a", 0), post("b", 2)]
+    assert len(run(thread + [post("r", 5, topic="other", parent="a", sentiment="neutral", negative=above)])) == 1
+    assert run(thread + [post("r", 5, topic="other", parent="a", sentiment="positive", negative=below)]) == []
+    assert run(thread + [post("c", 5, sentiment="positive", negative=below)]) == []
+    assert len(run(thread + [post("c", 5, sentiment="positive", negative=above)])) == 1
