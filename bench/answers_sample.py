@@ -254,6 +254,16 @@ def build(reports: list[dict], seed: int = SEED):
     return sample, table, roots, keys, name, reports
 
 
+def write_sample(path: Path, sample: list[dict]) -> None:
+    """The ids file the annotators' batch is made from (ids, strata and clusters only: never a text)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["id", "stratum", "cluster", "answer_idx"])
+        w.writeheader()
+        w.writerows(sorted(sample, key=lambda s: s["id"]))
+    print(f"{len(sample)} answers -> {path}")
+
+
 def report_clusters(roots, keys, name, reports, top: int) -> None:
     by_id = {r["id"]: r for r in reports}
     members = defaultdict(list)
@@ -284,12 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
 
     sample, table, roots, keys, name, reports = build(load(args.data), args.seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.out, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["id", "stratum", "cluster", "answer_idx"])
-        w.writeheader()
-        w.writerows(sorted(sample, key=lambda s: s["id"]))
-    print(f"{len(sample)} answers -> {args.out}")
+    write_sample(args.out, sample)
     print(f"{'outcome':18s} {'hint':12s} {'population':>10s} {'sampled':>8s}")
     for o, h, n, k in table:
         print(f"{o:18s} {h:12s} {n:10d} {k:8d}")

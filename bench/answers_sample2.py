@@ -44,6 +44,7 @@ from answers_sample import (
     load,
     outcome,
     style_hint,
+    write_sample,
 )
 
 FIRST = ROOT / "bench" / "data" / "answers_sample.csv"
@@ -169,11 +170,7 @@ def main(argv: list[str] | None = None) -> None:
 
     reports = load(args.data)
     sample, table = build2(reports, args.seed)
-    with open(args.out, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["id", "stratum", "cluster", "answer_idx"])
-        w.writeheader()
-        w.writerows(sorted(sample, key=lambda s: s["id"]))
-    print(f"{len(sample)} answers -> {args.out}")
+    write_sample(args.out, sample)
     print(f"{'hint':12s} {'outcome':18s} {'available':>9s} {'sampled':>8s}")
     for h, o, n, k in table:
         print(f"{h:12s} {o:18s} {n:9d} {k:8d}")
