@@ -22,13 +22,14 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
 from alerting import affinity
 from alerting.place_affinity import OTHER_STREET, place_affinity
-from core.records import NEGATIVE_AT, OTHER_TOPIC, Alert, EnrichedPost
+from alerting.story import Story as _Story
+from core.records import OTHER_TOPIC, Alert, EnrichedPost
 from core.settings import LEVELS, Detection
 from core.taxonomy import Topic
 
@@ -61,37 +62,6 @@ class Signal:
     @property
     def mix_dict(self) -> dict[str, float]:
         return dict(self.mix)
-
-
-@dataclass
-class _Story:
-    alert_id: str
-    kind: str
-    topic: str
-    created_at: datetime
-    signals: list[Signal] = field(default_factory=list)
-
-    @property
-    def last_at(self) -> datetime:
-        return self.signals[-1].at
-
-    @property
-    def settlement(self) -> str | None:
-        known = Counter(s.settlement for s in self.signals if s.settlement)
-        return known.most_common(1)[0][0] if known else None
-
-    @property
-    def uids(self) -> set[str]:
-        return {s.uid for s in self.signals}
-
-    @property
-    def street(self) -> str | None:
-        """The street most posts name, when at least two do (one passing mention does not place a story)."""
-        return _most_common((s.street for s in self.signals), min(2, len(self.signals)))
-
-    @property
-    def object(self) -> str | None:
-        return _most_common((s.object for s in self.signals), min(2, len(self.signals)))
 
 
 def alert_id_for(first_uid: str) -> str:
@@ -205,8 +175,8 @@ class Detector:
         story = (self._story_with(signal.parent_uid) or (self._open_story_for(signal) if signal.strong else None)
                  or self._story_by_meaning(signal))
         if story is not None:
-            story.signals.append(signal)
-            story.topic = affinity.vote(s.mix_dict for s in story.signals) or story.topic
+            story.add(signal)
+            story.topic = story.vote() or story.topic
             return [self.snapshot(story, signal.at)]
         if (signal.strong and signal.topic in self.config.instant_topics
                 and signal.risk >= self.config.instant_threshold):
@@ -258,8 +228,8 @@ class Detector:
                 continue
             if s.at - st.last_at > recent and not (s.settlement and st.settlement == s.settlement):
                 continue
-            n = len(self._links(s, st.signals[-self.config.meaning_members:]))
-            if n >= min(2, len(st.signals)) and n > most and self._about_core(s, st):
+            n = len(self._links(s, list(st.signals)[-self.config.meaning_members:]))
+            if n >= min(2, st.count) and n > most and self._about_core(s, st):
                 best, most = st, n
         return best
 
@@ -270,8 +240,7 @@ class Detector:
     def _about_core(self, s: Signal, st: _Story) -> bool:
         """The signal shares the story's core: words two of its posts share (all its words while it has one post),
         worth min_weight — linking to two posts through side words («двор», «дом») is not enough."""
-        counts = Counter(t for w in st.signals for t in affinity.stems(w.terms))
-        core = {t for t, n in counts.items() if n >= min(2, len(st.signals))}
+        core = st.core()
         return sum(map(self.rarity.weight, core & affinity.stems(s.terms))) >= affinity.MIN_WEIGHT
 
     def _burst(self, s: Signal) -> list[Alert]:
@@ -340,7 +309,8 @@ class Detector:
         return len(group) >= self.config.min_posts and len({w.author for w in group}) >= self.config.min_authors
 
     def _start(self, topic: str, signals: list[Signal], kind: str, at: datetime) -> Alert:
-        story = _Story(alert_id_for(signals[0].uid), kind, topic, at, list(signals))
+        story = _Story(alert_id_for(signals[0].uid), kind, topic, at, self.config.meaning_members,
+                       self.config.snippets, signals)
         self.stories[story.alert_id] = story
         return self.snapshot(story, at)
 
@@ -360,9 +330,9 @@ class Detector:
 
     def score(self, story: _Story) -> float:
         crit = self._criticality(story.topic)
-        n = len(story.signals)
-        negative_share = sum(s.negative >= NEGATIVE_AT for s in story.signals) / n
-        sources = len({s.source for s in story.signals})
+        n = story.count
+        negative_share = story.negatives / n
+        sources = len(story.sources)
         return crit * math.log2(1 + n) * (0.5 + negative_share) * (1 + 0.25 * (sources - 1))
 
     def level(self, story: _Story, score: float) -> str:
@@ -373,23 +343,16 @@ class Detector:
 
     def snapshot(self, story: _Story, at: datetime) -> Alert:
         score = self.score(story)
-        signals = story.signals
-        best = sorted(signals, key=lambda s: (-s.risk, s.at))[: self.config.snippets]
-        words = affinity.shared_words([s.terms for s in signals])
-        why = (f"похожих сообщений: {len(signals)}" + (f"; общие слова: {', '.join(words)}" if words else "")
-               if len(signals) > 1 else "")
+        n, best = story.count, story.best
+        words = story.shared_words()
+        why = (f"похожих сообщений: {n}" + (f"; общие слова: {', '.join(words)}" if words else "") if n > 1 else "")
         return Alert(alert_id=story.alert_id, kind=story.kind, topic=story.topic, settlement=story.settlement,
                      level=self.level(story, score), score=round(score, 3), created_at=story.created_at,
-                     updated_at=at, first_at=signals[0].at, last_at=max(s.at for s in signals),
-                     post_uids=tuple(s.uid for s in signals), sources=tuple(sorted({s.source for s in signals})),
-                     negative_share=round(sum(s.negative >= NEGATIVE_AT for s in signals) / len(signals), 3),
+                     updated_at=at, first_at=story.first_at, last_at=story.max_at,
+                     post_uids=tuple(story.uid_list), sources=tuple(sorted(story.sources)),
+                     negative_share=round(story.negatives / n, 3),
                      snippets=tuple((s.text, s.url) for s in sorted(best, key=lambda s: s.at)), why=why,
                      street=story.street, object=story.object)
-
-
-def _most_common(values: Iterable[str], at_least: int = 1) -> str | None:
-    known = Counter(v for v in values if v).most_common(1)
-    return known[0][0] if known and known[0][1] >= at_least else None
 
 
 def _most_common_place(window: deque[Signal]) -> str | None:

@@ -13,9 +13,11 @@ from collections import deque
 from datetime import datetime
 
 from alerting.affinity import Rarity
-from alerting.detect import Detector, Signal, _Story
+from alerting.detect import Detector, Signal
+from alerting.story import Story
 
-STATE_VERSION = 2   # 2: signals carry terms, topic mix and strength; the window of candidates
+STATE_VERSION = 3   # 2: signals carry terms, topic mix and strength; the window of candidates
+                    # 3: a story's running figures and its latest signals, not all of them (issue 16)
 
 
 def _signal_dict(s: Signal) -> dict:
@@ -38,7 +40,7 @@ def detector_state(detector: Detector) -> dict:
     for q in (*detector.pending.values(), detector.meaning, detector.unrated):
         signals.update((s.uid, s) for s in q)
     for story in detector.stories.values():
-        signals.update((s.uid, s) for s in story.signals)
+        signals.update((s.uid, s) for s in (*story.signals, *story.best))
     signals.update(detector.recent)
     return {
         "version": STATE_VERSION,
@@ -49,7 +51,7 @@ def detector_state(detector: Detector) -> dict:
         "unrated": [s.uid for s in detector.unrated],
         "rarity": detector.rarity.state(),
         "stories": [{"alert_id": st.alert_id, "kind": st.kind, "topic": st.topic,
-                     "created_at": st.created_at.isoformat(), "uids": [s.uid for s in st.signals]}
+                     "created_at": st.created_at.isoformat(), **st.state()}
                     for st in detector.stories.values()],
         "recent": list(detector.recent),
     }
@@ -68,8 +70,9 @@ def restore_detector(state: dict | None, detector: Detector) -> Detector:
     detector.unrated = deque(signals[u] for u in state["unrated"])
     detector.rarity = Rarity.from_state(state["rarity"], detector.rarity.days)
     for st in state["stories"]:
-        detector.stories[st["alert_id"]] = _Story(st["alert_id"], st["kind"], st["topic"],
-                                                  datetime.fromisoformat(st["created_at"]),
-                                                  [signals[u] for u in st["uids"]])
+        detector.stories[st["alert_id"]] = Story(st["alert_id"], st["kind"], st["topic"],
+                                                 datetime.fromisoformat(st["created_at"]),
+                                                 detector.config.meaning_members,
+                                                 detector.config.snippets).restore(st, signals)
     detector.recent = {u: signals[u] for u in state["recent"]}
     return detector

@@ -72,3 +72,24 @@ def test_the_live_handler_forgets_alerts_of_closed_stories():
     detector.now = T0 + timedelta(minutes=99 * 60) + timedelta(seconds=detector.config.story_idle_s)
     handler._forget_closed()
     assert set(handler.alerts) == {"A-99"}
+
+
+def test_a_story_that_never_goes_idle_keeps_its_latest_posts_and_counts_all():
+    """Issue 16: a story fed a post a minute for 3.5 days kept all 5,000 signals; it keeps the latest
+    meaning_members (and its best snippets) while the alert still counts, lists and quotes every post."""
+    config = Settings().detection
+    detector = Detector(config, load_topics())
+    riskiest = {2501: 0.99, 4001: 0.98}
+    alerts = []
+    for i in range(5000):
+        e = make_enriched(f"p{i}", i, score=riskiest.get(i, 0.9), settlement="Лычково", author=f"a{i % 7}",
+                          negative=0.2 if i % 4 == 0 else 0.9, source=f"vk:-{i % 3}", text=f"нет воды {i}")
+        alerts += detector.process(e)
+    story, = detector.stories.values()
+    assert len(story.signals) <= config.meaning_members and len(story.best) <= config.snippets
+    last = alerts[-1]
+    assert len(last.post_uids) == 5000 and last.post_uids[:2] == ("p0", "p1") and last.post_uids[-1] == "p4999"
+    assert last.why.startswith("похожих сообщений: 5000")
+    assert last.negative_share == 0.75 and last.sources == ("vk:-0", "vk:-1", "vk:-2")
+    assert [t for t, _ in last.snippets] == ["нет воды 1", "нет воды 2501", "нет воды 4001"]
+    assert last.first_at == T0 and last.last_at == T0 + timedelta(minutes=4999)

@@ -54,6 +54,22 @@ def test_a_restored_detector_continues_exactly_like_the_uninterrupted_one():
         assert first + rest == whole, cut
 
 
+def test_a_restored_story_longer_than_it_keeps_continues_with_the_same_cards():
+    """Issue 16: a story keeps only its latest meaning_members signals and running figures; the saved state
+    carries those, so the cards after a restart (counts, snippets, sources, why) are the uninterrupted ones."""
+    config = CONFIG.model_copy(update={"meaning_members": 3, "snippets": 2})
+    posts = stream()
+    detector = Detector(config, TOPICS)
+    whole = [a for p in posts for a in detector.process(p)]
+    assert max(len(a.post_uids) for a in whole) > 3 * config.meaning_members
+    for cut in (12, 20, 30):
+        first = Detector(config, TOPICS)
+        head = [a for p in posts[:cut] for a in first.process(p)]
+        saved = json.loads(json.dumps(detector_state(first)))
+        restored = restore_detector(saved, Detector(config, TOPICS))
+        assert head + [a for p in posts[cut:] for a in restored.process(p)] == whole, cut
+
+
 def test_a_post_delivered_again_changes_nothing():
     posts = stream()
     once, _ = run_detector(posts)
