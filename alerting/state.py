@@ -20,6 +20,10 @@ STATE_VERSION = 3   # 2: signals carry terms, topic mix and strength; the window
                     # 3: a story's running figures and its latest signals, not all of them (issue 16)
 
 
+class StateVersionError(ValueError):
+    """A state saved by another version of the detector: its fields do not mean what this version reads."""
+
+
 def _signal_dict(s: Signal) -> dict:
     return {"uid": s.uid, "topic": s.topic, "also": list(s.also), "settlement": s.settlement, "author": s.author,
             "source": s.source, "at": s.at.isoformat(), "risk": s.risk, "negative": s.negative, "text": s.text,
@@ -62,7 +66,7 @@ def restore_detector(state: dict | None, detector: Detector) -> Detector:
     if not state:
         return detector
     if state.get("version") != STATE_VERSION:
-        raise ValueError(f"состояние детектора версии {state.get('version')}, ожидалась {STATE_VERSION}")
+        raise StateVersionError(f"состояние детектора версии {state.get('version')}, ожидалась {STATE_VERSION}")
     signals = {uid: _signal(d) for uid, d in state["signals"].items()}
     detector.now = datetime.fromisoformat(state["now"]) if state["now"] else None
     detector.pending = {topic: deque(signals[u] for u in uids) for topic, uids in state["pending"].items()}

@@ -25,6 +25,7 @@ remember uids.
 from __future__ import annotations
 
 import json
+import logging
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,12 +33,14 @@ from datetime import datetime, timedelta
 
 from alerting.detect import Detector
 from alerting.outbox import Outbox
-from alerting.state import detector_state, restore_detector
+from alerting.state import StateVersionError, detector_state, restore_detector
 from alerting.workflow import RiskTracker
 from alerting.workflow_state import restore_tracker, tracker_state
 from core.records import Alert, EnrichedPost
 from pipeline.stages import detect_in_order
 from pipeline.stream.codec import enriched_doc, enriched_from_doc, json_bytes
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -137,7 +140,14 @@ def restore_lane(value: bytes | None, new_detector: Callable[[], Detector],
     if not value:
         return new_lane(new_detector(), new_tracker)
     doc = json.loads(zlib.decompress(value).decode("utf-8"))
-    lane = new_lane(restore_detector(doc["detector"], new_detector()), new_tracker, doc.get("seq", 0))
+    try:
+        detector = restore_detector(doc["detector"], new_detector())
+    except StateVersionError as e:
+        # after an upgrade that changed the detector's state: start its windows afresh (stories open again at
+        # their next burst) rather than crash at every restart; the buffer, marks and the workflow still restore
+        log.warning("%s: окна детектора начинаются заново после обновления", e)
+        detector = new_detector()
+    lane = new_lane(detector, new_tracker, doc.get("seq", 0))
     if lane.risks is not None:
         restore_tracker(doc.get("risks"), lane.risks)
     lane.buffer = {e.post.uid: e for e in map(enriched_from_doc, doc["buffer"])}

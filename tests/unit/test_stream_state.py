@@ -83,6 +83,23 @@ def test_a_state_of_another_version_is_refused_in_russian():
         restore_detector({"version": 99}, Detector(CONFIG, TOPICS))
 
 
+def test_a_lane_saved_by_an_older_detector_restores_with_fresh_windows_instead_of_crashing(caplog):
+    posts = stream()
+    lane = restore_lane(None, lambda: Detector(CONFIG, TOPICS))
+    for p in posts[:12]:
+        lane.detector.process(p)
+    admit(lane, [(0, p) for p in posts[12:18]], Activity(started=0.0), 1.0)
+    doc = json.loads(zlib.decompress(lane_state(lane)).decode("utf-8"))
+    assert doc["detector"]["now"] and lane.buffer
+    doc["detector"]["version"] = 2                        # as saved before the upgrade
+    old = zlib.compress(json.dumps(doc).encode("utf-8"), 1)
+    with caplog.at_level("WARNING"):
+        restored = restore_lane(old, lambda: Detector(CONFIG, TOPICS))
+    assert restored.detector.now is None and not restored.detector.stories     # windows start afresh
+    assert set(restored.buffer) == set(lane.buffer)                             # the buffered posts are kept
+    assert "окна детектора начинаются заново" in caplog.text
+
+
 def _lane_alerts(chunks, partitions=2, idle_s=3.0, lateness_s=0.0):
     """Feed (wall, [(raw partition, post)]) chunks through a lane saved and restored after every chunk."""
     value, activity, out = None, Activity(started=0.0), []
