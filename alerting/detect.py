@@ -19,54 +19,21 @@ topic, the open stories) and returns frozen Alert snapshots for every alert it c
 """
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import Counter, deque
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
-from alerting import affinity
+from alerting import affinity, bursts
 from alerting.place_affinity import OTHER_STREET, place_affinity
+from alerting.signal import Signal, alert_id_for
 from alerting.story import Story as _Story
 from core.records import OTHER_TOPIC, Alert, EnrichedPost
 from core.settings import LEVELS, Detection
 from core.taxonomy import Topic
 
 SNIPPET_CHARS = 280
-
-
-@dataclass(frozen=True, slots=True)
-class Signal:
-    """A post reduced to what detection needs."""
-
-    uid: str
-    topic: str                               # the post's best risk topic
-    also: tuple[str, ...]                    # other risk topics it may belong to (secondary_threshold)
-    settlement: str | None
-    author: str
-    source: str
-    at: datetime
-    risk: float
-    negative: float
-    text: str
-    url: str | None
-    parent_uid: str | None
-    street: str = ""                         # "ул. Ленина" (issue 18), "" when unknown
-    object: str = ""                         # "школа"
-    terms: frozenset[str] = frozenset()      # content lemmas (what the post is about), for stories by meaning
-    mix: tuple[tuple[str, float], ...] = ()  # the post's risk-topic probabilities, best first
-    strong: bool = True                      # its best topic passed topic_threshold (else only a candidate)
-    unnamed: bool = False                    # no risk topic fits: a negative post scored «other» (or nearly)
-
-    @property
-    def mix_dict(self) -> dict[str, float]:
-        return dict(self.mix)
-
-
-def alert_id_for(first_uid: str) -> str:
-    """Stable across runs and runners: the same first post always names the same alert."""
-    return "A-" + hashlib.sha1(first_uid.encode()).hexdigest()[:10]
 
 
 def _compatible(a: str | None, b: str | None) -> bool:
@@ -123,7 +90,7 @@ class Detector:
         """A negative post no risk topic fits (a vaccination certificate that never came, stray dogs): it may be
         a complaint the taxonomy has no name for. Topic «other»; its mix keeps «other» beside the weak risk topics,
         so two such posts agree and the story's vote may say «other». It forms a story only with posts that share
-        its rarest words (see _near_identical), never by topic."""
+        its rarest words (see bursts.near_identical), never by topic."""
         if e.negative < self.config.unnamed_negative or e.post.parent_uid is not None:
             return None
         p = e.post
@@ -261,41 +228,11 @@ class Detector:
         self.meaning.append(s)
         group = self._links(s, self.meaning) + [s]
         if sum(w.unnamed for w in group) > 1:         # unnamed posts that need each other to make a story
-            group = self._near_identical(group)
-        if not self._is_story(group) or not self._bursting(group):
+            group = bursts.near_identical(group, self.rarity, len(self.unrated), self.config)
+        if not self._is_story(group) or not bursts.bursting(group, self.rarity, len(self.unrated), self.config):
             return []
         topic = affinity.vote(w.mix_dict for w in group) or s.topic
         return [self._start(topic, self._take(group), "story", s.at)]
-
-    def _surprise(self, group: list[Signal], at_least: int) -> dict[str, float]:
-        """Words that at_least of the group use -> the chance of so many using them in one window, by how often
-        the candidates of the last days used them (affinity.burst_chance)."""
-        counts = Counter(t for w in group for t in affinity.stems(w.terms))
-        in_window = max(len(self.unrated), 1)
-        return {t: affinity.burst_chance(n, self.rarity.total.get(t, 0), self.rarity.docs, in_window)
-                for t, n in counts.items() if n >= at_least}
-
-    def _bursting(self, group: list[Signal]) -> bool:
-        """A story by meaning needs a word two of its posts use more than usual (chance <= meaning_chance): posts
-        linked only through everyday words («идти», «первый», «школа») are chatter. A detector that has not seen
-        unnamed_history candidates yet does not know what is usual and does not judge."""
-        if self.rarity.docs < self.config.unnamed_history:
-            return True
-        return min(self._surprise(group, 2).values(), default=1.0) <= self.config.meaning_chance
-
-    def _near_identical(self, group: list[Signal]) -> list[Signal]:
-        """With posts no topic names, only a word that min_posts of them share, far more often than the recent
-        candidates use it (chance <= unnamed_chance), holds them together («сертификат» in every post; not «друг»
-        or «жизнь»): the posts that have the most surprising such word, else none. Until the detector has seen
-        unnamed_history candidates it does not know what is common, and forms none."""
-        if self.rarity.docs < self.config.unnamed_history:
-            return []
-        chance = self._surprise(group, self.config.min_posts)
-        core = sorted(t for t, p in chance.items() if p <= self.config.unnamed_chance)
-        if not core:
-            return []
-        word = min(core, key=chance.__getitem__)
-        return [w for w in group if word in affinity.stems(w.terms)]
 
     def _take(self, group: list[Signal]) -> list[Signal]:
         """The group leaves every window (it is a story now); returned in event-time order."""

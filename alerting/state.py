@@ -13,7 +13,8 @@ from collections import deque
 from datetime import datetime
 
 from alerting.affinity import Rarity
-from alerting.detect import Detector, Signal
+from alerting.detect import Detector
+from alerting.signal import Signal
 from alerting.story import Story
 
 STATE_VERSION = 3   # 2: signals carry terms, topic mix and strength; the window of candidates
