@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 FAMILIES = {"housing": "жкх", "water": "жкх", "heating": "жкх", "gas": "жкх", "power": "жкх",
             "roads": "город", "improvement": "город", "waste": "город", "transport": "город", "ecology": "город"}
@@ -112,12 +112,21 @@ def vote(mixes: Iterable[dict[str, float]]) -> str | None:
     total: Counter = Counter()
     for m in mixes:
         total.update(m)
+    return top_topic(total)
+
+
+def top_topic(total: Mapping[str, float]) -> str | None:
+    """The topic with the most mass; ties broken by name, so every runner names the same one."""
     return max(sorted(total), key=total.__getitem__) if total else None
 
 
 def shared_words(term_sets: list[frozenset[str]], limit: int = 3) -> list[str]:
     """The words most of a story's posts share, for the card: «подвал, протечка»."""
-    counts = Counter(t for terms in term_sets for t in terms)
+    return top_shared(Counter(t for terms in term_sets for t in terms), limit)
+
+
+def top_shared(counts: Mapping[str, int], limit: int = 3) -> list[str]:
+    """The words at least two posts use, most used first."""
     # ties broken by the word, before the cut: a set's order of strings differs between processes (hash seed),
     # and the Kafka worker must write the card the embedded runner writes
     return sorted((t for t, n in counts.items() if n >= 2), key=lambda t: (-counts[t], t))[:limit]

@@ -195,7 +195,7 @@ class Detector:
                 continue
             if s.at - st.last_at > recent and not (s.settlement and st.settlement == s.settlement):
                 continue
-            n = len(self._links(s, list(st.signals)[-self.config.meaning_members:]))
+            n = len(self._links(s, st.signals))           # its latest meaning_members (a bounded deque)
             if n >= min(2, st.count) and n > most and self._about_core(s, st):
                 best, most = st, n
         return best

@@ -58,7 +58,8 @@ USAGE = ("Пришлите черновик ответа после команд
 def draft_of(text: str, replied_text: str = "") -> str:
     """The draft: the command's text, else the replied-to message's; the seed format's platforms and links
     (alerting.answers) are dropped, so a ready-to-register answer can be checked as it is."""
-    body = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+    parts = text.split(maxsplit=1)
+    body = parts[1] if len(parts) > 1 else ""
     return parse_reply(body or replied_text).text
 
 

@@ -80,7 +80,7 @@ class Story:
 
     def vote(self) -> str | None:
         """The topic with the most probability mass over all its posts (affinity.vote, kept as a running sum)."""
-        return max(sorted(self.mix), key=self.mix.__getitem__) if self.mix else None
+        return affinity.top_topic(self.mix)
 
     def core(self) -> set[str]:
         """Stems two of its posts share (all of them while it has one post)."""
@@ -88,7 +88,7 @@ class Story:
 
     def shared_words(self, limit: int = 3) -> list[str]:
         """affinity.shared_words over all its posts."""
-        return sorted((t for t, n in self.words.items() if n >= 2), key=lambda t: (-self.words[t], t))[:limit]
+        return affinity.top_shared(self.words, limit)
 
     def state(self) -> dict:
         """The running figures, JSON-able (alerting/state.py); the kept signals and best are saved by uid."""

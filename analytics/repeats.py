@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from analytics.problems import problem_of, same_problem, spots_differ
+from analytics.problems import problem_of, same_problem
 
 HOUSE = re.compile(r"\d")
 STEM = re.compile(r"[а-яa-z]{4,}")
@@ -80,8 +80,6 @@ def is_repeat(earlier: dict, later: dict, days: int = 30, problems: dict | None 
     problems = problems if problems is not None else {}
     pa = problems.get(earlier["appeal_id"]) or problem_of(earlier.get("text") or "")
     pb = problems.get(later["appeal_id"]) or problem_of(later.get("text") or "")
-    if spots_differ(pa, pb):
-        return False
     return same_problem(pa, pb) and (same_kind(earlier, later) or cites(earlier, later) or alike(earlier, later))
 
 

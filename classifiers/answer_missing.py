@@ -40,7 +40,7 @@ ADDRESSEE_NAMED = re.compile(
     r"(?:ооо|оао|ао|гуп|гбу|гку|спб|санкт|комитет|администрац|тсж|жск|компани|организаци)")
 # «проблема устранена» beside «устранить невозможно» / «не подтвердилось»
 CLAIMED_FIX = re.compile(r"\b(?:проблем\w*|замечани\w*|нарушени\w*|недостат\w*|дефект\w*)\s+(?:\S+\s+){0,3}?"
-                         r"(?:устранен|устранён|решен|выполнен)\w*")
+                         r"(?:устранен|решен|выполнен)\w*")
 ON_CONTROL = re.compile(r"на контроле")
 BODY_WORDS = 10                   # an answer's own words up to which a fix named in generic words is boilerplate
 

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -97,6 +96,8 @@ class AnswerModel:
     def fit(self, texts: list[str], labels: list[str], kinds: list[str] | None = None) -> AnswerModel:
         kinds = kinds or ["final"] * len(texts)
         if self.head == "forest":
+            from sklearn.ensemble import RandomForestClassifier  # fitting only: prediction is NumPy
+
             rf = RandomForestClassifier(TREES, min_samples_leaf=self.leaf, class_weight="balanced_subsample",
                                         random_state=0, n_jobs=1)
             rf.fit(np.array([vector(t, k) for t, k in zip(texts, kinds, strict=False)]), labels)
