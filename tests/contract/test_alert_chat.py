@@ -318,3 +318,18 @@ def test_a_wrong_token_is_a_clear_error(tg, dsn, monkeypatch, capsys):
         monkeypatch.setenv(f"DOZOR_TELEGRAM__{key}", value)
     assert main(["bot", "--for", "1", "--db", dsn]) == 2
     assert "Ошибка Telegram: Telegram getUpdates: 401 Unauthorized" in capsys.readouterr().err
+
+
+def test_a_telegram_500_while_answering_check_keeps_the_update_for_a_second_try(tg, desk):
+    """A passing error on the reply to /check neither stops the bot nor loses the request: the update is read
+    again after a rest and answered once."""
+    bot, _, _, _ = desk
+    update = tg.say(STAFF, CHAT, "/check Ваше обращение рассмотрено. Меры будут приняты в плановом порядке.")
+    tg.fail_next("sendMessage", 500)
+    done, error = bot._handle_all([update])
+    assert done == [] and error is not None                      # kept: the offset does not pass it
+    done, error = bot._handle_all([update])
+    assert done == [update] and error is None
+    replies = [c for c in tg.calls("sendMessage") if "Проверка черновика ответа" in c.params["text"]]
+    assert len(replies) == 2                                      # the failed attempt, then the one delivered
+    assert sum("Проверка черновика ответа" in m["text"] for m in tg.sent_to(CHAT)) == 1   # what the chat shows
