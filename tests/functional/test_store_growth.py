@@ -78,3 +78,25 @@ def test_merged_away_parts_are_removed_without_a_pool_of_threads(store):
                        "AND NOT active") > 5 and time.monotonic() < deadline:
         time.sleep(0.5)
     assert _pool_threads() < 48
+
+
+def test_a_poll_asking_for_its_uids_reads_the_granules_that_may_hold_them_not_all_posts(store):
+    """Issue 16: every poll asks which of its uids are stored; uid is not the sort key's prefix, so without the skip
+    index (migration 0014) the lookup read every granule's uids and its cost grew with the table."""
+    store.client.command("INSERT INTO posts (uid, published_at, text) SELECT concat('vk:-1_', toString(number)), "
+                         "toDateTime64('2026-01-12 00:00:00', 3, 'UTC') + toIntervalSecond(number * 5), 'текст' "
+                         "FROM numbers(300000)")
+    store.client.command("OPTIMIZE TABLE posts FINAL")
+    asked, real = [], store.client.query
+
+    def query(sql, parameters=None, **kwargs):
+        if "FROM posts" in sql:
+            asked.append((sql, parameters))
+        return real(sql, parameters=parameters, **kwargs)
+
+    store.client.query = query
+    found = store.known_posts(["vk:-1_17", "vk:-1_250000", "vk:-2_new"])
+    store.client.query = real
+    assert set(found) == {"vk:-1_17", "vk:-1_250000"}
+    estimated = [sum(r[3] for r in real("EXPLAIN ESTIMATE " + sql, parameters=p).result_rows) for sql, p in asked]
+    assert len(asked) == 1 and max(estimated) < 50_000, estimated    # two granules' worth, not 300,000 rows
