@@ -84,7 +84,8 @@ def test_repeat_needs_place_time_answer_and_problem():
            _appeal(4, 5, "Нет холодной воды на Школьной улице", settlement="Демянск"),       # another place
            _appeal(5, 45, "Нет холодной воды на Школьной улице"),                           # after 30 days
            _appeal(6, 6, "Прорвало трубу отопления в подвале", topic="heating")]             # another problem
-    assert find_repeats(new, known, days=30) == [("pos:3", "pos:1", 1.0)]
+    assert [r[:3] for r in find_repeats(new, known, days=30)] == [("pos:3", "pos:1", 1.0)]
+    assert "тот же заявитель" in find_repeats(new, known, days=30)[0][3]
     # before the first answer it is a second report, not a repeat; an unanswered one has nothing to repeat
     assert not is_repeat(_appeal(1, 0, "Нет воды", answered=3), _appeal(2, 1, "Нет воды"))
     assert not is_repeat(_appeal(1, 0, "Нет воды", answered="never"), _appeal(2, 1, "Нет воды"))
