@@ -175,7 +175,7 @@ class ClickHouseStore:
 
     def known_posts(self, uids: list[str]) -> dict[str, tuple[str, datetime]]:
         """uid -> (the text stored last, its published_at), for the uids we have. The uid is not the sort key's
-        prefix; the skip index of migration 0014 keeps a lookup to the granules that may hold the uids asked."""
+        prefix; the skip index of migration 0015 keeps a lookup to the granules that may hold the uids asked."""
         if not uids:
             return {}
         result = self.client.query("SELECT uid, argMax(text, ingested_at), argMax(published_at, ingested_at) FROM posts"

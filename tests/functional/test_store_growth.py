@@ -62,7 +62,7 @@ def _pool_threads() -> int:
 
 def test_merged_away_parts_are_removed_without_a_pool_of_threads(store):
     """Issue 16: more than 100 merged-away parts at once were removed on up to 128 threads of the engine's global
-    pool, which keeps them idle for good (the soak: 29 -> 154 threads, +56 MB). Migration 0013 removes them one by
+    pool, which keeps them idle for good (the soak: 29 -> 154 threads, +56 MB). Migration 0014 removes them one by
     one on every table; here hundreds of one-row inserts leave hundreds of merged-away parts, removed after 1 s."""
     tables = store.client.query("SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() "
                                 "AND engine LIKE '%MergeTree' AND name != 'schema_migrations'").result_rows
@@ -82,7 +82,7 @@ def test_merged_away_parts_are_removed_without_a_pool_of_threads(store):
 
 def test_a_poll_asking_for_its_uids_reads_the_granules_that_may_hold_them_not_all_posts(store):
     """Issue 16: every poll asks which of its uids are stored; uid is not the sort key's prefix, so without the skip
-    index (migration 0014) the lookup read every granule's uids and its cost grew with the table."""
+    index (migration 0015) the lookup read every granule's uids and its cost grew with the table."""
     store.client.command("INSERT INTO posts (uid, published_at, text) SELECT concat('vk:-1_', toString(number)), "
                          "toDateTime64('2026-01-12 00:00:00', 3, 'UTC') + toIntervalSecond(number * 5), 'текст' "
                          "FROM numbers(300000)")

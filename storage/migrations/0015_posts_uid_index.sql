@@ -1,4 +1,4 @@
--- 0014: a skip index on posts.uid (issue 16). Every poll asks which of its uids are stored (known_posts), and the
+-- 0015: a skip index on posts.uid (issue 16). Every poll asks which of its uids are stored (known_posts), and the
 -- uid is not the sort key's prefix (toDate(published_at), uid), so the lookup read the uid column of every granule:
 -- its cost grew with the table (a store-only probe: 3.0 -> 5.3 ms of CPU per lookup from 0 to 105,000 posts). A
 -- bloom filter per granule lets the lookup skip the granules that cannot hold the uids asked (the same probe:

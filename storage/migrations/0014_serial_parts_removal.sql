@@ -1,4 +1,4 @@
--- 0013: merged-away parts are removed by the table's own cleanup, one after another, never by a pool of threads
+-- 0014: merged-away parts are removed by the table's own cleanup, one after another, never by a pool of threads
 -- (issue 16). MergeTree removes more than concurrent_part_removal_threshold (default 100) parts at once in
 -- parallel, on up to max_parts_cleaning_thread_pool_size (128) threads of the engine's global pool, and the
 -- global pool then keeps those threads idle for good (up to 1,000): the soak, whose packed days leave thousands
