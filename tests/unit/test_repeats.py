@@ -146,7 +146,34 @@ NOT_LINKED = [   # the same building and category, another thing or spot: two pr
     ("Не горит свет у кв. 12", "Не горит свет у кв. 40"),                           # another flat
     ("Граффити на стене арки", "Граффити на крыльце"),                              # two outdoor things
     ("Грязно на 3 этаже, 1 подъезд", "Мусор у крыльца, не убирают"),                 # a floor inside vs outdoors
-    ("Сломан доводчик, 6 парадная", "Нет ручки с замком, 26 этаж"),                 # a lock, nothing in common shown
+    ("Сломан доводчик в 6 парадной", "Сломан доводчик в 4 парадной"),             # another entrance
+    # the third definition (docs/repeats.md): what places two reports apart
+    ("Нет освещения на 3 этаже", "Не работает освещение над входом во 2 парадную"),   # over the door is outdoors
+    ("Нет освещения на 3 этаже", "Не горит лампа у 2 парадной"),                    # «у парадной»: outdoors
+    ("Не горит свет в подвале", "Перегорела лампа на первом этаже"),                # the basement is no floor
+    ("Текут трубы в подвале", "Протекают трубы на чердаке"),                        # basement vs attic
+    ("Грязные лифты", "22 этаж очень грязно"),                                      # the cabin vs a landing
+    ("Не горит фонарь на фасаде со стороны улицы", "Нет освещения на фасаде со стороны двора"),   # two sides
+    ("Реклама на входной двери, подъезд 2", "Реклама в лифте, подъезд 2"),          # marks: the thing counts
+    ("Прошу убрать граффити на 2 этаже", "Не убирают подъезд"),                     # «убрать граффити» is graffiti
+    ("Нет холодной воды в подъезде", "Холодно в подъезде, батареи не греют"),       # «холодной» is no «холодно»
+    ("Нет освещения на 4 и 5 этажах", "Освещение есть, спасибо! Но верните плафоны на 5 этаж"),   # put right
+    ("Входная группа требует ремонта", "Лестницы требуют ремонта"),                 # «ремонт» ties nothing
+    ("Разбита плитка у лифта", "Разбита кабина лифта"),                             # «разбит» is no glass
+]
+LINKED_BY_DEFINITION = [   # the third definition: the same fault that nothing tells apart is one problem
+    ("Неисправное освещение", "Неисправное освещение", "Неисправное освещение в подъезде", "освещение"),
+    ("Не горит лампа на 5 этаже", "Нет освещения в подъезде", "Неисправное освещение в подъезде", "освещение"),
+    ("Хранение вещей на лестнице, 5 этаж", "Проблема не решилась, фото фейк", "Хранение вещей на лестничной площадке",
+     "снова"),
+    ("Песок и мусор на лестничной клетке №1", "Грязно, не убирают, подъезд 1", "Уборка подъезда", "подъезд 1"),
+    ("Замок на мусорокамере отсутствует", "Опять отсутствует замок и открыта дверь", "Неисправен замок", "снова"),
+]
+NOT_LINKED_BY_DEFINITION = [   # a reason naming two kinds of fault, or none, cannot tell
+    ("Очистить", "Надписи на окнах", "Несанкционированные надписи / объявления на стенах дома"),
+    ("Не выполнено, прошу проверить", "Не выполнено", "Неудовлетворительное состояние парадной"),
+    ("решетка на фасаде", "кондиционер на фасаде",
+     "Нарушение правил пользования общим имуществом / Размещение кондиционеров, решеток, светильников на фасаде"),
 ]
 
 
@@ -165,6 +192,28 @@ def test_a_text_naming_no_defect_takes_its_category():
     assert problem_of("Очистить, пожалуйста", "Надписи на стенах дома").defects == {"graffiti"}
     assert problem_of("Очистить, пожалуйста").defects == frozenset()
     assert is_repeat(_flat(1, 0, "Очистить", "Надписи на стенах"), _flat(2, 9, "Надписи на окнах", "Надписи на стенах"))
+
+
+@pytest.mark.parametrize("a,b,category,why", LINKED_BY_DEFINITION)
+def test_the_same_fault_nothing_tells_apart_is_one_problem(a, b, category, why):
+    found = repeat_why(_flat(1, 0, a, category), _flat(2, 9, b, category))
+    assert found is not None and why in found
+
+
+@pytest.mark.parametrize("a,b,category", NOT_LINKED_BY_DEFINITION)
+def test_a_reason_of_several_kinds_cannot_tell(a, b, category):
+    assert repeat_why(_flat(1, 0, a, category), _flat(2, 9, b, category)) is None
+
+
+def test_stairwell_words_and_follow_up_phrases():
+    assert problem_of("Песок на лестничной клетке №1").spots["entrance"] == {1}
+    assert problem_of("на лестничной клетке 3 этажа").spots == {"entrance": set(), "floor": {3}, "flat": set()}
+    assert problem_of("Проблема не решилась").follow_up and problem_of("проблема неустранена").follow_up
+    assert not problem_of("Прошу решить вопрос").follow_up
+    assert problem_of("Нет холодной воды").defects == {"water"}
+    assert problem_of("Отмыть надписи на дверях").defects == {"graffiti"}
+    assert problem_of("Подтеки на 5 этаже никто не вымыл, должны мыть").defects >= {"cleaning"}
+    assert problem_of("лампу заменили, но теперь течёт").put_right and not problem_of("лампу заменили").put_right
 
 
 def test_a_cited_number_still_needs_the_same_thing():
