@@ -151,9 +151,7 @@ class Detector:
         return (self._burst(signal) if signal.strong else []) or self._burst_by_meaning(signal)
 
     def _story_with(self, uid: str | None) -> _Story | None:
-        if uid is None:
-            return None
-        return next((st for st in self.stories.values() if uid in st.uids), None)
+        return None if uid is None else next((st for st in self.stories.values() if uid in st.uids), None)
 
     def _criticality(self, topic: str) -> float:
         return self.topics[topic].criticality if topic in self.topics else 0.5
