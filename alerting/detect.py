@@ -53,6 +53,7 @@ class Detector:
         self.unrated: deque[Signal] = deque()                # candidates not yet counted there (the last window_s)
         self.stories: dict[str, _Story] = {}
         self.recent: dict[str, Signal] = {}                  # signals of the last story_idle_s, by uid
+        self.recent_oldest: datetime | None = None           # none in recent is older (None: recent is empty)
         self.now: datetime | None = None
 
     def to_signal(self, e: EnrichedPost) -> Signal | None:
@@ -135,6 +136,7 @@ class Detector:
         if signal is None:
             return []
         self.recent[signal.uid] = signal
+        self.recent_oldest = min(self.recent_oldest or signal.at, signal.at)
         if signal.terms and signal.parent_uid is None:
             self.unrated.append(signal)          # counted once it is past: a burst does not make its own words common
         story = (self._story_with(signal.parent_uid) or (self._open_story_for(signal) if signal.strong else None)
@@ -149,9 +151,7 @@ class Detector:
         return (self._burst(signal) if signal.strong else []) or self._burst_by_meaning(signal)
 
     def _story_with(self, uid: str | None) -> _Story | None:
-        if uid is None:
-            return None
-        return next((st for st in self.stories.values() if uid in st.uids), None)
+        return None if uid is None else next((st for st in self.stories.values() if uid in st.uids), None)
 
     def _criticality(self, topic: str) -> float:
         return self.topics[topic].criticality if topic in self.topics else 0.5
@@ -268,8 +268,9 @@ class Detector:
             self.rarity.add(old.at.date().isoformat(), affinity.stems(old.terms))
         for alert_id in [a for a, st in self.stories.items() if self.now - st.last_at > idle]:
             del self.stories[alert_id]
-        for uid in [u for u, s in self.recent.items() if self.now - s.at > idle]:
-            del self.recent[uid]
+        if self.recent and self.now - self.recent_oldest > idle:     # a pass over recent only when one is due
+            self.recent = {u: s for u, s in self.recent.items() if self.now - s.at <= idle}
+            self.recent_oldest = min((s.at for s in self.recent.values()), default=None)
 
     def score(self, story: _Story) -> float:
         crit = self._criticality(story.topic)

@@ -81,4 +81,5 @@ def restore_detector(state: dict | None, detector: Detector) -> Detector:
                                                  detector.config.meaning_members,
                                                  detector.config.snippets).restore(st, signals)
     detector.recent = {u: signals[u] for u in state["recent"]}
+    detector.recent_oldest = min((s.at for s in detector.recent.values()), default=None)
     return detector
