@@ -33,12 +33,10 @@ RECIPES: dict[str, dict] = {
 # instead of 0): the seed keeps lemma characters.
 SEED_RECIPES: dict[str, dict] = {
     "topics": {"parts": [_LEMMA_WORDS, _LEMMA_CHARS], "C": 20.0, "class_weight": "balanced"},
-    # The seed's complaints (about half its rows) read negative; its chatter rows (topic «other» or none) weigh
-    # more when neutral or positive, so chatter learns its own register while complaints keep their weight and
-    # still read negative. 3 / 3 since the VK-register rows grew to ~3,700: at 6 / 6 (chosen when they were
-    # 1,338) real complaints read less negative (spb appeals at >= NEGATIVE_AT 92 % -> 83 %). Chosen on
-    # pre-selected RuSentiment posts before the tail (docs/benchmarks.md, «seed sentiment»).
-    "sentiment": {**RECIPES["sentiment"], "chatter_weight": {"negative": 1.0, "neutral": 3.0, "positive": 3.0}},
+    # Two thirds of the seed are complaints, so plain VK chatter read negative. Its chatter rows (topic «other»)
+    # weigh more when neutral or positive: chatter learns its own register while complaints keep their weight and
+    # still read negative (weights chosen on training-side RuSentiment rows; docs/benchmarks.md, «seed sentiment»)
+    "sentiment": {**RECIPES["sentiment"], "chatter_weight": {"negative": 1.0, "neutral": 6.0, "positive": 6.0}},
 }
 THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
