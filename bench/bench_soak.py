@@ -1,15 +1,17 @@
 """Soak: seven days of event time at ten times a busy district's rate through `dozor run`'s live handler and the
 risk tracker (issue 16) — is memory flat after the first day, is the time per post flat?
 
-    python bench/bench_soak.py [--days 7] [--per-day 15000] [--trace] [--out bench/results/soak.json]
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python bench/bench_soak.py [--days 7] [--per-day 15000] [--trace]
+        [--out bench/results/soak.json]        # one command, no dataset; 7 days take ~10-15 min on a quiet machine
 
 The stream (bench/soak_stream.py, no dataset needed): residents' chatter from the district's localities and about
 80 incidents a day — one problem, one locality of the gazetteer, 3-8 residents within 50 minutes. Posts arrive in
 polls of ten simulated minutes, as `dozor run` hands them over: EmbeddedHandler (enrichment with the seed models,
 detection, the risk tracker, the embedded ClickHouse opened as open_store opens it) with its wall clock and horizon
 set to the simulated time; the tracker's tick (SLA marks, verdicts, sync with the store) runs every simulated hour.
-Recorded per simulated day: RSS (VmRSS, anonymous), posts, milliseconds per post, stories so far, the sizes of the
-in-memory state, the engine's own memory figures (system.metrics); with --trace, the Python heap (tracemalloc) and
+Recorded per simulated day: RSS (VmRSS, anonymous), posts, milliseconds per post (wall, and the process's CPU time,
+which a busy machine inflates less; of the wall time, how much went to calls into the store), stories so far, the
+sizes of the in-memory state, the engine's own memory figures (system.metrics), the threads by name; with --trace, the Python heap (tracemalloc) and
 its top growers by file:line. At the end, how the stories match the incidents. Not a test: its figures go to
 bench/results/soak.json and docs/benchmarks.md.
 """
@@ -99,6 +101,35 @@ def heaps(store) -> dict:
     return {**out, "engine_parts": int(parts), "engine_active_parts": int(active), "threads": int(threads)}
 
 
+def thread_names() -> dict[str, int]:
+    """The process's threads by name (digits dropped: ThreadPool, BgSchPool, MergeMutate, python, ...)."""
+    names = defaultdict(int)
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            names[re.sub(r"\d+$", "", (task / "comm").read_text().strip())] += 1
+        except OSError:                                            # the thread ended meanwhile
+            pass
+    return dict(sorted(names.items(), key=lambda kv: -kv[1]))
+
+
+class StoreClock:
+    """Wall time spent in the store's client calls (query, insert, command): the storage share of a post's time."""
+
+    def __init__(self, client):
+        self.spent = 0.0
+        for name in ("query", "insert", "command"):
+            setattr(client, name, self._timed(getattr(client, name)))
+
+    def _timed(self, call):
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                self.spent += time.perf_counter() - started
+        return timed
+
+
 def sizes(handler: EmbeddedHandler) -> dict:
     d, r = handler.detector, handler.risks
     return {"handler_alerts": len(handler.alerts), "detector_recent": len(d.recent), "detector_stories": len(d.stories),
@@ -154,6 +185,7 @@ def main() -> None:
     clock = [START]
     now = lambda: clock[0]                                         # noqa: E731 - the simulated wall clock
     store = open_store(settings)
+    store_clock = StoreClock(store.client)
     risks, _ = risk_tracker(settings, store, "soak", topics, horizon=now)
     handler = EmbeddedHandler(kit, detector_factory(settings, topics, kit.gazetteer)(horizon=now), store, "soak",
                               risks=risks, risk_store=RiskStore(store, "soak"), clock=now)
@@ -170,6 +202,7 @@ def main() -> None:
     print("start", base, flush=True)
     for day in range(args.days):
         day_end, started, n = START + timedelta(days=day + 1), time.perf_counter(), 0
+        cpu_started, store_started = time.process_time(), store_clock.spent
         while clock[0] < day_end:
             clock[0] += poll
             batch = defaultdict(list)
@@ -182,10 +215,13 @@ def main() -> None:
             if clock[0] >= next_tick:
                 handler.tick(clock[0])
                 next_tick += timedelta(hours=1)
-        took = time.perf_counter() - started
+        took, cpu, in_store = (time.perf_counter() - started, time.process_time() - cpu_started,
+                               store_clock.spent - store_started)
         gc.collect()
         row = {"day": day + 1, "posts": n, "ms_per_post": round(1000 * took / max(n, 1), 2),
-               "stories_so_far": len(alerts), **rss(), **heaps(store), **sizes(handler)}
+               "cpu_ms_per_post": round(1000 * cpu / max(n, 1), 2), "store_ms_per_post": round(1000 * in_store / max(n, 1), 2),
+               "load_1m": round(os.getloadavg()[0], 1),
+               "stories_so_far": len(alerts), **rss(), **heaps(store), **sizes(handler), "thread_names": thread_names()}
         if args.trace:
             now_snap = tracemalloc.take_snapshot()
             row["python_heap_mb"] = round(tracemalloc.get_traced_memory()[0] / 2**20, 1)
@@ -202,7 +238,9 @@ def main() -> None:
               "growth_after_day1_mb": {k: round(max(d[k] for d in days) - days[0][k], 1)
                                        for k in ("VmRSS", "RssAnon", "glibc_in_use", "jemalloc_resident")
                                        if k in days[0]},
-              "ms_per_post_day1_vs_last": [days[0]["ms_per_post"], days[-1]["ms_per_post"]]}
+              "ms_per_post_day1_vs_last": [days[0]["ms_per_post"], days[-1]["ms_per_post"]],
+              "cpu_ms_per_post_day1_vs_last": [days[0]["cpu_ms_per_post"], days[-1]["cpu_ms_per_post"]],
+              "load_average_at_end": os.getloadavg()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in result.items() if k != "days"}, ensure_ascii=False))

@@ -24,6 +24,8 @@ any training set the project uses.
 Sources, authors, ids and urls are synthetic, as in stream-dev (which inserts no place names: neither do we).
 The first weeks sit in Sept-Oct 2026 (stream-dev's seasonal calendar: heating season only); dev-5..dev-8 add
 late August (the fire season, no heating) and November.
+Third round (bench/heldout_round3.py, split `test5`): test-5..test-7, allocated after all of the above from what it
+left, so the twelve weeks above are unchanged; run once, at the end.
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ import random
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from heldout_round3 import ROUND3, allocate_round3
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 MSK = timezone(timedelta(hours=3))
@@ -317,12 +321,13 @@ def build_all(out: Path) -> dict:
     pools, other_stats = load_other_source(exclude | used, test_reasons)
     stats.update(other_stats)
     allocation.update(_allocate_other(pools))
+    allocation.update(allocate_round3(complaints, allocation, pools, text_key))   # after all of the above
     dev_rng = random.Random(MASTER_SEED)
     dev_pool = train_chatter[:]
     dev_rng.shuffle(dev_pool)
     dev_names = [w[0] for w in WEEKS if w[1] == "dev"]
     weeks = {}
-    for name, split, seed, start in WEEKS:
+    for name, split, seed, start in (*WEEKS, *ROUND3):
         if split == "dev":                                         # disjoint slices of the training part
             i = dev_names.index(name)
             pool = dev_pool[i * len(dev_pool) // len(dev_names):(i + 1) * len(dev_pool) // len(dev_names)]

@@ -15,7 +15,10 @@ Kinds (the label follows from the rules, docs/repeats.md §2):
   late             same building and reason, 31-90 days apart                                                 -> 0
 At most CAP pairs of a kind per building (a few buildings have hundreds of reports), PER_KIND pairs of each kind.
 Part: `test` when the later report came on or after 2021-02-01 (the latest two months), else `dev`; `test2`: a
-second held-out draw of same-building pairs (second_sample, seed 23), read after the first score on `test`.
+second held-out draw of same-building pairs (second_sample, seed 23), read after the first score on `test`;
+`test3`: a third one (third_sample, seed 29), drawn after the detector was retuned on dev + test + test2, of pairs
+whose two reports are in no earlier part; `test4`: a fourth one (fourth_sample, seed 31), drawn after the detector
+was retuned on dev + test + test2 + test3, of pairs in no earlier part (a report may be).
 """
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ROOT.parent / "shared" / "datasets"
 OUT = ROOT / "bench" / "data" / "repeats_pairs.csv"
 DAYS, LATE_DAYS = 30, 90
-CAP, SEED, SEED2 = 3, 19, 23
+CAP, SEED, SEED2, SEED3, SEED4 = 3, 19, 23, 29, 31
 PER_KIND = {"same_reason": 130, "other_reason": 130, "other_place": 120, "late": 120, "cited": 100}
 TEST_FROM = "2021-02-01"
 CITED = re.compile(r"(?<!\d)(29\d{5}|3[01]\d{5})(?!\d)")    # the portal's report numbers of 2020-21
@@ -135,6 +138,28 @@ def second_sample(found: dict[str, list], taken: set[tuple[str, str]], rng: rand
     return [dict(r, part="test2") for r in rows]
 
 
+def third_sample(found: dict[str, list], taken: list[dict], rng: random.Random) -> list[dict]:
+    """A third held-out part (`test3`, issue 19's second round), drawn like `test2` after the detector had been
+    retuned on dev + test + test2: pairs neither of whose reports is in any earlier pair. Fresh reports are too few
+    in Feb-Mar 2021 alone (25 same-reason pairs), so the whole period (Oct 2020 - Mar 2021) is drawn from."""
+    seen = {r[k] for r in taken for k in ("earlier_id", "later_id")}
+    fresh = {k: [(p, a, b) for p, a, b in found[k] if a["id"] not in seen and b["id"] not in seen]
+             for k in ("same_reason", "other_reason")}
+    rows = sample(fresh, rng, {"same_reason": 120, "other_reason": 60})
+    return [dict(r, part="test3") for r in rows]
+
+
+def fourth_sample(found: dict[str, list], taken: list[dict], rng: random.Random) -> list[dict]:
+    """A fourth held-out part (`test4`, issue 19's third round), drawn like `test3` after the detector had been
+    retuned on dev + test + test2 + test3: the unused reports are nearly spent, so a report may be in an earlier
+    part, but no pair (earlier, later) may."""
+    seen = {(r["earlier_id"], r["later_id"]) for r in taken}
+    fresh = {k: [(p, a, b) for p, a, b in found[k] if (a["id"], b["id"]) not in seen]
+             for k in ("same_reason", "other_reason")}
+    rows = sample(fresh, rng, {"same_reason": 120, "other_reason": 60})
+    return [dict(r, part="test4") for r in rows]
+
+
 def main() -> None:
     every, answered = read_reports()
     reports = [r for r in every if r["address"].strip()]
@@ -143,6 +168,9 @@ def main() -> None:
     rows = sample(found, random.Random(SEED))
     taken = {(r["earlier_id"], r["later_id"]) for r in rows}
     rows += second_sample(found, taken, random.Random(SEED2))
+    rows = list({(r["earlier_id"], r["later_id"]): r for r in reversed(rows)}.values())[::-1]   # one row a pair
+    rows += third_sample(found, rows, random.Random(SEED3))
+    rows += fourth_sample(found, rows, random.Random(SEED4))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with open(OUT, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))

@@ -85,12 +85,12 @@ def import_appeals(items, store, kit, model, settings, dataset: str = "appeals",
         start = min(k["received_at"] for k in keys)
         earlier = register.recent(start - timedelta(days=cfg.repeat_days))
         register.write(rows)
-        links = [(new, "repeat", old, score, dataset)
-                 for new, old, score in find_repeats(keys, earlier, cfg.repeat_days)]
+        links = [(new, "repeat", old, score, dataset, why)
+                 for new, old, score, why in find_repeats(keys, earlier, cfg.repeat_days)]
         end = max(k["received_at"] for k in keys)
         window = timedelta(days=cfg.risk_window_days)
         alerts = register.alerts_between(start - window, end + window)
-        risk = [(k["appeal_id"], "risk", alert_id, 1.0, dataset) for k in keys
+        risk = [(k["appeal_id"], "risk", alert_id, 1.0, dataset, "") for k in keys
                 for alert_id in risk_links(k, alerts, cfg.risk_window_days)]
         register.write_links(links + risk)
         summary.new += len(todo)

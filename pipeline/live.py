@@ -64,12 +64,12 @@ class EmbeddedHandler:
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
         posts = self._dated(posts, source)
         posts = tuple(pseudonymise(posts, self.store))      # as stored: a restart's warm-up counts authors alike
-        known = self.store.known_texts([p.uid for p in posts])
-        todo = [p for p in posts if known.get(p.uid) != p.text]
+        known = self.store.known_posts([p.uid for p in posts])          # one lookup: upsert_posts reuses it
+        todo = [p for p in posts if p.uid not in known or known[p.uid][0] != p.text]
         enriched = [with_hint(e, source) for e in enrich_batch(todo, self.kit)]
         new = sorted((e for e in enriched if e.post.uid not in known), key=lambda e: e.post.published_at)
         self.unwritten.update(detect_in_order(new, self.detector, self.risks, self.on_alert, self.alerts))
-        counts = self.store.upsert_posts(enriched, self.dataset)
+        counts = self.store.upsert_posts(enriched, self.dataset, known)
         self.store.write_alerts(list(self.unwritten.values()), self.dataset)
         self.unwritten.clear()                  # a failed write keeps them for the next poll (its posts come again)
         self._forget_closed()

@@ -17,7 +17,7 @@ APPEAL_COLUMNS = ("appeal_id", "source", "channel", "received_at", "text", "cate
 ANSWER_COLUMNS = ("appeal_id", "answer_id", "answered_at", "org", "kind", "text", "verdict", "missing",
                   "model_version", "dataset", "ingested_at")
 EVENT_COLUMNS = ("appeal_id", "at", "event", "detail", "dataset")
-LINK_COLUMNS = ("appeal_id", "kind", "target_id", "score", "dataset")
+LINK_COLUMNS = ("appeal_id", "kind", "target_id", "score", "dataset", "why")
 QUALITY_COLUMNS = ("alert_id", "answer_id", "checked_at", "verdict", "missing", "model_version")
 
 
@@ -48,7 +48,7 @@ class AppealStore:
                                    column_names=columns)
 
     def write_links(self, links: list[tuple]) -> None:
-        """links: (appeal_id, kind, target_id, score, dataset)."""
+        """links: (appeal_id, kind, target_id, score, dataset, why)."""
         if links:
             self.client.insert("appeal_links", links, column_names=LINK_COLUMNS)
 

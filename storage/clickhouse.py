@@ -171,10 +171,11 @@ class ClickHouseStore:
 
     def known_texts(self, uids: list[str]) -> dict[str, str]:
         """uid -> the text stored last, for the uids we have."""
-        return {uid: text for uid, (text, _) in self._known(uids).items()}
+        return {uid: text for uid, (text, _) in self.known_posts(uids).items()}
 
-    def _known(self, uids: list[str]) -> dict[str, tuple[str, datetime]]:
-        """uid -> (the text stored last, its published_at), for the uids we have."""
+    def known_posts(self, uids: list[str]) -> dict[str, tuple[str, datetime]]:
+        """uid -> (the text stored last, its published_at), for the uids we have. The uid is not the sort key's
+        prefix; the skip index of migration 0015 keeps a lookup to the granules that may hold the uids asked."""
         if not uids:
             return {}
         result = self.client.query("SELECT uid, argMax(text, ingested_at), argMax(published_at, ingested_at) FROM posts"
@@ -185,14 +186,16 @@ class ClickHouseStore:
         """Insert posts not stored yet and new versions of edited ones; returns how many were new."""
         return self.upsert_posts(enriched, dataset)[0]
 
-    def upsert_posts(self, enriched: list[EnrichedPost], dataset: str) -> tuple[int, int]:
+    def upsert_posts(self, enriched: list[EnrichedPost], dataset: str,
+                     known: dict[str, tuple[str, datetime]] | None = None) -> tuple[int, int]:
         """(new, edited): a known uid with the same text is skipped; with another text (an edit) it is written
         again and the newer ingested_at wins in the ReplacingMergeTree. An edit keeps the stored published_at: the
-        date is in the sort key, so a re-sent post with another date would otherwise stay two rows in `posts FINAL`."""
+        date is in the sort key, so a re-sent post with another date would otherwise stay two rows in `posts FINAL`.
+        known: known_posts() of these uids when the caller has just asked (the live handler: one lookup a poll)."""
         fresh: dict[str, EnrichedPost] = {}
         for e in enriched:
             fresh[e.post.uid] = e                     # within one call the last version of a uid wins
-        known = self._known(list(fresh))
+        known = self.known_posts(list(fresh)) if known is None else known
         edited = [_dated(e, known[uid][1]) for uid, e in fresh.items() if uid in known and known[uid][0] != e.post.text]
         new = [e for uid, e in fresh.items() if uid not in known]
         if new or edited:

@@ -41,6 +41,8 @@ def test_import_is_idempotent_and_keeps_bad_rows(tmp_path, dsn, models_dir, monk
     assert verdicts["pos:1#0"] == "отписка" and verdicts["pos:2#0"] == "решено"
     assert store.query_dicts("SELECT appeal_id, kind, target_id FROM appeal_links") == [
         {"appeal_id": "pos:2", "kind": "repeat", "target_id": "pos:1"}]
+    why = store.scalar("SELECT why FROM appeal_links")                 # the link says why, in Russian
+    assert why.startswith("тот же") and "та же проблема" in why, why
     reasons = sorted(r for (r,) in store.client.query("SELECT reason FROM dead_letters").result_rows)
     assert reasons == ["не JSON: Expecting value", "не удалось прочитать дату «дата поступления»: «без даты»"]
     assert main(["appeals", "import", str(csv_path), "--format", "csv", "--db", dsn]) == 0

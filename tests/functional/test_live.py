@@ -147,6 +147,29 @@ def test_telegram_edits_update_the_stored_text_without_a_second_row(store, kit, 
     assert store.scalar("SELECT (uniqExact(uid), count()) FROM posts FINAL") == (2, 2)
 
 
+
+def test_a_poll_asks_the_store_for_its_uids_once(store, kit, ft):
+    """Issue 16: the handler asked which uids were stored, then the store asked again before writing (two
+    lookups of the posts table per poll); now the store reuses the handler's answer — new and edited alike."""
+    fake = RecordingTelegramFake()
+    fake.add_chat("demyansk_chat", -1001, title="Чат Демянска")
+    fake.add_message("demyansk_chat", 1, "На Ленина нет воды", NOW - timedelta(hours=2), sender_id=5)
+    source = SourceConfig("telegram", "demyansk_chat", "Чат Демянска", "chat")
+    runner = make_runner([source], {"telegram": TelegramCollector(fake, sleep=ft.sleep, clock=ft.now)}, store, kit,
+                         ft)
+    runner.poll(source)
+    fake.edit("demyansk_chat", 1, "На Ленина нет воды с утра", NOW - timedelta(minutes=5))
+    fake.add_message("demyansk_chat", 2, "И на Школьной", NOW - timedelta(minutes=3), sender_id=6, reply_to_id=1)
+    asked, real = [], store.client.query
+    store.client.query = lambda sql, *a, **kw: (asked.append(sql) if "FROM posts WHERE uid IN" in sql else None,
+                                                real(sql, *a, **kw))[1]
+    ft.advance(minutes=10)
+    runner.poll(source)
+    store.client.query = real
+    assert runner.totals == {"polls": 2, "failed": 0, "new": 2, "edited": 1}
+    assert len(asked) == 1
+    assert store.scalar("SELECT (uniqExact(uid), count()) FROM posts FINAL") == (2, 2)
+
 def test_a_wrong_token_rests_every_source_of_the_platform(vk, ft, store, kit):
     collector = VKCollector("vk1.a.WRONG", api_base=vk.api_base, clock=ft.now, sleep=ft.sleep, min_interval_s=0)
     runner = make_runner([DEM_SRC, LYCH_SRC], {"vk": collector}, store, kit, ft)

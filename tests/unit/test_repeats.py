@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from analytics.problems import problem_of, same_problem, spots_differ
-from analytics.repeats import alike, building, find_repeats, is_repeat
+from analytics.repeats import alike, building, find_repeats, is_repeat, repeat_why
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -24,12 +24,15 @@ SPOTS = [   # text -> {kind: numbers}
     ("на площадке третьей лестницы не горит лампа", {"entrance": {3}, "floor": set()}),
     ("в двух подъездах грязно", {"entrance": set(), "floor": set()}),
     ("(этажи 1-9) не работает освещение", {"entrance": set(), "floor": set(range(1, 10))}),
+    ("Не горит свет у кв. 118, 2 подъезд", {"entrance": {2}, "floor": set(), "flat": {118}}),
+    ("Захламлен коридор у квартир 41, 42", {"entrance": set(), "floor": set(), "flat": {41, 42}}),
+    ("грязь на всех этажах, а на 3 этаже лужа", {"entrance": set(), "floor": set()}),      # the whole stairwell
 ]
 
 
 @pytest.mark.parametrize("text,expected", SPOTS)
 def test_where_in_the_building(text, expected):
-    assert {k: set(v) for k, v in problem_of(text).spots.items()} == expected
+    assert {k: set(v) for k, v in problem_of(text).spots.items()} == {"flat": set(), **expected}
 
 
 PROBLEMS = [   # (earlier, later) -> the same problem?
@@ -41,7 +44,11 @@ PROBLEMS = [   # (earlier, later) -> the same problem?
     ("Неисправна лампа, 4 этаж", "Неисправна лампа, 6 этаж", False),                 # another floor
     ("Грязно в подъезде №2", "Не убирают подъезд, грязь на лестнице", True),         # one names no entrance
     ("Сломан электрический щит на 1 этаже", "Повреждена стена на 1 этаже", False),  # щит vs wall damage
-    ("Не выполнено, прошу проверить", "Течёт крыша над 3 подъездом", True),          # one names no defect
+    ("Не выполнено, прошу проверить", "Течёт крыша над 3 подъездом", False),         # a text that cannot tell
+    ("Не горит лампа у кв. 12", "Лампа у кв. 40 не горит", False),                   # another flat
+    ("Надписи на стене арки", "Надписи на крыльце", False),                          # two outdoor things
+    ("Грязно у мусоропровода, 2 подъезд", "Не моют чёрную лестницу во 2 подъезде", True),   # the stairwell's cleaning
+    ("Не горит лампа на 4 этаже", "Не горит фонарь над крыльцом", False),            # inside vs outdoors
 ]
 
 
@@ -77,7 +84,8 @@ def test_repeat_needs_place_time_answer_and_problem():
            _appeal(4, 5, "Нет холодной воды на Школьной улице", settlement="Демянск"),       # another place
            _appeal(5, 45, "Нет холодной воды на Школьной улице"),                           # after 30 days
            _appeal(6, 6, "Прорвало трубу отопления в подвале", topic="heating")]             # another problem
-    assert find_repeats(new, known, days=30) == [("pos:3", "pos:1", 1.0)]
+    assert [r[:3] for r in find_repeats(new, known, days=30)] == [("pos:3", "pos:1", 1.0)]
+    assert "тот же заявитель" in find_repeats(new, known, days=30)[0][3]
     # before the first answer it is a second report, not a repeat; an unanswered one has nothing to repeat
     assert not is_repeat(_appeal(1, 0, "Нет воды", answered=3), _appeal(2, 1, "Нет воды"))
     assert not is_repeat(_appeal(1, 0, "Нет воды", answered="never"), _appeal(2, 1, "Нет воды"))
@@ -116,3 +124,59 @@ def test_alike_texts_link_across_categories():
     unlike = dict(alike_text, text="Следы протечки на 12 этаже не устранены")
     assert not alike(a, unlike)
     assert not is_repeat(a, unlike)
+
+
+HOUSE_5 = "Демянск, ул. Ленина, дом 5, литера А"
+
+
+def _flat(i, days, text, category="Состояние подъезда"):
+    return _appeal(i, days, text, settlement="Демянск", address=HOUSE_5, category=category, author="")
+
+
+LINKED = [   # (earlier, later, a word the reason must give): one building, one category, different citizens
+    ("Не горит светильник на 5 этаже, 3 парадная", "В 3 парадной на 5 этаже так и не горит лампа", "подъезд 3"),
+    ("Не моют лестницу, 2 подъезд", "Грязь у мусоропровода во 2 подъезде", "уборка"),
+    ("Сломан замок на двери мусорокамеры", "Опять нет замка, заходит кто хочет", "снова"),
+    ("Протечка с потолка на 9 этаже, 1 подъезд", "На 9 этаже 1 подъезда снова течёт с потолка", "этаж 9"),
+]
+NOT_LINKED = [   # the same building and category, another thing or spot: two problems
+    ("Не горит лампа на 3 этаже", "Не горит фонарь у входа во 2 парадную"),        # a lamp: no shared thing or spot
+    ("Заделать дыру в стене на 1 этаже", "На 1 этаже после ремонта не прокрашены углы"),   # two repairs on a floor
+    ("Сломан поручень на лестнице", "Отвалилась плитка у лифта"),                   # another defect
+    ("Не горит свет у кв. 12", "Не горит свет у кв. 40"),                           # another flat
+    ("Граффити на стене арки", "Граффити на крыльце"),                              # two outdoor things
+    ("Грязно на 3 этаже, 1 подъезд", "Мусор у крыльца, не убирают"),                 # a floor inside vs outdoors
+    ("Сломан доводчик, 6 парадная", "Нет ручки с замком, 26 этаж"),                 # a lock, nothing in common shown
+]
+
+
+@pytest.mark.parametrize("a,b,why", LINKED)
+def test_golden_repeats_say_why(a, b, why):
+    found = repeat_why(_flat(1, 0, a), _flat(2, 9, b))
+    assert found is not None and found.startswith("тот же дом; через 9 дн.") and why in found
+
+
+@pytest.mark.parametrize("a,b", NOT_LINKED)
+def test_golden_not_repeats_in_one_building(a, b):
+    assert repeat_why(_flat(1, 0, a), _flat(2, 9, b)) is None
+
+
+def test_a_text_naming_no_defect_takes_its_category():
+    assert problem_of("Очистить, пожалуйста", "Надписи на стенах дома").defects == {"graffiti"}
+    assert problem_of("Очистить, пожалуйста").defects == frozenset()
+    assert is_repeat(_flat(1, 0, "Очистить", "Надписи на стенах"), _flat(2, 9, "Надписи на окнах", "Надписи на стенах"))
+
+
+def test_a_cited_number_still_needs_the_same_thing():
+    a = _flat(1, 0, "Выломан электрощит на 1 этаже")
+    a["appeal_id"] = "pos:2969001"
+    cited = _flat(2, 9, "После работ по обращению 2969001 повреждена стена на 3 этаже, прошу покрасить")
+    assert repeat_why(a, cited) is None                                  # another floor, another defect
+    again = _flat(3, 9, "По обращению 2969001 электрощит на 1 этаже так и не починили")
+    assert "ссылается на обращение № 2969001" in repeat_why(a, again)
+
+
+def test_alike_leaves_out_form_words_and_the_address():
+    a = _flat(1, 0, "Ленина, дом 5. Просьба убрать рекламу в лифте")
+    b = _flat(2, 9, "Ленина, дом 5. Просьба заменить правила пользования лифтом")
+    assert not alike(a, b)
