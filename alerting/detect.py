@@ -10,6 +10,7 @@ A story forms two ways, and grows two ways:
   - from posts no risk topic fits at all (negative, scored «other»): only a word that min_posts of them share,
     far more often than the recent candidates use it, makes them one story (a certificate that never came).
 A story by meaning also needs a word two of its posts use unusually often, so everyday words never glue chatter.
+It starts at the post that completes it, also through an earlier report (A-B, A-C: B and C share no word).
 A same-topic post joins an open story by topic alone only in the story's known settlement; with no known place,
 only within the burst window and when it shares the story's core words.
 
@@ -20,24 +21,20 @@ topic, the open stories) and returns frozen Alert snapshots for every alert it c
 from __future__ import annotations
 
 import math
-from collections import Counter, deque
+from collections import deque
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
 from alerting import affinity, bursts
 from alerting.place_affinity import OTHER_STREET, place_affinity
-from alerting.signal import Signal, alert_id_for
+from alerting.signal import Signal, alert_id_for, compatible_place, most_common_place
 from alerting.story import Story as _Story
 from core.records import OTHER_TOPIC, Alert, EnrichedPost
 from core.settings import LEVELS, Detection
 from core.taxonomy import Topic
 
 SNIPPET_CHARS = 280
-
-
-def _compatible(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or a == b
 
 
 class Detector:
@@ -56,6 +53,7 @@ class Detector:
         self.unrated: deque[Signal] = deque()                # candidates not yet counted there (the last window_s)
         self.stories: dict[str, _Story] = {}
         self.recent: dict[str, Signal] = {}                  # signals of the last story_idle_s, by uid
+        self.recent_oldest: datetime | None = None           # none in recent is older (None: recent is empty)
         self.now: datetime | None = None
 
     def to_signal(self, e: EnrichedPost) -> Signal | None:
@@ -64,6 +62,7 @@ class Detector:
         A post counts for its best risk topic at topic_threshold or more; for a topic whose criticality is below
         neutral_report_criticality (culture, trade, ...) only a negative post is a report, since mentioning
         the topic is no problem in itself («концерт в ДК в субботу»), while «в Лычкове нет воды» is, said calmly.
+        A calm one is a `calm` candidate: it backs a burst by meaning (a formal note beside angry reports).
         """
         if e.post.source in self.official and e.post.parent_uid is None:
             return None                                       # the administration's own post answers a risk
@@ -76,15 +75,15 @@ class Detector:
         best = risky[0]
         strong = best.score >= self._threshold(best.topic, e)
         crit = self._criticality(best.topic)
-        if crit < self.config.neutral_report_criticality and not e.reads_negative:
-            return None
+        calm = crit < self.config.neutral_report_criticality and not e.reads_negative   # backs others' reports
+        strong = strong and not calm
         p = e.post
         also = tuple(t.topic for t in risky[1:] if t.score >= self.config.secondary_threshold) if strong else ()
         return Signal(uid=p.uid, topic=best.topic, also=also, settlement=e.settlement, author=p.author or p.uid,
                       source=p.source, at=p.published_at, risk=best.score * crit * (0.5 + 0.5 * e.negative),
                       negative=e.negative, text=p.text[:SNIPPET_CHARS], url=p.url, parent_uid=p.parent_uid,
                       terms=self.terms(p.text), mix=tuple((t.topic, t.score) for t in risky), strong=strong,
-                      street=e.street, object=e.object)
+                      street=e.street, object=e.object, calm=calm)
 
     def _unnamed_signal(self, e: EnrichedPost) -> Signal | None:
         """A negative post no risk topic fits (a vaccination certificate that never came, stray dogs): it may be
@@ -137,6 +136,7 @@ class Detector:
         if signal is None:
             return []
         self.recent[signal.uid] = signal
+        self.recent_oldest = min(self.recent_oldest or signal.at, signal.at)
         if signal.terms and signal.parent_uid is None:
             self.unrated.append(signal)          # counted once it is past: a burst does not make its own words common
         story = (self._story_with(signal.parent_uid) or (self._open_story_for(signal) if signal.strong else None)
@@ -151,9 +151,7 @@ class Detector:
         return (self._burst(signal) if signal.strong else []) or self._burst_by_meaning(signal)
 
     def _story_with(self, uid: str | None) -> _Story | None:
-        if uid is None:
-            return None
-        return next((st for st in self.stories.values() if uid in st.uids), None)
+        return None if uid is None else next((st for st in self.stories.values() if uid in st.uids), None)
 
     def _criticality(self, topic: str) -> float:
         return self.topics[topic].criticality if topic in self.topics else 0.5
@@ -168,7 +166,7 @@ class Detector:
         recent = timedelta(seconds=self.config.window_s)
         candidates = [st for st in self.stories.values()
                       if (st.topic == s.topic and s.settlement is not None and st.settlement == s.settlement)
-                      or (st.topic == s.topic and _compatible(st.settlement, s.settlement)
+                      or (st.topic == s.topic and compatible_place(st.settlement, s.settlement)
                           and s.at - st.last_at <= recent      # without a known shared place, recency and
                           and self._says_the_same(s, st))      # what the posts say tie them
                       or (st.topic in s.also and s.settlement is not None and st.settlement == s.settlement
@@ -182,7 +180,7 @@ class Detector:
     def _links(self, s: Signal, others: Iterable[Signal]) -> list[Signal]:
         """The signals among `others` that say the same as s, in a compatible place."""
         stems, mix = affinity.stems(s.terms), s.mix_dict
-        return [w for w in others if w.uid != s.uid and _compatible(w.settlement, s.settlement)
+        return [w for w in others if w.uid != s.uid and compatible_place(w.settlement, s.settlement)
                 and affinity.linked(stems, affinity.stems(w.terms), mix, w.mix_dict, s.topic, w.topic, self.rarity)]
 
     def _story_by_meaning(self, s: Signal) -> _Story | None:
@@ -191,7 +189,7 @@ class Detector:
         recent = timedelta(seconds=self.config.window_s)
         best, most = None, 0
         for st in self.stories.values():
-            if not _compatible(st.settlement, s.settlement):
+            if not compatible_place(st.settlement, s.settlement):
                 continue
             if s.at - st.last_at > recent and not (s.settlement and st.settlement == s.settlement):
                 continue
@@ -215,8 +213,8 @@ class Detector:
         for topic in (s.topic,) + s.also:
             window = self.pending.setdefault(topic, deque())
             window.append(s)
-            place = s.settlement or _most_common_place(window)
-            group = [w for w in window if _compatible(w.settlement, place)]
+            place = s.settlement or most_common_place(window)
+            group = [w for w in window if compatible_place(w.settlement, place)]
             if not self._is_story(group):
                 continue
             return [self._start(topic, self._take(group), "story", s.at)]
@@ -226,13 +224,19 @@ class Detector:
         """Add the signal to the window of candidates; with the earlier ones it says the same as, a story's worth
         (min_posts, min_authors) starts a story whose topic is their vote."""
         self.meaning.append(s)
-        group = self._links(s, self.meaning) + [s]
-        if sum(w.unnamed for w in group) > 1:         # unnamed posts that need each other to make a story
-            group = bursts.near_identical(group, self.rarity, len(self.unrated), self.config)
-        if not self._is_story(group) or not bursts.bursting(group, self.rarity, len(self.unrated), self.config):
-            return []
-        topic = affinity.vote(w.mix_dict for w in group) or s.topic
-        return [self._start(topic, self._take(group), "story", s.at)]
+        linked = self._links(s, self.meaning)
+        # the signal with the posts it says the same as; else an earlier report it shares an unusual word with, with
+        # that one's links (reports A-B and A-C, where B and C share no word, are one burst as soon as C comes)
+        seen = len(self.unrated)
+        hubs = (self._links(w, self.meaning) + [w] for w in linked
+                if not (w.unnamed or w.calm) and bursts.bursting([w, s], self.rarity, seen, self.config))
+        for group in (linked + [s], *hubs):
+            if sum(w.unnamed for w in group) > 1:         # unnamed posts that need each other to make a story
+                group = bursts.near_identical(group, self.rarity, seen, self.config)
+            if s in group and self._is_story(group) and bursts.bursting(group, self.rarity, seen, self.config):
+                topic = affinity.vote(w.mix_dict for w in group) or s.topic
+                return [self._start(topic, self._take(group), "story", s.at)]
+        return []
 
     def _take(self, group: list[Signal]) -> list[Signal]:
         """The group leaves every window (it is a story now); returned in event-time order."""
@@ -243,7 +247,9 @@ class Detector:
         return sorted(group, key=lambda w: (w.at, w.uid))
 
     def _is_story(self, group: list[Signal]) -> bool:
-        return len(group) >= self.config.min_posts and len({w.author for w in group}) >= self.config.min_authors
+        """min_posts, min_authors, and as many authors who complain (calm posts only back them)."""
+        loud_authors = {w.author for w in group if not w.calm}
+        return len(group) >= self.config.min_posts and len(loud_authors) >= self.config.min_authors
 
     def _start(self, topic: str, signals: list[Signal], kind: str, at: datetime) -> Alert:
         story = _Story(alert_id_for(signals[0].uid), kind, topic, at, self.config.meaning_members,
@@ -262,8 +268,9 @@ class Detector:
             self.rarity.add(old.at.date().isoformat(), affinity.stems(old.terms))
         for alert_id in [a for a, st in self.stories.items() if self.now - st.last_at > idle]:
             del self.stories[alert_id]
-        for uid in [u for u, s in self.recent.items() if self.now - s.at > idle]:
-            del self.recent[uid]
+        if self.recent and self.now - self.recent_oldest > idle:     # a pass over recent only when one is due
+            self.recent = {u: s for u, s in self.recent.items() if self.now - s.at <= idle}
+            self.recent_oldest = min((s.at for s in self.recent.values()), default=None)
 
     def score(self, story: _Story) -> float:
         crit = self._criticality(story.topic)
@@ -291,7 +298,3 @@ class Detector:
                      snippets=tuple((s.text, s.url) for s in sorted(best, key=lambda s: s.at)), why=why,
                      street=story.street, object=story.object)
 
-
-def _most_common_place(window: deque[Signal]) -> str | None:
-    known = Counter(w.settlement for w in window if w.settlement)
-    return known.most_common(1)[0][0] if known else None

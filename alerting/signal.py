@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +30,7 @@ class Signal:
     mix: tuple[tuple[str, float], ...] = ()  # the post's risk-topic probabilities, best first
     strong: bool = True                      # its best topic passed topic_threshold (else only a candidate)
     unnamed: bool = False                    # no risk topic fits: a negative post scored «other» (or nearly)
+    calm: bool = False                       # a calm post of a minor topic: it only backs others' story by meaning
 
     @property
     def mix_dict(self) -> dict[str, float]:
@@ -37,3 +40,13 @@ class Signal:
 def alert_id_for(first_uid: str) -> str:
     """Stable across runs and runners: the same first post always names the same alert."""
     return "A-" + hashlib.sha1(first_uid.encode()).hexdigest()[:10]
+
+
+def compatible_place(a: str | None, b: str | None) -> bool:
+    """Two settlements that may be one place: equal, or one of them unknown."""
+    return a is None or b is None or a == b
+
+
+def most_common_place(signals: Iterable[Signal]) -> str | None:
+    known = Counter(w.settlement for w in signals if w.settlement)
+    return known.most_common(1)[0][0] if known else None

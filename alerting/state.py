@@ -29,7 +29,7 @@ def _signal_dict(s: Signal) -> dict:
     return {"uid": s.uid, "topic": s.topic, "also": list(s.also), "settlement": s.settlement, "author": s.author,
             "source": s.source, "at": s.at.isoformat(), "risk": s.risk, "negative": s.negative, "text": s.text,
             "url": s.url, "parent_uid": s.parent_uid, "terms": sorted(s.terms), "mix": [list(m) for m in s.mix],
-            "strong": s.strong, "street": s.street, "object": s.object, "unnamed": s.unnamed}
+            "strong": s.strong, "street": s.street, "object": s.object, "unnamed": s.unnamed, "calm": s.calm}
 
 
 def _signal(d: dict) -> Signal:
@@ -37,7 +37,8 @@ def _signal(d: dict) -> Signal:
                   author=d["author"], source=d["source"], at=datetime.fromisoformat(d["at"]), risk=d["risk"],
                   negative=d["negative"], text=d["text"], url=d["url"], parent_uid=d["parent_uid"],
                   terms=frozenset(d["terms"]), mix=tuple((t, p) for t, p in d["mix"]), strong=d["strong"],
-                  street=d.get("street", ""), object=d.get("object", ""), unnamed=d.get("unnamed", False))
+                  street=d.get("street", ""), object=d.get("object", ""), unnamed=d.get("unnamed", False),
+                  calm=d.get("calm", False))
 
 
 def detector_state(detector: Detector) -> dict:
@@ -80,4 +81,5 @@ def restore_detector(state: dict | None, detector: Detector) -> Detector:
                                                  detector.config.meaning_members,
                                                  detector.config.snippets).restore(st, signals)
     detector.recent = {u: signals[u] for u in state["recent"]}
+    detector.recent_oldest = min((s.at for s in detector.recent.values()), default=None)
     return detector

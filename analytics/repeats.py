@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from analytics.problems import inside_vs_outside, no_conflict, problem_link, problem_of
+from analytics.problems import no_conflict, problem_link, problem_of
 
 HOUSE = re.compile(r"\d")
 NEAR_COPY = "почти тот же текст"
@@ -99,7 +99,7 @@ def repeat_why(earlier: dict, later: dict, days: int = 30, problems: dict | None
     if cited and no_conflict(pa, pb):
         return f"{head}; ссылается на обращение № {number}"
     link = problem_link(pa, pb)
-    if link is None and alike(earlier, later, 0.75, 3) and no_conflict(pa, pb) and not inside_vs_outside(pa, pb):
+    if link is None and alike(earlier, later, 0.75, 3) and no_conflict(pa, pb):
         link = NEAR_COPY
     if link is None:
         return None

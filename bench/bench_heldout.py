@@ -197,11 +197,12 @@ def main() -> None:
     print()
     print(table(results))
     print()
-    for name, w in results["weeks"].items():
+    ran = {n: w for n, w in results["weeks"].items() if n in built["weeks"]}    # not the weeks kept from --out
+    for name, w in ran.items():
         for m in w["score"].get("missed", []):
             print(f"missed in {name}: «{m['reason']}» ({m['truth_topic']}), {m['posts']} posts, "
                   f"post topics {m['post_topics']}, negative {m['negative_posts']}")
-    for name, w in results["weeks"].items():
+    for name, w in ran.items():
         if w["split"] != "dev" and w["score"]["missed_posts"]:
             print(f"missed in {name}: {len(w['score']['missed_posts'])} incident(s) (details withheld: test week)")
     for m in results["stream-dev"].get("missed", []):

@@ -184,6 +184,26 @@ def aspects(norm: str) -> dict[str, float]:
     return {"done": float(done), "done_negated": float(negated), "will_do": float(will)}
 
 
+# guidelines §3.5: «нарушений не выявлено» with no what / when / how is «отписка»; with an inspection's detail, a date
+# or evidence it is «разъяснение»
+BARE_WORDS = 25                            # the answer's own words (header, greeting, names stripped) up to this
+_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|" + MONTHS + r"\s+" + YEAR)
+_BARE_STATE = re.compile(r"\bработает\b|\bрабочем\b|\bисправн\w+|\bвыявлен\w* не было?\b")
+_BARE_INSTALLED = re.compile(r"\b(?:установлен|смонтирован|размещен)\w*(?!\s*,?\s*что)")   # not «установлено, что»
+# «решена», «выполнил», «заменили»: a fix in the active past
+_BARE_FIX = re.compile(r"\bрешен\w*|\b(?:вы|про|за|у|от|по)\w*(?:ил|ел)(?:[аи]|и?сь)?\b")
+
+
+def bare_finding(text: str, found: dict[str, float] | None = None) -> bool:
+    """Only «not found / in order / works», in a few words, with no evidence, no date, no fix and no promise."""
+    c, norm, own = found if found is not None else cues(text), normalise(text), body(text)
+    state = c["not_found"] + c["good_state"] + c["works_state"] or _BARE_STATE.search(norm)
+    if (not state or c["evidence"] or c["fixed"] + c["fixed_plain"] or _BARE_INSTALLED.search(norm)
+            or c["future_work"] + c["will_do"] or c["dated"] or _BARE_FIX.search(norm)):
+        return False
+    return len(WORD.findall(own)) <= BARE_WORDS and not _DATE.search(own)
+
+
 def vector(text: str, kind: str = "final") -> list[float]:
     """The cues as model input: counts squashed by log1p (one mention matters, the tenth little)."""
     return list(_vector(text or "", kind))

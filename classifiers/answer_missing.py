@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from classifiers.answer_cues import bare_finding
 from classifiers.answer_text import GENERIC, body, normalise, objects
 
 PHRASES = {
@@ -58,7 +59,8 @@ def missing_codes(c: dict[str, float], verdict: str, answer: str = "", appeal: s
     norm, own = normalise(answer), body(answer)
     # «вопрос на контроле» promises nothing: not a promise without a date
     vague_promise = c["later_answer"] - len(ON_CONTROL.findall(norm)) + c["future_work"] + c["vague_time"] > 0
-    found_nothing = c["not_found"] > 0 and c["good_state"] + c["inspected"] > 0 or c["not_found"] > 0 and not fix
+    found_nothing = (c["not_found"] > 0 and c["good_state"] + c["inspected"] > 0 or c["not_found"] > 0 and not fix
+                     or bool(answer) and bare_finding(answer, c))       # «работает в штатном режиме» and no more
     own_words = len(re.findall(r"[а-я]+", own))
     out: list[str] = []
     if verdict == "разъяснение" and not pending and not fix and not c["not_found"] + c["good_state"] + c["owner"]:
@@ -83,8 +85,8 @@ def missing_codes(c: dict[str, float], verdict: str, answer: str = "", appeal: s
         if len(parts) >= 3 and len(asked) >= 2 and len(asked - told) >= 2:
             out.append("partial")
     generic_fix = fix and own_words <= BODY_WORDS and GENERIC.search(own)
-    bare_finding = found_nothing and own_words <= BODY_WORDS and not c["inspected"] + c["evidence"] + c["specific"]
-    if verdict == "отписка" or generic_fix or bare_finding:
+    bare_found = found_nothing and own_words <= BODY_WORDS and not c["inspected"] + c["evidence"] + c["specific"]
+    if verdict == "отписка" or generic_fix or bare_found:
         out.append("boilerplate")
     if (verdict in ("отписка", "переадресовано") and c["law"] >= 2 and c["law_density"] >= 2.4 and not c["inspected"]
             or verdict == "разъяснение" and c["law_density"] >= 7):

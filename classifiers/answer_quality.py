@@ -24,7 +24,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from classifiers.answer_cues import FEATURES, cues, normalise, vector
+from classifiers.answer_cues import FEATURES, bare_finding, cues, normalise, vector
 from classifiers.answer_missing import missing_codes, phrases
 from classifiers.forest import KEYS as FOREST_KEYS
 from classifiers.forest import forest_arrays, forest_proba
@@ -74,12 +74,14 @@ def guided(probs: dict[str, float], c: dict[str, float]) -> tuple[str, float]:
 
 class AnswerModel:
     """head "linear": logistic regression over hashed stems and the scaled cues; head "forest": a random forest over
-    the cues alone (no words at all: it cannot learn an organisation's name). guide: apply `guided` on top."""
+    the cues alone (no words at all: it cannot learn an organisation's name). guide: apply `guided` on top.
+    bare: a bare finding (answer_cues.bare_finding: «не выявлено» in a few words, nothing else) is «отписка»,
+    as the guidelines' §3.5 says, whatever the model's probabilities."""
 
     def __init__(self, n_features: int = 2 ** 16, C: float = 3.0, cue_weight: float = 0.3, version: str = "dev",
-                 mask_orgs: bool = False, head: str = "linear", leaf: int = 3, guide: bool = True):
+                 mask_orgs: bool = False, head: str = "linear", leaf: int = 3, guide: bool = True, bare: bool = False):
         self.n_features, self.C, self.cue_weight, self.version = n_features, C, cue_weight, version
-        self.mask_orgs, self.head, self.leaf, self.guide = mask_orgs, head, leaf, guide
+        self.mask_orgs, self.head, self.leaf, self.guide, self.bare = mask_orgs, head, leaf, guide, bare
 
     def _hasher(self) -> HashingVectorizer:
         return HashingVectorizer(n_features=self.n_features, ngram_range=(1, 2), alternate_sign=False, norm=None)
@@ -125,11 +127,13 @@ class AnswerModel:
 
     def predict(self, texts: list[str], kinds: list[str] | None = None) -> list[str]:
         kinds = kinds or ["final"] * len(texts)
-        return [self.verdict(p, cues(t, k))[0]
+        return [self.verdict(p, cues(t, k), t)[0]
                 for t, k, p in zip(texts, kinds, self.probabilities(texts, kinds), strict=False)]
 
-    def verdict(self, p: np.ndarray, found: dict[str, float]) -> tuple[str, float]:
+    def verdict(self, p: np.ndarray, found: dict[str, float], text: str = "") -> tuple[str, float]:
         probs = dict(zip(self.classes_, (float(x) for x in p), strict=False))
+        if self.bare and text and bare_finding(text, found):
+            return "отписка", probs.get("отписка", 0.0)
         if self.guide:
             return guided(probs, found)
         best = max(probs, key=probs.get)
@@ -142,7 +146,7 @@ class AnswerModel:
         out = []
         for text, appeal, kind, p in zip(texts, appeals, kinds, self.probabilities(texts, kinds), strict=False):
             found = cues(text, kind)
-            verdict, confidence = self.verdict(p, found)
+            verdict, confidence = self.verdict(p, found, text)
             codes = missing_codes(found, verdict, text, appeal)
             out.append(AnswerCheck(verdict, round(confidence, 4), codes, phrases(codes), self.version))
         return out
@@ -164,7 +168,7 @@ class AnswerModel:
                                 intercept=self.intercept_, mean=self.mean_, scale=self.scale_)
         meta = {"format": FORMAT, "version": self.version, "classes": list(self.classes_), "features": list(FEATURES),
                 "n_features": self.n_features, "C": self.C, "cue_weight": self.cue_weight, "mask_orgs": self.mask_orgs,
-                "head": self.head, "leaf": self.leaf, "guide": self.guide,
+                "head": self.head, "leaf": self.leaf, "guide": self.guide, "bare": self.bare,
                 "arrays_sha256": hashlib.sha256((folder / "arrays.npz").read_bytes()).hexdigest(), "card": card}
         (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -179,7 +183,7 @@ class AnswerModel:
             raise ValueError(f"модель оценки ответов в {folder} обучена на других признаках: переобучите её")
         a = np.load(folder / "arrays.npz", allow_pickle=False)
         model = cls(meta["n_features"], meta["C"], meta["cue_weight"], meta["version"], meta.get("mask_orgs", False),
-                    meta.get("head", "linear"), meta.get("leaf", 3), meta.get("guide", True))
+                    meta.get("head", "linear"), meta.get("leaf", 3), meta.get("guide", True), meta.get("bare", False))
         model.classes_ = tuple(meta["classes"])
         model.card = meta["card"]
         if model.head == "forest":

@@ -124,7 +124,7 @@ def _content_lemma(word: str) -> str | None:
     if len(w) < 3 or not CYRILLIC.search(w) or "_" in w:
         return None
     parsed = _morph().parse(w)[0]
-    if parsed.tag.POS not in CONTENT_POS:
+    if parsed.tag.POS not in CONTENT_POS or "Apro" in parsed.tag:   # «какой-то», «сам», «каждый»: no topic
         return None
     lemma_ = parsed.normal_form.replace("ё", "е")
     return None if lemma_ in GENERIC else lemma_

@@ -9,7 +9,7 @@ import pytest
 
 from alerting.deadlines import deadline_at, standing
 from analytics.repeats import risk_links
-from classifiers.answer_cues import cues
+from classifiers.answer_cues import bare_finding, cues
 from classifiers.answer_missing import missing_codes, phrases
 from classifiers.answer_quality import AnswerModel
 from core.settings import Appeals
@@ -50,7 +50,32 @@ GOLDEN = [
     ("В соответствии со ст. 209 Гражданского кодекса РФ и п. 2.2 Правил благоустройства, утверждённых "
      "постановлением № 961, содержание территории обеспечивает собственник.", "переадресовано", "",
      ("только ссылки на нормы",)),
+    # a bare finding (§3.5) is «отписка»: what it lacks
+    ("Уважаемый пользователь! Брошенный автомобиль во дворе не обнаружен.", "отписка", "",
+     ("нет подтверждения (акт, фото)", "шаблонная формулировка")),
+    ("Фонарь у школы работает в штатном режиме.", "отписка", "",
+     ("нет подтверждения (акт, фото)", "шаблонная формулировка")),
 ]
+
+# guidelines §3.5: only «not found / in order / works» in a few words is a bare finding; a date, evidence, an
+# inspection's detail, a fix or a promise makes it something else
+BARE = [
+    ("Уважаемый пользователь! Брошенный автомобиль во дворе не обнаружен.", True),
+    ("Информация не подтвердилась.", True),
+    ("Фонарь у школы работает в штатном режиме.", True),
+    ("Мусора на детской площадке нет, площадка в надлежащем состоянии.", True),
+    ("Брошенный автомобиль во дворе не обнаружен, фото прилагается.", False),
+    ("При осмотре 14.02.2026 протечек в подвале дома 3 не выявлено.", False),
+    ("Нарушений не выявлено. Скамейка будет заменена до 30.05.2026.", False),
+    ("Мусор с площадки вывезен, нарушений не выявлено.", False),
+    ("Мы проверили подвал дома 3 по Садовой улице вместе с председателем совета дома и инженером управляющей "
+     "компании, осмотрели все трубы отопления и водоснабжения, стояки и вентили, и протечек не выявили.", False),
+]
+
+
+@pytest.mark.parametrize("answer,expected", BARE)
+def test_a_bare_finding(answer, expected):
+    assert bare_finding(answer) is expected
 
 
 @pytest.mark.parametrize("answer,verdict,appeal,expected", GOLDEN)
@@ -70,6 +95,7 @@ def model():
     ("Уважаемый пользователь! Вопрос находится на контроле.", "отписка"),
     ("При осмотре 20.03.2026 лестница в надлежащем санитарном состоянии, уборка по графику, фото прилагается.",
      "разъяснение"),
+    ("Уважаемый пользователь! Брошенный автомобиль во дворе не обнаружен.", "отписка"),
 ])
 def test_the_shipped_model_on_clear_cases(model, answer, verdict):
     check = model.check(answer)

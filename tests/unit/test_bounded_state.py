@@ -93,3 +93,27 @@ def test_a_story_that_never_goes_idle_keeps_its_latest_posts_and_counts_all():
     assert last.negative_share == 0.75 and last.sources == ("vk:-0", "vk:-1", "vk:-2")
     assert [t for t, _ in last.snippets] == ["нет воды 1", "нет воды 2501", "нет воды 4001"]
     assert last.first_at == T0 and last.last_at == T0 + timedelta(minutes=4999)
+
+
+class _CountedPasses(dict):
+    passes = 0
+
+    def items(self):
+        _CountedPasses.passes += 1
+        return super().items()
+
+
+def test_the_detector_passes_over_its_recent_signals_only_when_one_is_due():
+    """Issue 16: every post swept all signals of the last story_idle_s (~2,000 in the soak, 15 % of its time);
+    now the sweep runs when the oldest is due, and removes the same signals."""
+    detector = Detector(Settings().detection, load_topics())
+    idle = detector.config.story_idle_s / 60
+    detector.recent = _CountedPasses()
+    for i in range(500):                                   # 500 posts within the first hours: none due yet
+        detector.process(make_enriched(f"p{i}", i * 0.5, settlement=f"с{i % 50}", text=f"нет воды {i}"))
+    assert _CountedPasses.passes == 0 and len(detector.recent) == 500
+    detector.process(make_enriched("late", idle + 100, settlement="с1"))      # p0..p199 are past story_idle_s now
+    assert set(detector.recent) == {f"p{i}" for i in range(200, 500)} | {"late"}
+    assert detector.recent_oldest == detector.recent["p200"].at
+    detector.process(make_enriched("later", 3 * idle))
+    assert set(detector.recent) == {"later"}

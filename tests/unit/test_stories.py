@@ -197,3 +197,54 @@ def test_rarity_survives_its_state_and_forgets_old_days():
     assert sorted(again.by_day) == ["2026-03-22", "2026-03-23"] and again.docs == rarity.docs == 2
     assert [again.weight(w) for w in ("люк", "дом", "кузов")] == [rarity.weight(w) for w in ("люк", "дом", "кузов")]
     assert rarity.weight("кузов") > rarity.weight("люк") > rarity.weight("дом")
+
+
+def test_pronoun_words_link_no_posts():
+    """«какой-то», «сам», «каждый» say nothing about a problem (pymorphy: Apro); three complaints sharing only such a
+    word are three complaints, while a shared word that names the thing makes them one."""
+    assert content_terms("Какой-то шум, сам не сплю, каждый вечер") == {"шум", "спать", "вечер"}
+    texts = ("Какой-то шум за стеной всю ночь", "Какая-то вонь в коридоре", "Опять какой-то мужик курит на лестнице")
+    unrelated = [post(f"k{i}", 20 * i, "housing", 0.45, text=t) for i, t in enumerate(texts)]
+    assert run(unrelated) == {}
+    mould = [post(f"m{i}", 20 * i, "housing", 0.45, text=t.replace("какой-то", "плесень").replace("Какой-то", "Плесень")
+                  .replace("Какая-то", "Плесень")) for i, t in enumerate(texts)]
+    assert len(run(mould)) == 1
+
+
+GRAFFITI = [   # improvement is a minor topic (criticality 0.4): a calm post about it is no report on its own
+    post("g1", 0, "improvement", 0.9, sentiment="neutral", negative=0.1,
+         text="Граффити на заборе стройки, фото приложено"),
+    post("g2", 20, "improvement", 0.5, text="Забор у стройки опять исписан граффити, безобразие"),
+    post("g3", 45, "improvement", 0.5, text="Граффити на заборе стройки никто не закрашивает, сколько можно"),
+]
+
+
+def test_a_calm_report_backs_a_burst_raised_at_the_third_report():
+    """The portal's formal notes read calm; with two angry reports about the same thing, the calm one is the third
+    report, so the story starts at the third post, not at a fourth."""
+    (alert,) = run(GRAFFITI).values()
+    assert alert.post_uids == ("g1", "g2", "g3")
+    assert alert.created_at == GRAFFITI[2].post.published_at
+
+
+def test_calm_posts_never_start_a_story_without_two_complaining_authors():
+    calm = [post(f"q{i}", 20 * i, "improvement", 0.9, sentiment="neutral", negative=0.1, text=p.post.text)
+            for i, p in enumerate(GRAFFITI)]
+    assert run(calm) == {}                                    # three calm notes: a listing, not a burst
+    assert run(calm[:2] + GRAFFITI[2:]) == {}                 # one complaint and two calm notes: not yet
+    concerts = [post(f"d{i}", 30 * i, "culture_sport", 0.8, sentiment="neutral", negative=0.05, text=t) for i, t in
+                enumerate(("Концерт в ДК в субботу", "В субботу концерт хора в ДК", "Не пропустите концерт в ДК"))]
+    assert run(concerts) == {}
+
+
+def test_reports_linked_through_one_of_them_are_one_story_at_the_third():
+    """A names the letterboxes and the entry phone, B only the letterboxes, C only the entry phone: B and C share
+    no word, but both say what A says, so C is the third report of one burst."""
+    hub = [post("h1", 0, "housing", 0.45, text="В парадной сломаны почтовые ящики, и домофон не работает"),
+           post("h2", 15, "housing", 0.45, text="Почтовые ящики разбиты, квитанции пропадают"),
+           post("h3", 30, "housing", 0.45, text="Домофон молчит третий день")]
+    (alert,) = run(hub).values()
+    assert alert.post_uids == ("h1", "h2", "h3") and alert.created_at == hub[2].post.published_at
+    # the hub has to be a report itself: a post no topic fits links others only by a word they all share
+    hub[0] = post("h1", 0, "other", 0.6, also=(("housing", 0.2),), text=hub[0].post.text)
+    assert run(hub) == {}
