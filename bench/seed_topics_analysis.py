@@ -2,11 +2,13 @@
 
     OPENBLAS_NUM_THREADS=1 python bench/seed_topics_analysis.py [--recipe JSON] [--encoder W] [--errors TRUE:PRED]
 
-Scores the seed topic model (classifiers/seed/*.jsonl, SEED_RECIPES["topics"], or --recipe overrides; a candidate
-file is scored by copying it into classifiers/seed/, e.g. bench/data/seed_topics_more.jsonl) on every month before bench_classifiers.py's held-out month, texts >= 40 chars as the holdout rule has it: macro-F1 over
+Scores the seed topic model (classifiers/seed/*.jsonl, SEED_RECIPES["topics"], or --recipe overrides) on every
+month before bench_classifiers.py's held-out month, texts >= 40 chars as the holdout rule has it: macro-F1 over
 the truth's labels per validation fold ("2021-01+02", the two months just before the holdout, and "2020-10..12"
 for the rarer classes), per-class F1 and the confusion counts. --errors prints up to 30 misread texts of one
 confusion for reading (third-party text: printed to the terminal only, never written into the repository).
+A candidate seed file (e.g. the parked bench/data/seed_topics_more.jsonl) is scored by copying it into
+classifiers/seed/ for the run.
 The held-out month is dropped before anything is read from it.
 """
 from __future__ import annotations
