@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analytics.spots import spot_kind, spots_of
+
 DEFECTS = {
     "light": "свет= света= свету= светом= освещ ламп светил плафон фонар выключат",
-    "graffiti": "надпис граффит рисун живопис маркер вандал",
+    "graffiti": "надпис граффит рисун живопис маркер вандал изрисов разрисов",
     "ads": "реклам объявл наклей наклее листовк",
     "cleaning": "убор убира убрат грязн грязь грязно мусор помыт мыть моют влажн пыль пыли подмет санитар помет "
                 "загаж экскрем фекал",
@@ -28,10 +30,10 @@ DEFECTS = {
                "ремонт дыр стяжк",
     "wiring": "провод щит щиток кабел розетк распаеч электрощ",
     "heating": "батаре радиатор отоплен температур холодно= греет",
-    "storage": "вещи вещей хлам коробк велосипед мебел хранен склад",
+    "storage": "вещи вещей вещам хлам коробк велосипед мебел хранен склад",
     "smell": "канализ запах вонь вонюч",
     "pests": "крыс насеком дезинс дератиз тарака комар клоп",
-    "lock": "замок замк магнит домофон довод закрыва ручк",
+    "lock": "замок замк магнит домофон довод закрыва ручк скрип",
     "broken": "разбит выбит слом неисправ работает поврежд оторв вырва деформ",
     "sign": "табличк знак вывеск нумерац",
     "water": "вода воды воде воду водой водопровод водоснаб колонк скважин напор",
@@ -68,11 +70,12 @@ BROAD = frozenset({"broken", "surface"})          # defects too general to tie t
 SPREAD = frozenset({"cleaning", "graffiti", "ads", "heating", "smell", "pests", "snow", "water", "power", "waste",
                     "roads", "transport"})
 OUTSIDE = frozenset({"facade", "roof", "porch", "balcony", "yard", "entry"})   # outdoor things: never a floor
-OFF_FLOOR = frozenset({"basement", "attic", "roof", "lift"})   # named with no floor: not a numbered floor's landing
+OFF_FLOOR = frozenset({"basement", "attic", "roof"})   # named with no floor: not a numbered floor's landing
 MARKED = frozenset({"graffiti", "ads"})      # marks on a thing: the thing counts even where the spot is shared
 GENERIC = frozenset({"ремонт", "слом", "неисправ", "работает", "поврежд", "разбит", "выбит"})   # tie nothing
 # Outdoors at the entrance: the lamp over the door, «у 2 парадной», «перед входом в подъезд»
-ENTRY = re.compile(r"\b((над|перед|у|на) вход\w*(?! (в|на) (подвал|чердак|лестниц|мусор|лифт|тамбур))|"
+ENTRY = re.compile(r"\b((над|перед|у|на) вход\w*\b(?! (в|на) (подвал|чердак|лестниц|мусор|лифт|тамбур))|"
+                   r"над (входн\w+ )?двер\w*\b(?! ((в|на|из) )?(квартир|лифт|тамбур|подвал|чердак|мусор|балкон))|"
                    r"при входе в (подъезд|парадн)|у (\d+\W{0,2}|[а-я]+ой )?(парадн|подъезд)\w*)", re.I)
 SIDE = re.compile(r"со стороны (\w+)", re.I)       # «фасад со стороны стадиона»
 DEFECT_NAMES = {"light": "освещение", "graffiti": "надписи", "ads": "объявления", "cleaning": "уборка",
@@ -86,9 +89,19 @@ OBJECT_NAMES = {"lift": "лифт", "roof": "кровля", "facade": "фаса�
                 "door": "дверь", "skirting": "плинтус", "tambour": "тамбур", "backstairs": "чёрная лестница",
                 "yard": "двор", "attic": "чердак", "entry": "у входа"}
 SPOT_NAMES = {"entrance": "подъезд", "floor": "этаж", "flat": "кв."}
-FOLLOW_UP = re.compile(r"\b(опять|снова|вновь|повторн\w*|до сих пор|так и не|по-прежнему|ничего не измен\w*|"
-                       r"в очередной раз|как (был|было|были|не работал)\w*,? так и|"
-                       r"не ?(устран|выполн|сделан|решен|решил|исправл|удовлетвор)\w*)", re.I)
+# The citizen says the fault is still there: a word («опять», «до сих пор», «всё ещё»), «как скрипела, так и
+# скрипит» (one verb twice, so «как с одной стороны, так и с другой» is none), or «не сделано / не устранено»
+FOLLOW_UP = re.compile(r"\b(опять|снова|вновь|повторн\w*|до сих пор|так и не|по[- ]?прежнему|вс[её] ещ[её]|"
+                       r"ничего не (измен|сдела)\w*|в очередной раз|фактически не|как (был|было|были)\w*,? так и|"
+                       r"как (не )?(?P<verb>[а-я]{3})[а-я]*,? так и (не )?(?P=verb)|"
+                       r"не ?(устран|выполн|сделан|решен|решил|исправл|удовлетвор|демонтир)\w*)", re.I)
+# The lift cabin as the fault's place: «в лифте грязно», «стены лифта», «кабина»; not the lift hall («лифтовой»),
+# not a landing by the lift («у лифта», «рядом с лифтом»), and only in a clause that names a fault or a state
+# («у нас в лифте другой пол» mentions the lift in passing)
+CABIN = re.compile(r"(?:\b(у|около|возле|перед|напротив|с|между|к|из|от|до) (?:[а-я]+(?:ого|его|ым|им|ой) )?)?"
+                   r"\b(кабин[а-я]*|лифт(?!ов[оаыу]|холл)[а-я]*)")
+CLAUSE = re.compile(r"[^,;.!?\n]+")
+STATE = ("состоян", "ненадлеж", "неудовл", "ужасн", "испорч", "изуродов")
 # The later text says the first fault was put right and goes on to another («освещение есть, спасибо! Но …»,
 # «стену восстановили, но не окрасили»): a new fault, not the old one back (docs/repeats.md, definition C)
 PUT_RIGHT = re.compile(r"\b((освещение|свет) (есть|появил\w*)[^.!?]{0,20}(спасибо|[,.!]\s*но)|"
@@ -98,17 +111,6 @@ PUT_RIGHT = re.compile(r"\b((освещение|свет) (есть|появил
 EXCEPT = re.compile(r"\(кроме[^)]*\)", re.I)       # «окраска фасада (кроме надписей / объявлений)»
 EVERYWHERE = re.compile(r"\b(на )?(всех|каждом|каждого) (этаж|подъезд|парадн|секци)", re.I)
 WORD = re.compile(r"[а-яa-z]+|\d+|[-.,;:!?()]")
-ORDINALS = ("перв втор трет четверт пят шест седьм восьм девят десят одиннадцат двенадцат тринадцат четырнадцат "
-            "пятнадцат шестнадцат семнадцат восемнадцат девятнадцат двадцат").split()
-CARDINALS = {"один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4}
-ENDINGS = "ий|ый|ой|ая|яя|ое|ее|его|ого|ему|ому|ем|ом|ую|юю|ей|их|ых|ья|ье|ьего|ьем|ью|ьей"
-ORDINAL = re.compile(rf"^({'|'.join(ORDINALS)})ь?({ENDINGS})$")
-ENTRANCE = ("парадн", "подъезд", "подьезд", "секци", "лестниц", "клетк")     # «лестничной клетке №1»
-FLOOR = ("этаж",)
-FLAT = ("квартир",)
-SUFFIXES = {"й", "я", "ая", "ой", "ый", "ий", "го", "м", "ом", "ем", "ей", "ю", "ую", "е", "х"}   # «3-го», «11-й»
-JOINS = {"и", "по", "до", "-"}                                   # «4 и 5 этажами», «с 1 по 3 парадную», «1-9»
-MARKS = {"n", "no", "номер"}
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class Problem:
     spots: dict                     # {"entrance", "floor", "flat"} -> frozenset[int]: numbers the text names
     stems: frozenset[str] = frozenset()     # the defect stems the text matched («фонар», «замок»)
     follow_up: bool = False                 # «опять», «до сих пор», «не устранено»: the citizen says it is back
+    cabin: bool = False                     # the fault is in the lift cabin (CABIN), not on a landing
     put_right: bool = False                 # «лампу заменили, но …»: the text says a fault was put right
     sides: frozenset[str] = frozenset()     # «со стороны стадиона»: the side of the building, first 5 letters
 
@@ -144,64 +147,14 @@ def _tags(words: list[str], table: dict[str, str]) -> tuple[frozenset[str], froz
     return frozenset(found), frozenset(stems)
 
 
-def _number(word: str, digits: int = 2) -> int | None:
-    if word.isdigit():
-        return int(word) if len(word) <= digits else None
-    if word in CARDINALS:
-        return CARDINALS[word]
-    m = ORDINAL.match(word)
-    return ORDINALS.index(m.group(1)) + 1 if m else None
-
-
-def _kind(word: str) -> str | None:
-    if word.startswith(FLOOR) or word == "эт":
-        return "floor"
-    if word.startswith(FLAT) or word == "кв":
-        return "flat"
-    if word.startswith(ENTRANCE) or word in ("пар", "под"):
-        return "entrance"
-    return None
-
-
-def _run(words: list[str], i: int, step: int, digits: int = 2) -> tuple[list[int], int]:
-    """Numbers from words[i] on in direction step: a number, then more joined by и / по / до; suffix tokens and
-    «№» marks skipped. Returns the numbers and the index of the first word after them."""
-    run, j, joined = [], i, True
-    while 0 <= j < len(words) and len(run) < 4:
-        w = words[j]
-        if w in SUFFIXES or w in MARKS or (w in ".-" and not run):
-            j += step
-            continue
-        n = _number(w, digits)
-        if n is not None and joined:
-            run.append(n)
-            joined = False
-        elif (w in JOINS or (digits > 2 and w in ".,")) and run:       # «кв. 203, 204»
-            joined = True
-        else:
-            break
-        j += step
-    return run, j
-
-
-def spots_of(words: list[str]) -> dict:
-    """Numbers next to «парадная/подъезд/секция/лестница» and «этаж»: «2 парадная», «подъезд №3», «на пятом
-    этаже», «между 4 и 5 этажами», «с 1 по 3 парадную» (two numbers joined by по / и / до: the range)."""
-    found: dict[str, set[int]] = {"entrance": set(), "floor": set(), "flat": set()}
-    for i, w in enumerate(words):
-        kind = _kind(w)
-        if not kind:
-            continue
-        digits = 4 if kind == "flat" else 2
-        run, _ = _run(words, i - 1, -1) if kind != "flat" else ([], i)
-        if not run:                                     # «парадная 2», unless it is «... 3-го подъезда»'s number
-            after, end = _run(words, i + 1, 1, digits)
-            taken = end < len(words) and _kind(words[end])       # the last number is the next spot's
-            run = after[:-1] if taken and kind == "flat" else [] if taken else after
-        if run and not found[kind]:                     # the first mention: later ones tend to be comparisons
-            nums = sorted(run)
-            found[kind].update(range(nums[0], nums[-1] + 1) if len(nums) == 2 and nums[1] - nums[0] <= 30 else nums)
-    return {k: frozenset(v) for k, v in found.items()}
+def in_cabin(low: str) -> bool:
+    """A clause names the lift cabin (not the hall, not «у лифта») and a fault or a state («в лифте грязно»)."""
+    for clause in CLAUSE.findall(low):
+        words = WORD.findall(clause)
+        if any(not m.group(1) for m in CABIN.finditer(clause)) and (
+                _tags(words, DEFECTS)[0] or any(w.startswith(STATE) for w in words)):
+            return True
+    return False
 
 
 def problem_of(text: str, category: str = "") -> Problem:
@@ -209,16 +162,17 @@ def problem_of(text: str, category: str = "") -> Problem:
     low = (text or "").lower().replace("ё", "е")
     words = WORD.findall(low.replace("№", " "))
     defects, stems = _tags(words, DEFECTS)
-    if not defects and category:                        # only a reason that names one kind of fault
-        named, _ = _tags(WORD.findall(EXCEPT.sub("", category.lower().replace("ё", "е"))), DEFECTS)
-        defects = named if len(named - BROAD) == 1 or len(named) == 1 else frozenset()
+    follow_up = FOLLOW_UP.search(low) is not None
+    if (not defects or follow_up) and category:         # only a reason that names one kind of fault; a follow-up
+        named, _ = _tags(WORD.findall(EXCEPT.sub("", category.lower().replace("ё", "е"))), DEFECTS)   # keeps it too
+        defects |= named if len(named - BROAD) == 1 or len(named) == 1 else frozenset()
     spots = spots_of(words)
     for m in EVERYWHERE.finditer(low):                  # «на всех этажах»: the whole building, no one floor
-        spots = dict(spots, **{_kind(m.group(3)): frozenset()})
+        spots = dict(spots, **{spot_kind(m.group(3)): frozenset()})
     objects = _tags(words, OBJECTS)[0] | ({"entry"} if ENTRY.search(low) else set())
     return Problem(defects=defects, objects=frozenset(objects), spots=spots, stems=stems,
                    sides=frozenset(m.group(1)[:5] for m in SIDE.finditer(low)),
-                   follow_up=FOLLOW_UP.search(low) is not None, put_right=PUT_RIGHT.search(low) is not None)
+                   follow_up=follow_up, put_right=PUT_RIGHT.search(low) is not None, cabin=in_cabin(low))
 
 
 def spots_differ(a: Problem, b: Problem) -> bool:
@@ -245,13 +199,16 @@ def inside_vs_outside(a: Problem, b: Problem) -> bool:
 
 def places_differ(a: Problem, b: Problem) -> bool:
     """Anything that places the two apart: entrance / floor / flat numbers, indoors vs outdoors, a floor's landing
-    vs the basement, attic, roof or lift cabin, two sides of the building."""
+    vs the basement, attic, roof or lift cabin, the cabin vs another thing, two sides of the building."""
     def off(p: Problem) -> bool:
-        return bool(p.objects & OFF_FLOOR) and not p.spots["floor"]
+        return bool(p.objects & OFF_FLOOR or p.cabin) and not p.spots["floor"]
 
     def on(p: Problem) -> bool:
-        return bool(p.spots["floor"]) and not p.objects & OFF_FLOOR
+        return bool(p.spots["floor"]) and not (p.objects & OFF_FLOOR or p.cabin)
+    def elsewhere(p: Problem, q: Problem) -> bool:          # the cabin vs a thing the other names (the door)
+        return p.cabin and bool(q.objects) and "lift" not in q.objects
     return (spots_differ(a, b) or inside_vs_outside(a, b) or (off(a) and on(b)) or (on(a) and off(b))
+            or elsewhere(a, b) or elsewhere(b, a)
             or bool(a.sides and b.sides and not a.sides & b.sides))
 
 

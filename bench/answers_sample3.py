@@ -128,7 +128,10 @@ def _queues(cells: dict, rng: random.Random) -> dict:
     return queues
 
 
-def build3(reports: list[dict], seed: int = SEED, earlier: tuple[set[int], set[str]] | None = None):
+def build3(reports: list[dict], seed: int = SEED, earlier: tuple[set[int], set[str]] | None = None,
+           hint=None, quotas: dict | None = None):
+    hint = hint or hint3
+    quotas = quotas or QUOTAS3
     old_ids, old_clusters = earlier if earlier is not None else earlier_samples()
     keys = [(r["id"], i) for r in reports for i in range(len(r["answers"]))]
     texts = [r["answers"][i]["text"] or "" for r in reports for i in range(len(r["answers"]))]
@@ -147,14 +150,14 @@ def build3(reports: list[dict], seed: int = SEED, earlier: tuple[set[int], set[s
         for i, a in enumerate(r["answers"]):
             cl = cluster_of[(r["id"], i)]
             if cl not in old_clusters and (a["text"] or "").strip():
-                cells[(hint3(a["text"] or ""), o)].append((r["id"], i, a["org"] or "", cl))
+                cells[(hint(a["text"] or ""), o)].append((r["id"], i, a["org"] or "", cl))
 
     queues = _queues(cells, random.Random(seed))
     used: set[str] = set()
     used_reports: set[int] = set()
     sample, table = [], []
     spare = 0
-    for h, quota in QUOTAS3.items():
+    for h, quota in quotas.items():
         quota += spare
         pos, taken = Counter(), Counter()
         while sum(taken.values()) < quota:

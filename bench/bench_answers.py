@@ -1,5 +1,5 @@
-"""Answer quality (issue 19): the verdict model on three labelled batches (420 + 280 + 260 answers, each labelled by
-A and B independently), the «what is missing» rules per code, and the verdicts against the portal's real outcomes.
+"""Answer quality (issue 19): the verdict model on four labelled batches (420 + 280 + 260 + 220 answers, each labelled
+by A and B independently), the «what is missing» rules per code, and the verdicts against the portal's real outcomes.
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/bench_answers.py [--ship] [--final]
 
@@ -8,14 +8,17 @@ labels); writes bench/results/answers.json; with --ship also the artifact classi
 old row both labellers agree on: numbers per cue and tree node, no text).
 
 - Agreement: Cohen's κ of A and B per batch, on the verdict and per «what is missing» code.
-- Old held-out part: 30 % of each verdict (labeller A's) of batches 1-2 by a hash of the report id; measured once in
-  round 1, studied in round 2 (no longer a clean figure). Templates never on both sides (README_answers.md).
-- New held-out part (round 2): all of batch 3 (260 answers, template-disjoint from batches 1-2, labelled blind).
-  Scored only with --final, by the model trained on the old rows; against A (the gold) and B; every earlier
-  measurement is kept in the results.
-- Model choice: a small grid (forest over the cues: leaf size, the guidelines' overrides, the bare-finding rule, our
-  written answers) by macro-F1 of 5-fold stratified CV over the 700 old rows, among the candidates that get the
-  SANITY answers (ours) right; batch 3 never enters.
+- Round 1's held-out part (30 % of batches 1-2 by a hash of the report id) is gone: studied in round 2, it is
+  training material now; its figures stay in the results' `history`.
+- Round 2's held-out part, batch 3 (260 answers), was measured twice in round 2 (figures kept in the results); in
+  round 3 it is tuning material like batches 1-2.
+- New held-out part (round 3): all of batch 4 (220 answers, template-disjoint from batches 1-3, labelled blind).
+  Scored only with --final, by the model trained on batches 1-3; against A (the gold), against B, and on the
+  answers A and B agree on; every earlier measurement is kept in the results.
+- Model choice: a small grid (forest over the cues: leaf size, the guidelines' overrides, our written answers) by
+  macro-F1 of 5-fold CV over the 960 rows of batches 1-3, stratified by A's verdict and grouped by template cluster
+  (a template never on both sides of a fold), among the candidates that get the SANITY answers (ours) right; batch 4
+  never enters.
 - «What is missing» rules were written from batch 1 (labeller A); batches 2 and 3 are their held-out checks.
 - Outcomes: every report's answer (answers_sample.pick_answer) classified by the shipped recipe; per verdict, the
   share of reports closed as satisfied, followed by a repeat petition, closed automatically.
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import sys
 import time
@@ -33,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,22 +55,9 @@ TARGET = 0.80
 
 
 BATCHES = {1: ("answers_labels_a.csv", "answers_labels_b.csv"), 2: ("answers_labels2_a.csv", "answers_labels2_b.csv"),
-           3: ("answers_labels3_a.csv", "answers_labels3_b.csv")}
-NEW_HELD_OUT = 3                  # batch 3: the second round's held-out part, never trained or tuned on
-HELD_OUT_SHARE = 0.3
-
-
-def _hash(report_id: str) -> int:
-    return int(hashlib.sha1(report_id.encode()).hexdigest(), 16)
-
-
-def held_out_ids(rows: list[dict]) -> set[str]:
-    """The lowest-hash 30 % of each verdict (labeller A's): stratified, deterministic, independent of the model."""
-    out: set[str] = set()
-    for v in VERDICTS:
-        ids = sorted((r["id"] for r in rows if r["a"] == v), key=_hash)
-        out |= set(ids[:round(HELD_OUT_SHARE * len(ids))])
-    return out
+           3: ("answers_labels3_a.csv", "answers_labels3_b.csv"), 4: ("answers_labels4_a.csv", "answers_labels4_b.csv")}
+SAMPLES = ("answers_sample.csv", "answers_sample2.csv", "answers_sample3.csv", "answers_sample4.csv")
+NEW_HELD_OUT = 4                  # batch 4: the third round's held-out part, never trained or tuned on
 
 
 def _read(name: str) -> dict:
@@ -76,7 +65,17 @@ def _read(name: str) -> dict:
         return {(r["id"], r["answer_idx"]): r for r in csv.DictReader(f)}
 
 
+def template_groups() -> dict[str, str]:
+    """Report id -> its template cluster (a report like no other is its own group)."""
+    out = {}
+    for name in SAMPLES:
+        with open(DATA / name, encoding="utf-8") as f:
+            out.update({r["id"]: r["cluster"] if r["cluster"] != "-" else "u" + r["id"] for r in csv.DictReader(f)})
+    return out
+
+
 def labelled(reports: dict[int, dict]) -> list[dict]:
+    groups = template_groups()
     out = []
     for batch, (fa, fb) in BATCHES.items():
         if not (DATA / fa).exists():
@@ -85,7 +84,7 @@ def labelled(reports: dict[int, dict]) -> list[dict]:
         for key in sorted(a):
             report = reports[int(key[0])]
             answer = report["answers"][int(key[1])]
-            out.append({"id": key[0], "batch": batch, "text": answer["text"] or "", "kind": answer["kind"],
+            out.append({"id": key[0], "batch": batch, "group": groups[key[0]], "text": answer["text"] or "", "kind": answer["kind"],
                         "appeal": report["text"] or "", "a": a[key]["verdict"], "b": b[key]["verdict"],
                         "a_missing": {c for c in a[key]["missing"].split(";") if c},
                         "b_missing": {c for c in b[key]["missing"].split(";") if c}})
@@ -115,9 +114,11 @@ def scores(gold: list[str], pred: list[str]) -> dict:
 
 
 # round 1: linear heads CV 0.587-0.593, far below the forest, dropped; leaf 5 and all written answers worst, dropped.
-# `written`: our written answers added to every training set (never to a scored fold); `bare`: the bare-finding rule.
-GRID = [{"head": "forest", "leaf": leaf, "guide": guide, "bare": bare, "written": w}
-        for leaf in (2, 3) for guide in (False, True) for bare in (False, True) for w in (0, 0.34)]
+# round 3 (grouped CV over batches 1-3, two seeds): without the bare-finding rule 0.695 vs 0.711, leaf 4 0.699,
+# written 1/3 0.693: the rule stays on, leaf 4 dropped. `written`: our written answers added to every training set
+# (never to a scored fold); `bare`: the bare-finding rule.
+GRID = [{"head": "forest", "leaf": leaf, "guide": guide, "bare": True, "written": w}
+        for leaf in (2, 3) for guide in (False, True) for w in (0, 0.34)]
 # answers we wrote that no shipped model may get wrong (tests/unit/test_answer_quality.py): else not chosen
 SANITY = [
     ("Яма у дома 5 заделана 12.04.2026 асфальтобетоном, фото прилагается.", "решено"),
@@ -150,10 +151,12 @@ def fit(rows: list[dict], params: dict | None = None, version: str = "dev") -> A
 
 
 def cross_validate(rows: list[dict], params: dict, folds: int = 5) -> tuple[float, list]:
-    """Macro-F1 (against A) of `folds`-fold stratified CV over rows; the predictions in row order."""
+    """Macro-F1 (against A) of `folds`-fold CV over rows, stratified by A's verdict and grouped by template
+    cluster; the predictions in row order."""
     gold = np.array([r["a"] for r in rows])
     pred = np.empty(len(rows), dtype=object)
-    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=19).split(np.zeros(len(rows)), gold):
+    split = StratifiedGroupKFold(folds, shuffle=True, random_state=19)
+    for tr, te in split.split(np.zeros(len(rows)), gold, [r["group"] for r in rows]):
         model = fit([rows[i] for i in tr], params)
         pred[te] = model.predict([rows[i]["text"] for i in te], [rows[i]["kind"] for i in te])
     return float(f1_score(gold, list(pred), labels=list(VERDICTS), average="macro", zero_division=0)), list(pred)
@@ -198,41 +201,33 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--ship", action="store_true", help="write the artifact to classifiers/data/answers/")
-    ap.add_argument("--final", action="store_true", help="score the new held-out part (batch 3): once, at the end")
+    ap.add_argument("--final", action="store_true", help="score the new held-out part (batch 4): once, at the end")
     args = ap.parse_args(argv)
     started = time.monotonic()
     reports = {r["id"]: r for r in load(args.data)}
     rows = labelled(reports)
     old = [r for r in rows if r["batch"] != NEW_HELD_OUT]
     new = [r for r in rows if r["batch"] == NEW_HELD_OUT]
-    held = held_out_ids(old)                               # the first round's split, over batches 1-2 only
-    train = [r for r in old if r["id"] not in held]
-    old_test = [r for r in old if r["id"] in held]
     grid, cv_preds = [], {}
     for params in GRID:
         score, cv_preds[len(grid)] = cross_validate(old, params)
         grid.append({**params, "cv_macro_f1": round(score, 4), "sane": sane(fit(old, params))})
-        print("CV on the 700 old rows:", grid[-1], flush=True)
+        print(f"grouped CV on the {len(old)} rows of batches 1-3:", grid[-1], flush=True)
     best = max((k for k in range(len(grid)) if grid[k]["sane"]), key=lambda k: grid[k]["cv_macro_f1"])
     params = {k: v for k, v in grid[best].items() if k not in ("cv_macro_f1", "sane")}
     full = fit(old, params, version=f"answers-{len(old)}")
-    old_pred = fit(train, params).predict([r["text"] for r in old_test], [r["kind"] for r in old_test])
     batch2 = [r for r in old if r["batch"] == 2]
+    previous = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
     result = {
         "target_macro_f1": TARGET,
         "labels": {"rows": len(rows), "rule": "training on rows where labellers A and B agree; A is the gold",
                    "by_batch": {str(b): agreement([r for r in rows if r["batch"] == b])
                                 for b in sorted({r["batch"] for r in rows})}},
         "model_choice": {"grid": grid, "chosen": params,
-                         "rule": "best macro-F1 of 5-fold stratified CV over the 700 old rows (batches 1-2) among "
-                                 "the candidates that get every SANITY answer (written by us) right"},
-        "cross_validation_old_rows": scores([r["a"] for r in old], cv_preds[best]),
-        "old_held_out": {"rows": len(old_test), "train_rows": sum(r["a"] == r["b"] for r in train),
-                         "split": "30 % of each verdict (A's) of batches 1-2 by a hash of the report id",
-                         "note": "measured once in round 1 (macro-F1 0.718 vs A); studied in round 2 (errors read, "
-                                 "rules and settings chosen by CV over it), so this figure is not a clean one",
-                         "vs_a": scores([r["a"] for r in old_test], old_pred),
-                         "vs_b": scores([r["b"] for r in old_test], old_pred)},
+                         "rule": f"best macro-F1 of 5-fold CV over the {len(old)} rows of batches 1-3 (stratified "
+                                 "by A's verdict, grouped by template cluster) among the candidates that get every "
+                                 "SANITY answer (written by us) right; batch 3 is tuning material in round 3"},
+        "cross_validation_batches_1_3": scores([r["a"] for r in old], cv_preds[best]),
         "written_answers": {"file": "classifiers/seed/answers/written.jsonl (bench/answers_written.py); training "
                                     "only, never scored", "rows": dict(Counter(r["a"] for r in written_rows()))},
         "missing_rules_batch2_held_out": {
@@ -244,52 +239,55 @@ def main(argv: list[str] | None = None) -> int:
                                                             [r["a"] for r in rows if r["batch"] == 1]),
         "outcomes_by_verdict": outcomes(full, reports),
     }
-    previous = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
+    history = {k: previous[k] for k in ("old_held_out", "earlier_measurements_of_batch3") if k in previous}
+    if "new_held_out" in previous and previous["new_held_out"].get("batch", 3) == 3:
+        history["batch3_round2"] = {k: previous[k] for k in ("new_held_out", "union_held_out") if k in previous}
+    elif "history" in previous:
+        history = previous["history"]
+    result["history"] = {**history, "note": "round 1-2 held-out measurements as recorded then (batch 3 measured "
+                                            "twice in round 2, with the round-2 cues); not recomputed"}
     if args.final and new:
         new_pred = full.predict([r["text"] for r in new], [r["kind"] for r in new])
-        earlier = previous.get("earlier_measurements_of_batch3", []) + (
-            [{"model": previous["model_choice"]["chosen"], "vs_a": previous["new_held_out"]["vs_a"]["macro_f1"],
-              "vs_b": previous["new_held_out"]["vs_b"]["macro_f1"]}] if "new_held_out" in previous else [])
-        result["earlier_measurements_of_batch3"] = earlier
+        agree = [(r, p) for r, p in zip(new, new_pred, strict=True) if r["a"] == r["b"]]
+        earlier = previous.get("earlier_measurements_of_batch4", []) + (
+            [{"model": previous["model_choice"]["chosen"], "vs_a": previous["new_held_out"]["vs_a"]["macro_f1"]}]
+            if previous.get("new_held_out", {}).get("batch") == NEW_HELD_OUT else [])
+        result["earlier_measurements_of_batch4"] = earlier
         result["new_held_out"] = {
-            "rows": len(new), "train_rows": sum(r["a"] == r["b"] for r in old), "model": params,
-            "measurement": len(earlier) + 1,
-            "measured": "with --final, after the model was chosen by CV over the old rows",
+            "batch": NEW_HELD_OUT, "rows": len(new), "train_rows": sum(r["a"] == r["b"] for r in old),
+            "model": params, "measurement": len(earlier) + 1,
+            "measured": "with --final, after the model was chosen by grouped CV over batches 1-3",
             "vs_a": scores([r["a"] for r in new], new_pred), "vs_b": scores([r["b"] for r in new], new_pred),
+            "agreed": {"rows": len(agree), **scores([r["a"] for r, _ in agree], [p for _, p in agree])},
             "missing_rules_gold_verdicts": missing_scores(new, [r["a"] for r in new]),
             "missing_rules_model_verdicts": missing_scores(new, new_pred)}
-        both = new + old_test
-        result["union_held_out"] = {
-            "rows": len(both), "note": "batch 3 (clean) + the old held-out part (studied); old part's model trained "
-                                       "on the old training part only",
-            "vs_a": scores([r["a"] for r in both], new_pred + old_pred),
-            "vs_b": scores([r["b"] for r in both], new_pred + old_pred)}
-    elif "new_held_out" in previous:                       # keep the measurements; never re-measure by accident
-        for key in ("new_held_out", "union_held_out", "earlier_measurements_of_batch3"):
+    elif previous.get("new_held_out", {}).get("batch") == NEW_HELD_OUT:    # never re-measure by accident
+        for key in ("new_held_out", "earlier_measurements_of_batch4"):
             result[key] = previous.get(key)
     result["seconds"] = round(time.monotonic() - started, 1)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("labels", "outcomes_by_verdict")}, ensure_ascii=False, indent=1))
-    print("chosen:", params, "| CV over the old rows:", result["cross_validation_old_rows"]["macro_f1"],
-          "| old held-out vs A:", result["old_held_out"]["vs_a"]["macro_f1"])
+    print("chosen:", params, "| grouped CV over batches 1-3:", result["cross_validation_batches_1_3"]["macro_f1"])
     if "new_held_out" in result:
-        print("NEW held-out (batch 3) vs A:", result["new_held_out"]["vs_a"]["macro_f1"], "vs B:",
-              result["new_held_out"]["vs_b"]["macro_f1"], "| union vs A:", result["union_held_out"]["vs_a"]["macro_f1"])
+        h = result["new_held_out"]
+        print("NEW held-out (batch 4) vs A:", h["vs_a"]["macro_f1"], "vs B:", h["vs_b"]["macro_f1"],
+              "| agreed:", h["agreed"]["macro_f1"])
     if args.ship:
-        card = {"trained_on": "bench/data/answers_sample.csv + answers_sample2.csv (batches 1-2), rows where labellers "
-                              "A and B agree" + (" + classifiers/seed/answers/written.jsonl" if params.get("written")
-                                                 else "") + "; batch 3 (the held-out part) not used",
+        card = {"trained_on": "bench/data/answers_sample.csv, answers_sample2.csv, answers_sample3.csv (batches 1-3), "
+                              "rows where labellers A and B agree" + (" + classifiers/seed/answers/written.jsonl"
+                                                                       if params.get("written") else "")
+                              + "; batch 4 (the held-out part) not used",
                 "rows": sum(r["a"] == r["b"] for r in old), "params": params,
-                "cv_macro_f1_old_rows": result["cross_validation_old_rows"]["macro_f1"],
-                "held_out_macro_f1_batch3": result.get("new_held_out", {}).get("vs_a", {}).get("macro_f1")}
+                "cv_macro_f1_batches_1_3": result["cross_validation_batches_1_3"]["macro_f1"],
+                "held_out_macro_f1_batch4": result.get("new_held_out", {}).get("vs_a", {}).get("macro_f1")}
         full.save(SHIP, card)
         print(f"artifact written: {SHIP}")
     return 0
 
 
 def full_or_cv(batch2: list[dict], rows: list[dict], params: dict) -> list[str]:
-    """Model verdicts for batch 2, each from a model that did not see the row: 5-fold over all rows."""
+    """Model verdicts for batch 2, each from a model that did not see the row: grouped 5-fold over all rows."""
     _, pred = cross_validate(rows, params)
     index = {id(r): i for i, r in enumerate(rows)}
     return [pred[index[id(r)]] for r in batch2]

@@ -8,7 +8,9 @@ is measured against the figure it started from. Only aggregate figures are print
 Topics are scored two ways: macro-F1 over the truth's labels (the 9 topics the holdout month has; a post wrongly
 called «other» or «transport» lowers its true topic's recall, which this counts) and over every label either side
 used (each topic the model predicts but the month never has adds a class with F1 0). Sentiment is also scored on
-the training part's last 3,000 rows ("sentiment_validation"): what changes to the seed sentiment are chosen on.
+the training part's last 3,000 rows ("sentiment_validation") and on the pre-selected posts before the tail
+("sentiment_dev": RuSentiment's rows from file row 21,268 to the tail, picked for sentiment words as the tail's are;
+what changes to the seed sentiment are chosen on since round four, bench/results/classifier_experiments.md).
 """
 from __future__ import annotations
 
@@ -22,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_classifiers import DATA, split_tail, split_topics  # noqa: E402
+from bench_classifiers import DATA, RANDOM_POSTS, rows, split_tail, split_topics, tail_cut  # noqa: E402
 
-from classifiers.dataset import seed_examples  # noqa: E402
+from classifiers.dataset import seed_examples, text_key  # noqa: E402
 from classifiers.evaluate import evaluate  # noqa: E402
 from classifiers.seed import seed_hash  # noqa: E402
 from classifiers.train import fit_task_model, recipe_for  # noqa: E402
@@ -50,6 +52,15 @@ def score(model, test: list[tuple[str, str]]) -> dict:
             "per_class_f1": {c: report["per_class"][c]["f1"] for c in held}}
 
 
+def split_sentiment_dev() -> list[tuple[str, str]]:
+    """The pre-selected posts before the tail (3-class, tail texts dropped): the dev set for seed sentiment."""
+    three = [(i, r["text"], r["label"]) for i, r in enumerate(rows(DATA / "rusentiment/train.csv"))
+             if r["label"] in {"positive", "neutral", "negative"} and r["text"].strip()]
+    _, tail = tail_cut([(t, lab) for _, t, lab in three])
+    held, start = {text_key(t) for t, _ in tail}, len(three) - len(tail)
+    return [(t, lab) for i, t, lab in three[:start] if i >= RANDOM_POSTS and text_key(t) not in held]
+
+
 def seed_only_report() -> dict:
     topics, seed_rows = seed_model("topics")
     _, test, rule = split_topics()
@@ -62,6 +73,8 @@ def seed_only_report() -> dict:
     # has more negative and longer posts than its start, as the tail does), never the tail
     out["sentiment_validation"] = {"split": f"rusentiment, the last {VALIDATION_ROWS} training-side rows before the tail",
                                    **score(sentiment, train[-VALIDATION_ROWS:])}
+    out["sentiment_dev"] = {"split": "rusentiment, the pre-selected posts before the tail (file rows >= 21,268)",
+                            **score(sentiment, split_sentiment_dev())}
     out["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     return out
 
