@@ -75,7 +75,8 @@ class Detector:
         best = risky[0]
         strong = best.score >= self._threshold(best.topic, e)
         crit = self._criticality(best.topic)
-        calm = crit < self.config.neutral_report_criticality and not e.reads_negative   # backs others' reports
+        # backs others' reports only: a minor topic, or a topic the post only leans to, said without a complaint's mood
+        calm = (crit < self.config.neutral_report_criticality or not strong) and not e.reads_negative
         strong = strong and not calm
         p = e.post
         also = tuple(t.topic for t in risky[1:] if t.score >= self.config.secondary_threshold) if strong else ()

@@ -3,7 +3,7 @@
 Each line: {"text": ..., "topic": <code>, "sentiment": negative|neutral|positive, "toxic": 0|1}. A row whose topic is
 null trains sentiment and toxicity only (vk_*.jsonl: VK chatter written for the sentiment model; as topic «other»
 rows they moved the seed topic model, and with it out-of-the-box detection, docs/benchmarks.md). Only the files directly
-in classifiers/seed/ are read: vk_pending/ holds rows not trained on yet (its README says why).
+in classifiers/seed/ are read.
 """
 from __future__ import annotations
 

@@ -237,6 +237,22 @@ def test_calm_posts_never_start_a_story_without_two_complaining_authors():
     assert run(concerts) == {}
 
 
+def test_posts_that_only_lean_to_a_risk_topic_and_read_calm_are_no_complaints():
+    """Chatter that mentions a bridge or a hill leans to roads by a word (mass over candidate_mass, best topic under
+    topic_threshold) but says nothing is wrong: it only backs others' reports, so an outing chat forms no story."""
+    outing = [post("o1", 0, "roads", 0.33, also=(("culture_sport", 0.1),), sentiment="neutral", negative=0.1,
+                   text="Сходили с детьми на мост, посмотрели на ледоход"),
+              post("o2", 40, "roads", 0.30, also=(("culture_sport", 0.15),), sentiment="neutral", negative=0.15,
+                   text="А мы с детьми на горку сходили, пока снег лежит"),
+              post("o3", 90, "culture_sport", 0.8, sentiment="neutral", negative=0.05,
+                   text="Сходите с детьми в ДК на спектакль")]
+    assert run(outing) == {}
+    angry = [post(p.post.uid, (p.post.published_at - outing[0].post.published_at).total_seconds() / 60,
+                  p.topics[0].topic, p.topics[0].score, also=tuple((t.topic, t.score) for t in p.topics[1:]),
+                  text=p.post.text) for p in outing[:2]]
+    assert len(run(angry + outing[2:])) == 1               # the same words said angrily are two complaints
+
+
 def test_reports_linked_through_one_of_them_are_one_story_at_the_third():
     """A names the letterboxes and the entry phone, B only the letterboxes, C only the entry phone: B and C share
     no word, but both say what A says, so C is the third report of one burst."""
