@@ -24,6 +24,7 @@ import math
 from collections import deque
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import chain
 from typing import Callable, Iterable
 
 from alerting import affinity, bursts
@@ -229,9 +230,9 @@ class Detector:
         # the signal with the posts it says the same as; else an earlier report it shares an unusual word with, with
         # that one's links (reports A-B and A-C, where B and C share no word, are one burst as soon as C comes)
         seen = len(self.unrated)
-        hubs = (self._links(w, self.meaning) + [w] for w in linked
-                if not (w.unnamed or w.calm) and bursts.bursting([w, s], self.rarity, seen, self.config))
-        for group in (linked + [s], *hubs):
+        hubs = ([x for x in self._links(w, self.meaning) + [w] if compatible_place(x.settlement, s.settlement)] for w
+                in linked if not (w.unnamed or w.calm) and bursts.bursting([w, s], self.rarity, seen, self.config))
+        for group in chain([linked + [s]], hubs):           # a hub's group only in s's place; built only when needed
             if sum(w.unnamed for w in group) > 1:         # unnamed posts that need each other to make a story
                 group = bursts.near_identical(group, self.rarity, seen, self.config)
             if s in group and self._is_story(group) and bursts.bursting(group, self.rarity, seen, self.config):
@@ -276,8 +277,7 @@ class Detector:
     def score(self, story: _Story) -> float:
         crit = self._criticality(story.topic)
         n = story.count
-        negative_share = story.negatives / n
-        sources = len(story.sources)
+        negative_share, sources = story.negatives / n, len(story.sources)
         return crit * math.log2(1 + n) * (0.5 + negative_share) * (1 + 0.25 * (sources - 1))
 
     def level(self, story: _Story, score: float) -> str:
@@ -298,4 +298,3 @@ class Detector:
                      negative_share=round(story.negatives / n, 3),
                      snippets=tuple((s.text, s.url) for s in sorted(best, key=lambda s: s.at)), why=why,
                      street=story.street, object=story.object)
-

@@ -201,7 +201,7 @@ def aspects(norm: str) -> dict[str, float]:
 # or evidence it is «разъяснение»
 BARE_WORDS = 25                            # the answer's own words (header, greeting, names stripped) up to this
 _DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|" + MONTHS + r"\s+" + YEAR)
-_BARE_STATE = re.compile(r"\bработает\b|\bрабочем\b|\bисправн\w+|\bвыявлен\w* не было?\b")
+_BARE_STATE = re.compile(r"(?<!не )\b(?:работает\b|рабочем\b|исправн\w+)|\bвыявлен\w* не был\w*")   # not «не работает»
 _BARE_INSTALLED = re.compile(r"\b(?:установлен|смонтирован|размещен)\w*(?!\s*,?\s*что)")   # not «установлено, что»
 # «решена», «выполнил», «заменили»: a fix in the active past
 _BARE_FIX = re.compile(r"\bрешен\w*|\b(?:вы|про|за|у|от|по)\w*(?:ил|ел)(?:[аи]|и?сь)?\b")

@@ -264,3 +264,14 @@ def test_reports_linked_through_one_of_them_are_one_story_at_the_third():
     # the hub has to be a report itself: a post no topic fits links others only by a word they all share
     hub[0] = post("h1", 0, "other", 0.6, also=(("housing", 0.2),), text=hub[0].post.text)
     assert run(hub) == {}
+
+
+def test_a_report_with_no_place_links_no_reports_from_two_villages():
+    """The hub names no settlement, so it is compatible with both; B in Лычково and C in Демянск are still two
+    places: no story mixes them."""
+    hub = [post("h1", 0, "housing", 0.45, text="В парадной сломаны почтовые ящики, и домофон не работает"),
+           post("h2", 15, "housing", 0.45, settlement="Лычково", text="Почтовые ящики разбиты, квитанции пропадают"),
+           post("h3", 30, "housing", 0.45, settlement="Демянск", text="Домофон молчит третий день")]
+    assert run(hub) == {}
+    same = [hub[0], post("h2", 15, "housing", 0.45, settlement="Демянск", text=hub[1].post.text), hub[2]]
+    assert len(run(same)) == 1                              # the same posts in one village are one story
