@@ -232,7 +232,7 @@ def problem_link(a: Problem, b: Problem) -> str | None:
         return None                                     # «дыра» and «не прокрашено»: two repairs, not one
     where = ", ".join([OBJECT_NAMES[o] for o in sorted(things)] + ([spot] if spot else []))
     if b.follow_up and not where:
-        return f"та же проблема: {named}; заявитель пишет, что снова"
+        return f"та же проблема: {named}; заявитель пишет, что проблема возникла снова"
     return f"та же проблема: {named}" + (f" ({where})" if where else "; ничто в текстах не различает")
 
 

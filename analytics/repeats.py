@@ -91,7 +91,8 @@ def repeat_why(earlier: dict, later: dict, days: int = 30, problems: dict | None
     if "answered_at" in earlier and (earlier["answered_at"] is None or earlier["answered_at"] >= later["received_at"]):
         return None
     where = "тот же дом" if place == "building" else "тот же населённый пункт или улица"
-    head = f"{where}; через {gap.days} дн. после первого обращения"
+    when = f"через {gap.days} дн. после прежнего обращения" if gap.days else "в день прежнего обращения"
+    head = f"{where}; {when}"
     problems = problems if problems is not None else {}
     pa = problems.get(earlier["appeal_id"]) or problem_of(earlier.get("text") or "", earlier.get("category") or "")
     pb = problems.get(later["appeal_id"]) or problem_of(later.get("text") or "", later.get("category") or "")
