@@ -48,11 +48,11 @@ def test_a_failing_write_after_the_fetch_keeps_the_cursor(vk, ft, store, kit, mo
     runner = make_runner([DEM_SRC], {"vk": vk_collector(vk, ft)}, store, kit, ft)
     real, calls = store.upsert_posts, []
 
-    def flaky(enriched, dataset):
+    def flaky(enriched, dataset, known=None):
         calls.append(len(enriched))
         if len(calls) == 1:
             raise OperationalError("Code: 242. Table is in readonly mode")
-        return real(enriched, dataset)
+        return real(enriched, dataset, known)
 
     monkeypatch.setattr(store, "upsert_posts", flaky)
     runner.poll(DEM_SRC)

@@ -2,7 +2,8 @@
 tick reading the whole poll log, the engine's threads removing merged-away parts."""
 from __future__ import annotations
 
-import time
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -55,29 +56,38 @@ def test_the_health_tick_reads_the_window_of_the_poll_log_not_all_of_it(store):
     assert asked and max(estimated) < 50_000, estimated          # granules of the window, not 300,000 rows
 
 
-def _pool_threads() -> int:
-    """Threads of the engine's global pool in this process (idle ones keep their name)."""
-    return sum((task / "comm").read_text().startswith("ThreadPool") for task in Path("/proc/self/task").iterdir())
+_POOL_PROBE = """
+import sys, time
+from pathlib import Path
+from storage.clickhouse import ClickHouseStore
+store = ClickHouseStore.connect("chdb://" + sys.argv[1])
+store.migrate()
+store.client.command("ALTER TABLE posts MODIFY SETTING old_parts_lifetime = 1, cleanup_delay_period = 1, "
+                     "max_cleanup_delay_period = 1")
+for i in range(400):
+    store.client.command(f"INSERT INTO posts (uid, published_at) VALUES ('vk:-1_{i}', now64(3))")
+deadline = time.monotonic() + 60
+while store.scalar("SELECT count() FROM system.parts WHERE table = 'posts' AND NOT active") > 5 \\
+        and time.monotonic() < deadline:
+    time.sleep(0.5)
+# threads of the engine's global pool in this process (idle ones keep their name)
+print(sum((t / "comm").read_text().startswith("ThreadPool") for t in Path("/proc/self/task").iterdir()))
+"""
 
 
-def test_merged_away_parts_are_removed_without_a_pool_of_threads(store):
+def test_merged_away_parts_are_removed_without_a_pool_of_threads(store, tmp_path):
     """Issue 16: more than 100 merged-away parts at once were removed on up to 128 threads of the engine's global
     pool, which keeps them idle for good (the soak: 29 -> 154 threads, +56 MB). Migration 0014 removes them one by
-    one on every table; here hundreds of one-row inserts leave hundreds of merged-away parts, removed after 1 s."""
+    one on every table; here hundreds of one-row inserts leave hundreds of merged-away parts, removed after 1 s —
+    in a fresh process, so that no earlier test's engine threads are counted (131 without the migration)."""
     tables = store.client.query("SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() "
                                 "AND engine LIKE '%MergeTree' AND name != 'schema_migrations'").result_rows
     assert len(tables) > 10
     assert [name for name, engine_full in tables if "concurrent_part_removal_threshold = 1000000" not in engine_full] \
         == []
-    store.client.command("ALTER TABLE posts MODIFY SETTING old_parts_lifetime = 1, cleanup_delay_period = 1, "
-                         "max_cleanup_delay_period = 1")
-    for i in range(400):
-        store.client.command(f"INSERT INTO posts (uid, published_at) VALUES ('vk:-1_{i}', now64(3))")
-    deadline = time.monotonic() + 60
-    while store.scalar("SELECT count() FROM system.parts WHERE database = currentDatabase() AND table = 'posts' "
-                       "AND NOT active") > 5 and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert _pool_threads() < 48
+    out = subprocess.run([sys.executable, "-c", _POOL_PROBE, str(tmp_path / "ch")], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2]).stdout
+    assert int(out.strip().splitlines()[-1]) < 48
 
 
 def test_a_poll_asking_for_its_uids_reads_the_granules_that_may_hold_them_not_all_posts(store):
