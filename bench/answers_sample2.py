@@ -78,28 +78,22 @@ def first_sample(path: Path = FIRST) -> tuple[set[int], set[str]]:
     return {int(r["id"]) for r in rows}, {r["cluster"] for r in rows if r["cluster"] != "-"}
 
 
-def build2(reports: list[dict], seed: int = SEED, first: tuple[set[int], set[str]] | None = None):
-    first_ids, first_clusters = first if first is not None else first_sample()
+def cluster_names(reports: list[dict]) -> dict[tuple[int, int], str]:
+    """(report id, answer index) -> its template cluster's name («T0001», by size) or "-" (like no other answer):
+    the same clustering and names for every batch."""
     keys = [(r["id"], i) for r in reports for i in range(len(r["answers"]))]
     texts = [r["answers"][i]["text"] or "" for r in reports for i in range(len(r["answers"]))]
     orgs = [r["answers"][i]["org"] or "" for r in reports for i in range(len(r["answers"]))]
-    roots = cluster_answers(texts, orgs)  # same clustering and names as the first sample
+    roots = cluster_answers(texts, orgs)
     size = Counter(roots)
     multi = sorted({r for r in roots if size[r] >= 2}, key=lambda r: (-size[r], keys[r]))
     name = {r: f"T{k + 1:04d}" for k, r in enumerate(multi)}
-    cluster_of = {keys[k]: name.get(roots[k], "-") for k in range(len(keys))}
+    return {keys[k]: name.get(roots[k], "-") for k in range(len(keys))}
 
-    cells = defaultdict(list)  # (hint, outcome) -> [(id, idx, org, cluster)]
-    for r in reports:
-        o = outcome(r)
-        if o is None or r["id"] in first_ids:
-            continue
-        for i, a in enumerate(r["answers"]):  # any answer of the report; at most one per report is drawn
-            cl = cluster_of[(r["id"], i)]
-            if cl not in first_clusters and (a["text"] or "").strip():
-                cells[(hint2(a["text"] or ""), o)].append((r["id"], i, a["org"] or "", cl))
 
-    rng = random.Random(seed)
+def queues_of(cells: dict, rng: random.Random) -> dict:
+    """Per (hint, outcome) cell, its candidates interleaved across organisations (one organisation's template
+    does not fill a cell), in an order shuffled by rng."""
     queues = {}
     for key in sorted(cells):
         by_org = defaultdict(list)
@@ -111,18 +105,23 @@ def build2(reports: list[dict], seed: int = SEED, first: tuple[set[int], set[str
             rng.shuffle(by_org[org])
         depth = max(len(v) for v in by_org.values())
         queues[key] = [by_org[org][d] for d in range(depth) for org in names if d < len(by_org[org])]
+    return queues
 
+
+def draw(queues: dict, cells: dict, quotas: dict, outcomes: tuple) -> tuple[list[dict], list[tuple]]:
+    """Each hint's quota drawn round-robin over the outcomes, at most one answer per template cluster and per
+    report; quota a dry hint could not fill passes on to the next hints. (sample rows, (hint, outcome,
+    available, sampled) per cell)."""
     used: set[str] = set()
     used_reports: set[int] = set()
     sample, table = [], []
-    spare = 0  # quota a dry hint could not fill passes on to the next hints
-    for h, quota in QUOTAS2.items():
+    spare = 0
+    for h, quota in quotas.items():
         quota += spare
-        pos = Counter()
-        taken = Counter()
+        pos, taken = Counter(), Counter()
         while sum(taken.values()) < quota:
             progressed = False
-            for o in OUTCOMES:
+            for o in outcomes:
                 if sum(taken.values()) >= quota:
                     break
                 q = queues.get((h, o), [])
@@ -142,9 +141,24 @@ def build2(reports: list[dict], seed: int = SEED, first: tuple[set[int], set[str
             if not progressed:
                 break
         spare = quota - sum(taken.values())
-        for o in OUTCOMES:
+        for o in outcomes:
             table.append((h, o, len(cells.get((h, o), [])), taken[o]))
     return sample, table
+
+
+def build2(reports: list[dict], seed: int = SEED, first: tuple[set[int], set[str]] | None = None):
+    first_ids, first_clusters = first if first is not None else first_sample()
+    cluster_of = cluster_names(reports)  # same clustering and names as the first sample
+    cells = defaultdict(list)  # (hint, outcome) -> [(id, idx, org, cluster)]
+    for r in reports:
+        o = outcome(r)
+        if o is None or r["id"] in first_ids:
+            continue
+        for i, a in enumerate(r["answers"]):  # any answer of the report; at most one per report is drawn
+            cl = cluster_of[(r["id"], i)]
+            if cl not in first_clusters and (a["text"] or "").strip():
+                cells[(hint2(a["text"] or ""), o)].append((r["id"], i, a["org"] or "", cl))
+    return draw(queues_of(cells, random.Random(seed)), cells, QUOTAS2, OUTCOMES)
 
 
 def write_batch(sample: list[dict], reports: list[dict], batch_dir: Path, seed: int) -> None:

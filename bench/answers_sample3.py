@@ -40,8 +40,8 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from answers_sample import _FIX, DEFAULT_DATA, ROOT, cluster_answers, load, style_hint, write_sample
-from answers_sample2 import _FORMAL
+from answers_sample import _FIX, DEFAULT_DATA, ROOT, load, style_hint, write_sample
+from answers_sample2 import _FORMAL, cluster_names, draw, queues_of
 
 EARLIER = (ROOT / "bench" / "data" / "answers_sample.csv", ROOT / "bench" / "data" / "answers_sample2.csv")
 DEFAULT_OUT = ROOT / "bench" / "data" / "answers_sample3.csv"
@@ -113,35 +113,12 @@ def earlier_samples(paths=EARLIER) -> tuple[set[int], set[str]]:
     return ids, clusters
 
 
-def _queues(cells: dict, rng: random.Random) -> dict:
-    queues = {}
-    for key in sorted(cells):
-        by_org = defaultdict(list)
-        for c in cells[key]:
-            by_org[c[2]].append(c)
-        names = sorted(by_org)
-        rng.shuffle(names)
-        for org in names:
-            rng.shuffle(by_org[org])
-        depth = max(len(v) for v in by_org.values())
-        queues[key] = [by_org[org][d] for d in range(depth) for org in names if d < len(by_org[org])]
-    return queues
-
-
 def build3(reports: list[dict], seed: int = SEED, earlier: tuple[set[int], set[str]] | None = None,
            hint=None, quotas: dict | None = None):
     hint = hint or hint3
     quotas = quotas or QUOTAS3
     old_ids, old_clusters = earlier if earlier is not None else earlier_samples()
-    keys = [(r["id"], i) for r in reports for i in range(len(r["answers"]))]
-    texts = [r["answers"][i]["text"] or "" for r in reports for i in range(len(r["answers"]))]
-    orgs = [r["answers"][i]["org"] or "" for r in reports for i in range(len(r["answers"]))]
-    roots = cluster_answers(texts, orgs)  # same clustering and names as the earlier samples
-    size = Counter(roots)
-    multi = sorted({r for r in roots if size[r] >= 2}, key=lambda r: (-size[r], keys[r]))
-    name = {r: f"T{k + 1:04d}" for k, r in enumerate(multi)}
-    cluster_of = {keys[k]: name.get(roots[k], "-") for k in range(len(keys))}
-
+    cluster_of = cluster_names(reports)  # same clustering and names as the earlier samples
     cells = defaultdict(list)  # (hint, outcome) -> [(id, idx, org, cluster)]
     for r in reports:
         o = outcome3(r)
@@ -151,40 +128,7 @@ def build3(reports: list[dict], seed: int = SEED, earlier: tuple[set[int], set[s
             cl = cluster_of[(r["id"], i)]
             if cl not in old_clusters and (a["text"] or "").strip():
                 cells[(hint(a["text"] or ""), o)].append((r["id"], i, a["org"] or "", cl))
-
-    queues = _queues(cells, random.Random(seed))
-    used: set[str] = set()
-    used_reports: set[int] = set()
-    sample, table = [], []
-    spare = 0
-    for h, quota in quotas.items():
-        quota += spare
-        pos, taken = Counter(), Counter()
-        while sum(taken.values()) < quota:
-            progressed = False
-            for o in OUTCOMES3:
-                if sum(taken.values()) >= quota:
-                    break
-                q = queues.get((h, o), [])
-                while pos[o] < len(q):
-                    c = q[pos[o]]
-                    pos[o] += 1
-                    if (c[3] == "-" or c[3] not in used) and c[0] not in used_reports:
-                        break
-                else:
-                    continue
-                if c[3] != "-":
-                    used.add(c[3])
-                used_reports.add(c[0])
-                sample.append({"id": c[0], "stratum": f"{o}:{h}", "cluster": c[3], "answer_idx": c[1]})
-                taken[o] += 1
-                progressed = True
-            if not progressed:
-                break
-        spare = quota - sum(taken.values())
-        for o in OUTCOMES3:
-            table.append((h, o, len(cells.get((h, o), [])), taken[o]))
-    return sample, table
+    return draw(queues_of(cells, random.Random(seed)), cells, quotas, OUTCOMES3)
 
 
 def write_sheet(sample: list[dict], reports: list[dict], path: Path, seed: int) -> None:
