@@ -70,17 +70,22 @@ def allocate_round3(complaints: list[dict], allocation: dict, other_pools: list[
         wrng = random.Random(seed + 1)
         incidents = out[name][0]
         week_reasons = {i[0]["reason"] for i in incidents}
-        pool = [c for r in sorted(by_reason) if r not in week_reasons for c in by_reason[r]]
-        wrng.shuffle(pool)
-        sporadic, per_reason = [], {}
-        target = wrng.randint(20, 40)
-        for c in pool:
-            if len(sporadic) >= target:
-                break
-            if per_reason.get(c["reason"], 0) < 2:
-                per_reason[c["reason"]] = per_reason.get(c["reason"], 0) + 1
-                sporadic.append(c)
-                by_reason[c["reason"]].remove(c)
-        out[name] = (incidents, sporadic)
+        out[name] = (incidents, draw_sporadic(by_reason, week_reasons, wrng))
     return out
 
+
+def draw_sporadic(by_reason: dict[str, list], week_reasons: set, wrng: random.Random) -> list[dict]:
+    """A week's one-off complaints: 20-40 rows of reasons that are no incident of the week, at most two per
+    reason; the rows drawn leave by_reason."""
+    sporadic, per_reason = [], {}
+    pool = [c for r in sorted(by_reason) if r not in week_reasons for c in by_reason[r]]
+    wrng.shuffle(pool)
+    target = wrng.randint(20, 40)
+    for c in pool:
+        if len(sporadic) >= target:
+            break
+        if per_reason.get(c["reason"], 0) < 2:
+            per_reason[c["reason"]] = per_reason.get(c["reason"], 0) + 1
+            sporadic.append(c)
+            by_reason[c["reason"]].remove(c)
+    return sporadic

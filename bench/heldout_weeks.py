@@ -36,7 +36,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from heldout_round3 import ROUND3, allocate_round3
+from heldout_round3 import ROUND3, allocate_round3, draw_sporadic
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 MSK = timezone(timedelta(hours=3))
@@ -241,19 +241,9 @@ def _allocate(complaints: list[dict]) -> dict[str, tuple[list[list[dict]], list[
             used_reasons.add(reason)
             week_reasons.add(reason)
             incidents.append([by_reason[reason].pop() for _ in range(n)])
-        sporadic, per_reason = [], {}
-        pool = [c for r in sorted(by_reason) if r not in week_reasons for c in by_reason[r]]
-        wrng.shuffle(pool)
-        target = wrng.randint(20, 40)
-        for c in pool:
-            if len(sporadic) >= target:
-                break
-            if per_reason.get(c["reason"], 0) < 2:
-                per_reason[c["reason"]] = per_reason.get(c["reason"], 0) + 1
-                sporadic.append(c)
-                by_reason[c["reason"]].remove(c)
-        out[name] = (incidents, sporadic)
+        out[name] = (incidents, draw_sporadic(by_reason, week_reasons, wrng))
     return out
+
 
 
 def _post(rng: random.Random, at: datetime, text: str, number: int, author: str) -> dict:
