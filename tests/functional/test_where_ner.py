@@ -36,6 +36,27 @@ def test_unknown_place_after_a_marker_named_org_and_no_person(ner):
     assert ner.calls == 2                                                       # the third needed no NER
 
 
+def test_our_embedding_is_navecs_and_tags_the_same(ner):
+    """navec_codebook maps what the tagger reads; navec's own loader (natasha.NewsEmbedding) gives the same arrays,
+    and natasha's tagger over it finds the same spans."""
+    import numpy as np
+    from natasha import NewsEmbedding, NewsNERTagger
+    from natasha.data import NEWS_EMBEDDING
+
+    from pipeline.ner import navec_codebook
+
+    stock, ours = NewsEmbedding(), navec_codebook(NEWS_EMBEDDING)
+    assert ours.meta.id == stock.meta.id
+    assert np.array_equal(ours.pq.indexes, stock.pq.indexes) and np.array_equal(ours.pq.codes, stock.pq.codes)
+    texts = ["Администрация Демянского округа обещала отремонтировать мост через Явонь до осени",
+             "Глава поселения Иван Сидоров и МУП «Водоканал» не отвечают жителям Песков",
+             "В Новгородской области в селе Лычково опять отключили газ, Газпром молчит"]
+    tagger = NewsNERTagger(stock)
+    expected = [tuple((s.start, s.stop, s.type) for s in m.spans) for m in tagger.map(texts)]
+    assert [tuple((s.start, s.stop, s.type) for s in found) for found in ner.spans(texts)] == expected
+    assert any(expected) and {"LOC", "ORG", "PER"} <= {t for spans in expected for _, _, t in spans}
+
+
 def test_enrichment_reads_only_complaint_candidates(ner):
     before = ner.calls
     chatter = replace(make_enriched("c", 0, topic="other", sentiment="positive", negative=0.1,
