@@ -18,7 +18,6 @@ import re
 import sys
 from dataclasses import replace
 from datetime import datetime, timezone
-from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
 import clickhouse_connect
@@ -26,7 +25,7 @@ from clickhouse_connect.driver import options as _driver_options
 
 from core.errors import ConfigError, DozorError
 from core.records import Alert, DeadLetter, EnrichedPost
-from storage import rows
+from storage import rows, schema
 from storage.salt import author_salt, process_salt
 
 
@@ -53,37 +52,6 @@ log = logging.getLogger(__name__)
 
 class StoreError(DozorError):
     """The database cannot be reached or used; the message says where and why."""
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    folder = resources.files("storage").joinpath("migrations")
-    out = []
-    for f in sorted(folder.iterdir(), key=lambda f: f.name):
-        if f.name.endswith(".sql"):
-            out.append((int(f.name.split("_", 1)[0]), f.name, f.read_text(encoding="utf-8")))
-    return out
-
-
-def split_statements(sql: str) -> list[str]:
-    """Statements of a migration file: `--` comments dropped (outside quotes), split at `;` outside quotes."""
-    statements, current, quoted, i = [], [], False, 0
-    while i < len(sql):
-        ch = sql[i]
-        if ch == "'":
-            quoted = not quoted
-        elif not quoted and sql.startswith("--", i):
-            i = sql.find("\n", i)
-            i = len(sql) if i < 0 else i
-            continue
-        elif not quoted and ch == ";":
-            statements.append("".join(current))
-            current = []
-            i += 1
-            continue
-        current.append(ch)
-        i += 1
-    statements.append("".join(current))
-    return [s.strip() for s in statements if s.strip()]
 
 
 def safe_dsn(dsn: str) -> str:
@@ -151,20 +119,8 @@ class ClickHouseStore:
         return cls(client, dsn, author_salt)
 
     def migrate(self) -> list[str]:
-        """Apply the numbered migrations not yet applied; returns their names."""
-        self.client.command("CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, "
-                            "applied_at DateTime64(3, 'UTC')) ENGINE = MergeTree ORDER BY version")
-        done = {r[0] for r in self.client.query("SELECT version FROM schema_migrations").result_rows}
-        applied = []
-        for version, name, sql in migrations():
-            if version in done:
-                continue
-            for statement in split_statements(sql):
-                self.client.command(statement)
-            self.client.insert("schema_migrations", [(version, name, datetime.now(timezone.utc))],
-                               column_names=("version", "name", "applied_at"))
-            applied.append(name)
-        return applied
+        """Apply the migrations not yet applied (storage/schema.py); returns their names."""
+        return schema.migrate(self.client)
 
     def known_uids(self, uids: list[str]) -> set[str]:
         return set(self.known_texts(uids))

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storage.clickhouse import split_statements
+from storage.schema import split_statements
 
 FIRST_WORD = re.compile(r"^\s*(\w+)", re.UNICODE)
 SETTINGS = re.compile(r"\bSETTINGS\b", re.IGNORECASE)

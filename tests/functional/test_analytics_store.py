@@ -52,9 +52,9 @@ def test_stories_aggregate_counts_a_story_once_across_its_versions(store):
 
 
 def test_the_migration_fills_the_aggregates_from_existing_rows(dsn, monkeypatch):
-    import storage.clickhouse as ch
-    earlier = [m for m in ch.migrations() if m[0] < 5]
-    monkeypatch.setattr(ch, "migrations", lambda: earlier)
+    from storage import schema
+    earlier = [m for m in schema.migrations() if m[0] < 5]
+    monkeypatch.setattr(schema, "migrations", lambda: earlier)
     store = ClickHouseStore.connect(dsn)
     store.migrate()                                                      # a database from before 0005
     monkeypatch.undo()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from storage.clickhouse import split_statements
+from storage.schema import split_statements
 
 ROOT = Path(__file__).parents[2]
 

@@ -15,7 +15,7 @@ from tests.conftest import make_enriched
 
 def test_migrations_apply_once(dsn):
     store = ClickHouseStore.connect(dsn)
-    from storage.clickhouse import migrations
+    from storage.schema import migrations
     assert store.migrate() == [name for _, name, _ in migrations()]
     assert {"0001_initial.sql", "0002_labels.sql", "0003_sources.sql", "0004_risks.sql", "0006_chat.sql"} <= {
         name for _, name, _ in migrations()}
@@ -26,7 +26,7 @@ def test_migrations_apply_once(dsn):
 
 
 def test_split_statements_ignores_semicolons_in_comments_and_quotes():
-    from storage.clickhouse import split_statements
+    from storage.schema import split_statements
     sql = "-- a; comment\nCREATE TABLE a (x String DEFAULT 'a;b' -- c; d\n);\n\nSELECT 1; -- tail;"
     assert split_statements(sql) == ["CREATE TABLE a (x String DEFAULT 'a;b' \n)", "SELECT 1"]
 
