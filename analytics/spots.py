@@ -4,6 +4,9 @@
         -> {"entrance": frozenset({2}), "floor": frozenset({5}), "flat": frozenset()}
 
 Tolerant of the portal's spelling: «2-м», «2 эт.», «втором», a misspelt ordinal («вторм», «третем»), «подезд».
+A number between two words is the first one's when the text writes the word first («подъезд 3 этаж 5»,
+«кв. 45 подъезд 2»), the second one's when it writes the number first («3 подъезд 5 этаж»); the building's own
+numbers («дом 3 этаж», «этажность 5», «9-этажный дом») are no spot.
 """
 from __future__ import annotations
 
@@ -16,11 +19,16 @@ CARDINALS = {"один": 1, "одна": 1, "два": 2, "две": 2, "три": 3
 ENDINGS = "ий|ый|ой|ая|яя|ое|ее|его|ого|ему|ому|ем|ом|ую|юю|ей|их|ых|ья|ье|ьего|ьем|ью|ьей|м|й|х|го|мм"
 ORDINAL = re.compile(rf"^({'|'.join(ORDINALS)})ь?({ENDINGS})$")
 ENTRANCE = ("парад", "подъезд", "подьезд", "подезд", "подъед", "секци", "лестниц", "клетк")   # «лестничной клетке №1»
+STAIRS = ("лестниц", "клетк")        # also the stairs of a floor: «на лестнице 5-6 эт 1 пролет» gives it the floor
 FLOOR = ("этаж", "етаж", "этж")
 FLAT = ("квартир",)
-SUFFIXES = {"й", "я", "ая", "ой", "ый", "ий", "го", "м", "ом", "ем", "ей", "ю", "ую", "е", "х"}   # «3-го», «11-й»
+SUFFIXES = {"й", "я", "ая", "ой", "ый", "ий", "го", "м", "ом", "ем", "ей", "ю", "ую", "е", "х",   # «3-го», «11-й»
+            "тый", "тая", "того", "том"}                                                  # «5-тый»
 JOINS = {"и", "по", "до", "-"}                                   # «4 и 5 этажами», «с 1 по 3 парадную», «1-9»
 MARKS = {"n", "no", "номер"}
+HOUSE = {"д", "дом", "корп", "корпус", "стр", "строение"}   # the address's «дом 3», «корп. 2» (not «в доме одна …»)
+AHEAD = {"flat", "house"}                      # their number follows the word («кв. 45»), never precedes it
+SHORT = {"кв", "эт", "под", "пар", "д", "корп", "стр"}     # «кв. 45»; after a whole word a dot ends the sentence
 
 
 def _number(word: str, digits: int = 2) -> int | None:
@@ -33,7 +41,7 @@ def _number(word: str, digits: int = 2) -> int | None:
 
 
 def spot_kind(word: str) -> str | None:
-    if word.startswith(FLOOR) or word in ("эт", "эт."):
+    if (word.startswith(FLOOR) and not word.startswith("этажност")) or word in ("эт", "эт."):
         return "floor"
     if word.startswith(FLAT) or word == "кв":
         return "flat"
@@ -63,21 +71,65 @@ def _run(words: list[str], i: int, step: int, digits: int = 2) -> tuple[list[int
     return run, j
 
 
+def _kind(words: list[str], i: int) -> str | None:
+    """A spot word's kind, or «house» for a word whose number is the building's («дом 3», «этажность 5»)."""
+    w = words[i]
+    if w in HOUSE or w.startswith("этажност"):
+        return "house"
+    if w.startswith("этажн") and i and words[i - 1] == "-":      # «9-этажный дом»: its height, no floor
+        return None
+    return spot_kind(w)
+
+
+def _ahead(words: list[str], i: int, kind: str) -> tuple[list[int], int]:
+    """The numbers after the word: past the dot of an abbreviation («кв. 45»), not past a sentence's end («… в
+    квартиру. 4 парадная»); a house number is digits («дом 3», not «в доме одна парадная»)."""
+    j = i + 1
+    if j < len(words) and words[j] == ".":
+        if words[i] not in SHORT:
+            return [], j
+        j += 1
+    if kind == "house":                                 # one number, or a span «дом 20-22»
+        if not (j < len(words) and words[j].isdigit()):
+            return [], j
+        span = words[j + 1:j + 3]
+        end = j + 3 if len(span) == 2 and span[0] == "-" and span[1].isdigit() else j + 1
+        return [int(w) for w in words[j:end:2]], end
+    return _run(words, j, 1, 4 if kind in AHEAD else 2)
+
+
 def spots_of(words: list[str]) -> dict:
     """Numbers next to «парадная/подъезд/секция/лестница» and «этаж»: «2 парадная», «подъезд №3», «на пятом
-    этаже», «между 4 и 5 этажами», «с 1 по 3 парадную» (two numbers joined by по / и / до: the range)."""
-    found: dict[str, set[int]] = {"entrance": set(), "floor": set(), "flat": set()}
-    for i, w in enumerate(words):
-        kind = spot_kind(w)
-        if not kind:
+    этаже», «между 4 и 5 этажами», «с 1 по 3 парадную» (two numbers joined by по / и / до: the range).
+
+    A word takes the number before it, else the one after it. A number between two words is the house's («дом 3
+    этаж»); else the first word's when it has none before it and the next word one after it («подъезд 3 этаж 5»,
+    «кв. 45 подъезд 2»; a stairs word gives it up: «на лестнице 5-6 эт 1 пролет»); else the next word's («3 подъезд
+    5 этаж», «клетке 9 этажа 5 парадной»)."""
+    keys = [(i, kind) for i in range(len(words)) if (kind := _kind(words, i))]
+    back = [[] if kind in AHEAD else _run(words, i - 1, -1)[0] for i, kind in keys]
+    ahead = [_ahead(words, i, kind) for i, kind in keys]
+    own_back, own_ahead = list(back), [run for run, _ in ahead]
+    shared = [n for n in range(len(keys) - 1) if ahead[n][1] == keys[n + 1][0] and back[n + 1]]
+    for n in range(len(keys) - 1):                      # «на этаже 10 квартир»: a count of flats, no one's number
+        if words[keys[n + 1][0]] in ("квартир", "квартиры") and ahead[n][1] == keys[n + 1][0] and not ahead[n + 1][0]:
+            own_ahead[n] = []
+    for n in shared:
+        if len(back[n + 1]) < len(ahead[n][0]):         # «кв. 118, 2 подъезд»: only the last one is the next's
+            own_ahead[n] = own_ahead[n][:-len(back[n + 1])]
+        elif keys[n][1] == "house":
+            own_back[n + 1] = []
+    for n in reversed(shared):                          # from the right: whether the next word keeps its own
+        if len(back[n + 1]) < len(ahead[n][0]) or keys[n][1] == "house":
             continue
-        digits = 4 if kind == "flat" else 2
-        run, _ = _run(words, i - 1, -1) if kind != "flat" else ([], i)
-        if not run:                                     # «парадная 2», unless it is «... 3-го подъезда»'s number
-            after, end = _run(words, i + 1, 1, digits)
-            taken = end < len(words) and spot_kind(words[end])       # the last number is the next spot's
-            run = after[:-1] if taken and kind == "flat" else [] if taken else after
-        if run and not found[kind]:                     # the first mention: later ones tend to be comparisons
+        if not own_back[n] and own_ahead[n + 1] and not words[keys[n][0]].startswith(STAIRS):
+            own_back[n + 1] = []
+        else:
+            own_ahead[n] = []
+    found: dict[str, set[int]] = {"entrance": set(), "floor": set(), "flat": set()}
+    for (_, kind), before, after in zip(keys, own_back, own_ahead, strict=True):
+        run = before or after
+        if kind in found and run and not found[kind]:   # the first mention: later ones tend to be comparisons
             nums = sorted(run)
             found[kind].update(range(nums[0], nums[-1] + 1) if len(nums) == 2 and nums[1] - nums[0] <= 30 else nums)
     return {k: frozenset(v) for k, v in found.items()}

@@ -1,0 +1,55 @@
+"""Where in a building a complaint is (analytics/spots.py), on phrases WE wrote: which number goes to which word when
+a resident writes the word first («подъезд 3 этаж 5») or the number first («3 подъезд 5 этаж»), and numbers that are
+the building's, a count or the next sentence's, not a spot. Each row is read as the repeat detector reads it."""
+from __future__ import annotations
+
+import pytest
+
+from analytics.problems import problem_of
+
+ORDER = [   # text -> the spots it names (kinds it names none of left out)
+    ("подъезд 3 этаж 5", {"entrance": {3}, "floor": {5}}),                   # word first: each takes the next
+    ("подъезд №3 этаж 5, не горит лампа", {"entrance": {3}, "floor": {5}}),
+    ("этаж 5 подъезд 3", {"entrance": {3}, "floor": {5}}),
+    ("Парадная 2 этаж 4 грязно", {"entrance": {2}, "floor": {4}}),
+    ("кв. 45 подъезд 2", {"entrance": {2}, "flat": {45}}),
+    ("квартира 12 этаж 3", {"floor": {3}, "flat": {12}}),
+    ("подъезд 2 этаж 5 кв 45", {"entrance": {2}, "floor": {5}, "flat": {45}}),
+    ("3 подъезд 5 этаж", {"entrance": {3}, "floor": {5}}),                   # number first: each takes the one before
+    ("5 этаж 3 подъезда", {"entrance": {3}, "floor": {5}}),
+    ("на лестнице 9 этажа 5 парадной", {"entrance": {5}, "floor": {9}}),
+    ("на лестнице 5-6 эт 1 пролет", {"floor": {5, 6}}),                      # the stairs of floors 5-6, not entrance
+    ("под. 3, эт. 5", {"entrance": {3}, "floor": {5}}),                      # apart: no number to share
+    ("парадная 2, 4-й этаж", {"entrance": {2}, "floor": {4}}),
+    ("на 5-м этаже в третьем подъезде", {"entrance": {3}, "floor": {5}}),
+    ("кв. 45, 2 под.", {"entrance": {2}, "flat": {45}}),
+    ("кв. 45, подъезд 2", {"entrance": {2}, "flat": {45}}),
+    ("квартиры 12 и 13, подъезд 1", {"entrance": {1}, "flat": {12, 13}}),
+    ("этаж 9 (подъезд 1)", {"entrance": {1}, "floor": {9}}),
+    ("5-тый подъезд, грязно", {"entrance": {5}}),                            # a misspelt ending
+]
+
+
+@pytest.mark.parametrize("text,expected", ORDER)
+def test_each_number_goes_to_its_word(text, expected):
+    assert {k: set(v) for k, v in problem_of(text).spots.items() if v} == expected
+
+
+NOT_A_SPOT = [   # the building's numbers, a count, the next sentence's number
+    ("дом 3 этаж", {}),                                   # the house number; the floor is not given
+    ("дом 3 этаж 5", {"floor": {5}}),
+    ("д. 7, корп. 2 парадная 4", {"entrance": {4}}),
+    ("ул. Садовая, дом 20-22 лестница", {}),
+    ("этажность 5", {}),
+    ("этажность 5 подъезд 2", {"entrance": {2}}),
+    ("9-этажный дом, подъезд 2", {"entrance": {2}}),
+    ("на этаже 10 квартир, лампа не горит на 7 этаже", {"floor": {7}}),
+    ("Нет отопления в квартире. 4 дня жду", {}),
+    ("Грязно в парадной. 12.09 звонил в УК", {}),
+    ("Течёт в подъезде. 2 недели никто не приходит", {}),
+]
+
+
+@pytest.mark.parametrize("text,expected", NOT_A_SPOT)
+def test_numbers_that_are_no_spot(text, expected):
+    assert {k: set(v) for k, v in problem_of(text).spots.items() if v} == expected
