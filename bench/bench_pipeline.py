@@ -64,6 +64,7 @@ def main() -> None:
 
         def clear_caches():
             text.lemma.cache_clear()
+            text._best_parse.cache_clear()
             for model in kit.models.models.values():
                 for vectorizer in model.featurizer.vectorizers_:
                     vectorizer._word_cache.clear()

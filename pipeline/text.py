@@ -91,6 +91,13 @@ def _morph():
     return pymorphy3.MorphAnalyzer()
 
 
+@lru_cache(maxsize=20_000)
+def _best_parse(w: str):
+    """pymorphy3's most likely analysis of a lowercased word. lemma() (enrichment) and _content_lemma() (detection,
+    on the same posts a moment later) ask for the same words: each is parsed once while it is recent."""
+    return _morph().parse(w)[0]
+
+
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
     """One lowercased token to its dictionary form; numbers to <num>, non-Cyrillic words kept lowercased."""
@@ -99,7 +106,7 @@ def lemma(word: str) -> str:
         return NUM_TOKEN
     if len(w) == 1 or not CYRILLIC.search(w) or "_" in w:
         return w
-    return _morph().parse(w)[0].normal_form.replace("ё", "е")
+    return _best_parse(w).normal_form.replace("ё", "е")
 
 
 def lemmatize(text: str) -> tuple[str, ...]:
@@ -123,7 +130,7 @@ def _content_lemma(word: str) -> str | None:
     w = word.lower()
     if len(w) < 3 or not CYRILLIC.search(w) or "_" in w:
         return None
-    parsed = _morph().parse(w)[0]
+    parsed = _best_parse(w)
     if parsed.tag.POS not in CONTENT_POS or "Apro" in parsed.tag:   # «какой-то», «сам», «каждый»: no topic
         return None
     lemma_ = parsed.normal_form.replace("ё", "е")
