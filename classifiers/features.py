@@ -220,7 +220,7 @@ class Featurizer:
             if len(terms) != len(idf):
                 raise ValueError(f"part {i}: {len(terms)} terms but {len(idf)} idf values")
             self.vectorizers_.append(Vectorizer(params["analyzer"], tuple(params["ngram_range"]),
-                                                {t: j for j, t in enumerate(terms)}, idf))
+                                                dict(zip(terms, range(len(terms)), strict=True)), idf))
         return self
 
 
