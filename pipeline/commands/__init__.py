@@ -17,6 +17,8 @@ and shows its traceback.
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import logging
 import sys
 
@@ -33,6 +35,12 @@ SETTINGS_PROBLEMS = {"extra_forbidden": "такой настройки нет (�
                      "float_parsing": "нужно число", "bool_parsing": "нужно true или false"}
 
 GROUPS = (demo, replay, classifiers, run, chat, digest, stream, serve, answers, appeals)
+
+# At exit all a command built (models, vocabularies, caches, the gazetteer) is dropped at once, and the interpreter's
+# last garbage collections walked every object of it: ~0.2-0.4 s of a replay's exit. Frozen, the objects are left
+# out of those walks and still freed by reference counting; the few in cycles go with the process. At exit only,
+# so a process that runs many commands (the tests) keeps collecting as usual.
+atexit.register(gc.freeze)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -61,6 +61,7 @@ def cmd_replay(args, settings: Settings) -> int:
     summary, topics = replay_items(settings, read_files(args.files, opts), store, args.dataset,
                                    print_new=not args.quiet)
     print(summary_text(summary, store, topics, ZoneInfo(settings.timezone)))
+    store.close()
     return 0 if summary.read else 1
 
 
