@@ -6,7 +6,9 @@ own (the publisher sends in event time), so a lane releases a buffered post only
 that is still active has gone past it (a watermark: the smallest of the partitions' latest published_at, less
 lateness_s). A partition silent for idle_s of wall clock no longer holds the lane back; when all are silent the
 lane releases everything. Wall-clock activity is per process (Activity), never saved: after a restart every
-partition holds the lane until it speaks again or idle_s passes.
+partition holds the lane until it speaks again or idle_s passes. So it does when input resumes after a pause
+(a partition heard again after idle_s of silence): a burst reaches the lane partition by partition, and a
+partition still silent then is more likely not enriched yet than empty.
 
 The lane also runs the district's risk workflow (a RiskTracker, alerting/workflow.py) behind the detector, post
 by post with the alerts each post changed, exactly as the embedded runner does (pipeline/stages.detect_in_order);
@@ -17,7 +19,7 @@ Delivered twice (a redelivery after a crash) a post is skipped: the buffer, the 
 remember uids.
 
     lane = restore_lane(saved_state, lambda: Detector(...), tracker_factory(settings))   # as every runner builds them
-    admit(lane, [(raw_partition, enriched), ...], activity, wall)
+    admit(lane, [(raw_partition, enriched), ...], activity, wall, idle_s)
     alerts = release(lane, partitions, activity, wall, idle_s, lateness_s)
     outputs = lane.outbox.take()                                  # the risk workflow's, numbered
     saved_state = lane_state(lane)
@@ -66,17 +68,32 @@ def new_lane(detector: Detector, new_tracker: Callable[[list], RiskTracker] | No
 
 @dataclass
 class Activity:
-    """Wall-clock activity of raw partitions as this process saw it (not saved)."""
+    """Wall-clock activity of raw partitions as this process saw it (not saved). `started`: when this process
+    first heard the lane, or input last resumed after a pause (hear); a partition not heard since holds the lane
+    until idle_s after it."""
 
     started: float
     seen: dict[int, float] = field(default_factory=dict)
 
+    def hear(self, src: int, wall: float, idle_s: float) -> None:
+        """Raw partition src delivered posts at wall. Heard again after idle_s of silence, it resumes input after a
+        pause (the second half of a replay, the first poll after a quiet night): the burst reaches the lane
+        partition by partition as enrichment gets to each, so the partitions silent that long now hold the lane
+        again, as at a start, until they speak or idle_s passes. Treated as idle, one of them delivered its share
+        of the burst behind posts released past it, out of event-time order: the Kafka kill test's extra stories
+        (a reply from a day before joined by the next day's posts)."""
+        if wall - self.seen.get(src, self.started) > idle_s:
+            self.seen = {p: t for p, t in self.seen.items() if wall - t <= idle_s}
+            self.started = wall
+        self.seen[src] = wall
 
-def admit(lane: Lane, items: list[tuple[int, EnrichedPost]], activity: Activity, wall: float) -> int:
+
+def admit(lane: Lane, items: list[tuple[int, EnrichedPost]], activity: Activity, wall: float,
+          idle_s: float) -> int:
     """Buffer new posts; returns how many were new (not buffered or detected before)."""
     new = 0
     for src, e in items:
-        activity.seen[src] = wall
+        activity.hear(src, wall, idle_s)
         at = e.post.published_at
         if src not in lane.marks or at > lane.marks[src]:
             lane.marks[src] = at

@@ -174,7 +174,7 @@ def build_app(settings: Settings, kit: Kit, topics: dict[str, Topic], stats: dic
                 else:
                     lane = cache[lane_key][1]
                 cache.pop(lane_key, None)        # until saved again, the table's value is the only truth
-                new = admit(lane, items, act, wall)
+                new = admit(lane, items, act, wall, k.idle_s)
                 had = len(lane.buffer)
                 found = release(lane, k.partitions, act, wall, k.idle_s, k.lateness_s)
                 outputs = lane.outbox.take()

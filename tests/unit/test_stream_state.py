@@ -88,7 +88,7 @@ def test_a_lane_saved_by_an_older_detector_restores_with_fresh_windows_instead_o
     lane = restore_lane(None, lambda: Detector(CONFIG, TOPICS))
     for p in posts[:12]:
         lane.detector.process(p)
-    admit(lane, [(0, p) for p in posts[12:18]], Activity(started=0.0), 1.0)
+    admit(lane, [(0, p) for p in posts[12:18]], Activity(started=0.0), 1.0, 3.0)
     doc = json.loads(zlib.decompress(lane_state(lane)).decode("utf-8"))
     assert doc["detector"]["now"] and lane.buffer
     doc["detector"]["version"] = 2                        # as saved before the upgrade
@@ -105,7 +105,7 @@ def _lane_alerts(chunks, partitions=2, idle_s=3.0, lateness_s=0.0):
     value, activity, out = None, Activity(started=0.0), []
     for wall, items in chunks:
         lane = restore_lane(value, lambda: Detector(CONFIG, TOPICS))
-        admit(lane, items, activity, wall)
+        admit(lane, items, activity, wall, 3.0)
         out += [(a.alert_id, a.post_uids, a.level) for a in release(lane, partitions, activity, wall, idle_s,
                                                                      lateness_s)]
         value = lane_state(lane)
@@ -137,7 +137,7 @@ def interleaved_chunks(posts, seed=7):
 def test_a_lane_kept_between_batches_saves_the_state_a_fresh_encoding_gives():
     lane, activity, waited = Lane(Detector(CONFIG, TOPICS)), Activity(started=0.0), 0
     for wall, items in interleaved_chunks(stream(), seed=3):
-        admit(lane, items, activity, wall)
+        admit(lane, items, activity, wall, 3.0)
         release(lane, 2, activity, wall, 3.0, 0.0)
         saved = lane_state(lane)                # the buffered posts' JSON made once and reused
         fresh = Lane(lane.detector, dict(lane.buffer), dict(lane.marks))
@@ -149,10 +149,10 @@ def test_a_lane_kept_between_batches_saves_the_state_a_fresh_encoding_gives():
 
 def test_a_lane_waits_for_a_partition_it_has_not_heard_from_until_it_is_idle():
     lane, activity = Lane(Detector(CONFIG, TOPICS)), Activity(started=0.0)
-    admit(lane, [(0, post("a", 0)), (0, post("b", 10))], activity, 1.0)
+    admit(lane, [(0, post("a", 0)), (0, post("b", 10))], activity, 1.0, 3.0)
     assert watermark(lane, 2, activity, 1.0, 3.0, 0.0) is False       # partition 1 may still send older posts
     assert release(lane, 2, activity, 1.0, 3.0, 0.0) == [] and len(lane.buffer) == 2
-    admit(lane, [(1, post("c", 5))], activity, 1.5)
+    admit(lane, [(1, post("c", 5))], activity, 1.5, 3.0)
     release(lane, 2, activity, 1.5, 3.0, 0.0)
     assert set(lane.buffer) == {"b", "c"}                              # released below min(10, 5) minutes: a
     assert watermark(lane, 2, activity, 10.0, 3.0, 0.0) is None        # both silent: everything goes
@@ -160,11 +160,40 @@ def test_a_lane_waits_for_a_partition_it_has_not_heard_from_until_it_is_idle():
     assert lane.buffer == {}
 
 
+class Recording(Detector):
+    """A detector that records the order posts reach it in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order: list[str] = []
+
+    def process(self, e):
+        self.order.append(e.post.uid)
+        return super().process(e)
+
+
+def test_a_burst_after_a_pause_waits_for_the_partitions_silent_until_then():
+    """Input resumes after every partition was silent for idle_s (the kill test's second half; a poll after a quiet
+    night). Partition 1's share of the burst arrives first; partition 0, silent since the first half, is being
+    enriched, not idle, and its older post must still reach detection before partition 1's newer ones."""
+    lane, activity = Lane(Recording(CONFIG, TOPICS)), Activity(started=0.0)
+    admit(lane, [(0, post("a1", 0)), (1, post("b1", 5))], activity, 1.0, 3.0)
+    release(lane, 3, activity, 10.0, 3.0, 0.0)                            # all silent: the first half goes
+    assert lane.detector.order == ["a1", "b1"]
+    admit(lane, [(1, post("b2", 100)), (1, post("b3", 200))], activity, 30.0, 3.0)
+    release(lane, 3, activity, 30.0, 3.0, 0.0)
+    admit(lane, [(0, post("a2", 50))], activity, 30.2, 3.0)                # partition 0's share, a moment later
+    release(lane, 3, activity, 30.2, 3.0, 0.0)
+    assert lane.detector.order == ["a1", "b1"]          # partition 2 (never heard) holds until idle_s passes
+    release(lane, 3, activity, 34.0, 3.0, 0.0)
+    assert lane.detector.order == ["a1", "b1", "a2", "b2", "b3"] and lane.buffer == {}
+
+
 def test_a_lane_skips_posts_it_already_has():
     lane, activity = Lane(Detector(CONFIG, TOPICS)), Activity(started=0.0)
-    assert admit(lane, [(0, post("a", 0)), (0, post("a", 0))], activity, 0.0) == 1
+    assert admit(lane, [(0, post("a", 0)), (0, post("a", 0))], activity, 0.0, 3.0) == 1
     release(lane, 1, activity, 10.0, 3.0, 0.0)
-    assert admit(lane, [(0, post("a", 0))], activity, 11.0) == 0       # detected already: a redelivery
+    assert admit(lane, [(0, post("a", 0))], activity, 11.0, 3.0) == 0      # detected already: a redelivery
 
 
 def test_codecs_round_trip_records():

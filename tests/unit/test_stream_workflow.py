@@ -58,7 +58,7 @@ def test_a_lane_saved_and_restored_after_every_chunk_gives_the_embedded_outputs(
     value, activity, got = None, Activity(started=0.0), []
     for wall, items in interleaved_chunks(posts):
         lane = restore_lane(value, new_detector, tracker_factory(SETTINGS))
-        admit(lane, items, activity, wall)
+        admit(lane, items, activity, wall, 3.0)
         release(lane, 2, activity, wall, 3.0, 0.0)
         got += [json.loads(codec.encode_output("Демянский", o)) for o in lane.outbox.take()]
         value = lane_state(lane)
@@ -73,13 +73,13 @@ def test_a_crash_before_the_save_emits_the_same_outputs_with_the_same_numbers_ag
     value, activity, shipped = None, Activity(started=0.0), {}
     for i, (wall, items) in enumerate(chunks):
         lane = restore_lane(value, new_detector, tracker_factory(SETTINGS))
-        admit(lane, items, activity, wall)
+        admit(lane, items, activity, wall, 3.0)
         release(lane, 2, activity, wall, 3.0, 0.0)
         first = [output_doc(o) for o in lane.outbox.take()]
         if i % 4 == 1 and i + 1 < len(chunks):   # shipped, then killed before the lane was saved: Kafka redelivers
             lane = restore_lane(value, new_detector, tracker_factory(SETTINGS))
             older = [item for _, done in chunks[:i] for item in done]     # ... and, from an older commit, posts
-            admit(lane, older + items, activity, wall)                      # the saved lane has seen
+            admit(lane, older + items, activity, wall, 3.0)                    # the saved lane has seen
             release(lane, 2, activity, wall, 3.0, 0.0)
             again = [output_doc(o) for o in lane.outbox.take()]
             assert again == first
