@@ -120,11 +120,6 @@ def _halves(folder):
     return first, second
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known defect since c35817f (seed round four + the calm rule for posts that only lean to a topic): after a kill "
-    "-9 mid-stream the resumed worker's alerts differ from the embedded run's (two more stories); either change "
-    "alone passes, and lane-level replays with kills and redeliveries (save, restore, admit, release) match the "
-    "embedded run — the cause is in the real worker's restart path, not found yet"))
 def test_worker_killed_mid_stream_loses_and_doubles_nothing(harness, embedded, tmp_path, chat):
     first, second = _halves(tmp_path)
     harness.set(enrich_batch=20)             # small batches: the kill lands between many commits
