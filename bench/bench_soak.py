@@ -11,8 +11,9 @@ detection, the risk tracker, the embedded ClickHouse opened as open_store opens 
 set to the simulated time; the tracker's tick (SLA marks, verdicts, sync with the store) runs every simulated hour.
 Recorded per simulated day: RSS (VmRSS, anonymous), posts, milliseconds per post (wall, and the process's CPU time,
 which a busy machine inflates less; of the wall time, how much went to calls into the store), stories so far, the
-sizes of the in-memory state, the engine's own memory figures (system.metrics), the threads by name; with --trace, the Python heap (tracemalloc) and
-its top growers by file:line. At the end, how the stories match the incidents. Not a test: its figures go to
+sizes of the in-memory state, the engine's own memory figures (system.metrics), the threads by name, the store's
+statements (calls, wall ms, the calling thread's CPU ms), the parts per table and the engine's merge counters
+(system.events); with --trace, the Python heap (tracemalloc) and its top growers by file:line. At the end, how the stories match the incidents. Not a test: its figures go to
 bench/results/soak.json and docs/benchmarks.md.
 """
 from __future__ import annotations
