@@ -50,16 +50,16 @@ def test_head_probabilities_equal_logistic_regression():
         np.testing.assert_allclose(Head.from_estimator(lr).proba(X), lr.predict_proba(X), atol=1e-5)
 
 
-def test_a_squeezing_part_reads_punctuation_runs_cut_to_two():
+def test_a_squeezing_part_reads_exclamation_runs_cut_to_two():
     texts = ["ну сколько можно!!!!!", "ура)))))) дождались", "ну сколько можно!!", "ура)) дождались", "тишина..."]
     docs = [Doc(t, t, t) for t in texts]
     part = {"field": "text", "analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 1, "squeeze": True}
     ours = Featurizer([part]).fit(docs)
-    assert "!!!" not in ours.vectorizers_[0].vocabulary and "..." not in ours.vectorizers_[0].vocabulary
+    assert "!!!" not in ours.vectorizers_[0].vocabulary and ")))" in ours.vectorizers_[0].vocabulary
     again = Featurizer.from_state(*ours.to_state())
     X = again.transform([Doc("", "", "ну сколько можно!!!!!!!!"), Doc("", "", "ну сколько можно!!")]).toarray()
     np.testing.assert_allclose(X[0], X[1])
-    assert squeeze_runs("нет!!! воды???? ...") == "нет!! воды?? .." and squeeze_runs("ок!") == "ок!"
+    assert squeeze_runs("нет!!!!! воды???? ...") == "нет!! воды???? ..." and squeeze_runs("ок!") == "ок!"
 
 
 def test_shared_blocks_keep_squeezed_and_plain_apart():
