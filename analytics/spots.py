@@ -78,6 +78,10 @@ def _kind(words: list[str], i: int) -> str | None:
         return "house"
     if w.startswith("этажн") and i and words[i - 1] == "-":      # «9-этажный дом»: its height, no floor
         return None
+    if w == "этажей" and i and _number(words[i - 1]) is not None:   # «в доме 9 этажей»: a count, no floor
+        return None
+    if w == "под" and words[i + 1:i + 2] != ["."]:                # the preposition («под 3 окнами»), not «под. 3»
+        return None
     return spot_kind(w)
 
 
@@ -117,6 +121,9 @@ def spots_of(words: list[str]) -> dict:
     for n in shared:
         if len(back[n + 1]) < len(ahead[n][0]):         # «кв. 118, 2 подъезд»: only the last one is the next's
             own_ahead[n] = own_ahead[n][:-len(back[n + 1])]
+        elif keys[n][1] == "house" and _run(words, keys[n][0] - 1, -1)[0] and not (   # «53 дом 2 подъезд»: the
+                n and ahead[n - 1][1] == keys[n][0]):        # house's number before it (not «кв 53 дом 2»)
+            own_ahead[n] = []
         elif keys[n][1] == "house":
             own_back[n + 1] = []
     for n in reversed(shared):                          # from the right: whether the next word keeps its own

@@ -11,8 +11,9 @@ detection, the risk tracker, the embedded ClickHouse opened as open_store opens 
 set to the simulated time; the tracker's tick (SLA marks, verdicts, sync with the store) runs every simulated hour.
 Recorded per simulated day: RSS (VmRSS, anonymous), posts, milliseconds per post (wall, and the process's CPU time,
 which a busy machine inflates less; of the wall time, how much went to calls into the store), stories so far, the
-sizes of the in-memory state, the engine's own memory figures (system.metrics), the threads by name; with --trace, the Python heap (tracemalloc) and
-its top growers by file:line. At the end, how the stories match the incidents. Not a test: its figures go to
+sizes of the in-memory state, the engine's own memory figures (system.metrics), the threads by name, the store's
+statements (calls, wall ms, the calling thread's CPU ms), the parts per table and the engine's merge counters
+(system.events); with --trace, the Python heap (tracemalloc) and its top growers by file:line. At the end, how the stories match the incidents. Not a test: its figures go to
 bench/results/soak.json and docs/benchmarks.md.
 """
 from __future__ import annotations
@@ -101,6 +102,23 @@ def heaps(store) -> dict:
     return {**out, "engine_parts": int(parts), "engine_active_parts": int(active), "threads": int(threads)}
 
 
+def parts_by_table(store) -> dict[str, list[int]]:
+    """database.table -> [parts, active parts], the tables with the most parts first."""
+    found = store.client.query("SELECT database || '.' || table, count(), sum(active) FROM system.parts "
+                               "GROUP BY 1 ORDER BY 2 DESC").result_rows
+    return {name: [int(n), int(active)] for name, n, active in found}
+
+
+ENGINE_EVENTS = ("Merge", "MergedRows", "MergedUncompressedBytes", "MergeTotalMilliseconds", "SelectedRows",
+                 "SelectedMarks", "InsertQueryTimeMicroseconds", "SelectQueryTimeMicroseconds")
+
+
+def engine_events(store) -> dict[str, int]:
+    """The engine's counters since it started (system.events): merges, rows merged and read, query time."""
+    return dict(store.client.query("SELECT event, toInt64(value) FROM system.events WHERE event IN {e:Array(String)}",
+                                   parameters={"e": list(ENGINE_EVENTS)}).result_rows)
+
+
 def thread_names() -> dict[str, int]:
     """The process's threads by name (digits dropped: ThreadPool, BgSchPool, MergeMutate, python, ...)."""
     names = defaultdict(int)
@@ -113,21 +131,38 @@ def thread_names() -> dict[str, int]:
 
 
 class StoreClock:
-    """Wall time spent in the store's client calls (query, insert, command): the storage share of a post's time."""
+    """Wall time spent in the store's client calls (query, insert, command): the storage share of a post's time,
+    and per statement (`by_statement`: "insert posts", "query SELECT uid, argMax(..." -> [calls, seconds]), so
+    that a statement whose cost grows with the days shows in the day's figures."""
 
     def __init__(self, client):
         self.spent = 0.0
+        self.by_statement: dict[str, list] = defaultdict(lambda: [0, 0.0, 0.0])
         for name in ("query", "insert", "command"):
-            setattr(client, name, self._timed(getattr(client, name)))
+            setattr(client, name, self._timed(name, getattr(client, name)))
 
-    def _timed(self, call):
+    def _timed(self, name, call):
         def timed(*args, **kwargs):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             try:
                 return call(*args, **kwargs)
             finally:
-                self.spent += time.perf_counter() - started
+                took = time.perf_counter() - started
+                self.spent += took
+                what = self.by_statement[f"{name} {' '.join(str(args[0] if args else kwargs).split())[:60]}"]
+                what[0] += 1
+                what[1] += took
+                what[2] += time.thread_time() - cpu_started
         return timed
+
+    def take(self) -> dict[str, dict]:
+        """The statements since the last take: calls, wall milliseconds (and per call), and the calling thread's
+        CPU milliseconds per call (the engine's work in this thread, not its background merges), costliest first."""
+        out = {k: {"calls": n, "ms": round(1000 * s), "ms_per_call": round(1000 * s / n, 2),
+                   "cpu_ms_per_call": round(1000 * c / n, 2)}
+               for k, (n, s, c) in sorted(self.by_statement.items(), key=lambda kv: -kv[1][1])}
+        self.by_statement.clear()
+        return out
 
 
 def sizes(handler: EmbeddedHandler) -> dict:
@@ -198,6 +233,8 @@ def main() -> None:
         tracemalloc.start(1)
     gc.collect()
     base = {**rss(), **heaps(store)}
+    events = engine_events(store)
+    store_clock.take()
     snap = tracemalloc.take_snapshot() if args.trace else None
     print("start", base, flush=True)
     for day in range(args.days):
@@ -217,16 +254,21 @@ def main() -> None:
                 next_tick += timedelta(hours=1)
         took, cpu, in_store = (time.perf_counter() - started, time.process_time() - cpu_started,
                                store_clock.spent - store_started)
+        statements = store_clock.take()
+        events, before = engine_events(store), events
         gc.collect()
         row = {"day": day + 1, "posts": n, "ms_per_post": round(1000 * took / max(n, 1), 2),
                "cpu_ms_per_post": round(1000 * cpu / max(n, 1), 2), "store_ms_per_post": round(1000 * in_store / max(n, 1), 2),
                "load_1m": round(os.getloadavg()[0], 1),
-               "stories_so_far": len(alerts), **rss(), **heaps(store), **sizes(handler), "thread_names": thread_names()}
+               "stories_so_far": len(alerts), **rss(), **heaps(store), **sizes(handler), "thread_names": thread_names(),
+               "parts_by_table": parts_by_table(store), "store_statements": statements,
+               "engine_events": {k: v - before.get(k, 0) for k, v in events.items()}}
         if args.trace:
             now_snap = tracemalloc.take_snapshot()
             row["python_heap_mb"] = round(tracemalloc.get_traced_memory()[0] / 2**20, 1)
             row["top_growers"] = growers(snap, now_snap)
             snap = now_snap
+        store_clock.take()                                         # the figures' own queries are not the day's
         days.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     result = {"what": "7 days of event time at 10x a busy district through EmbeddedHandler + RiskTracker "

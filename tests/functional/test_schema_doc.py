@@ -74,3 +74,16 @@ def test_continuously_written_tables_clean_merged_parts_after_a_minute(store):
         "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()").result_rows
         if re.search(r"\bold_parts_lifetime = 60\b", engine_full)}
     assert actual == promised
+
+
+def test_continuously_written_tables_merge_their_big_part_less_often(store):
+    """Issue 16: the merge selector's default base (5) merged a small table's biggest part again every few inserts;
+    the doc names the tables with merge_selector_base = 20 (migration 0016), and exactly those have it."""
+    doc = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    section = re.search(r"^## Merges of small inserts\n(.*?)(?=^## )", doc, flags=re.S | re.M).group(1)
+    promised = set(re.findall(r"`(\w+)`", section.split("have it:", 1)[1]))
+    assert "posts" in promised and "posts_hourly" in promised
+    actual = {name for name, engine_full in store.client.query(
+        "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()").result_rows
+        if re.search(r"\bmerge_selector_base = 20\b", engine_full)}
+    assert actual == promised

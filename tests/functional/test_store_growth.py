@@ -110,3 +110,16 @@ def test_a_poll_asking_for_its_uids_reads_the_granules_that_may_hold_them_not_al
     assert set(found) == {"vk:-1_17", "vk:-1_250000"}
     estimated = [sum(r[3] for r in real("EXPLAIN ESTIMATE " + sql, parameters=p).result_rows) for sql, p in asked]
     assert len(asked) == 1 and max(estimated) < 50_000, estimated    # two granules' worth, not 300,000 rows
+
+
+def test_small_inserts_do_not_merge_the_whole_table_again_every_few_inserts(store):
+    """Issue 16: with MergeTree's default merge_selector_base (5) a table's biggest part, while under ~5 MB, was
+    merged again with every few small parts, so the merge work per insert grew with the table (the soak's per-post
+    time rose over days 1-4). Migration 0016 raises the base to 20 on the tables written in small inserts: after
+    300 one-row inserts the biggest part has been through a few merges, not a hundred (~60-100 with the default;
+    a part's level counts the merges behind it)."""
+    for i in range(300):
+        store.client.command(f"INSERT INTO posts (uid, published_at, text) VALUES ('vk:-1_{i}', "
+                             f"toDateTime64('2026-01-12 00:00:00', 3, 'UTC') + {i * 60}, 'нет воды')")
+    level = store.scalar("SELECT max(level) FROM system.parts WHERE database = currentDatabase() AND table = 'posts'")
+    assert level < 35, level                                     # 19 here with 0016, 61 without

@@ -5,7 +5,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from classifiers.features import Doc, Featurizer, char_wb_ngrams, word_ngrams
+from classifiers.features import Doc, Featurizer, char_wb_ngrams, squeeze_runs, word_ngrams
 from classifiers.models import Head
 
 LEMMAS = ["нет вода в лычково", "опять отключить свет 😡", "продать дрова береза", "вода", "я",
@@ -48,3 +48,26 @@ def test_head_probabilities_equal_logistic_regression():
     for labels in (LABELS, ["1" if label == "water" else "0" for label in LABELS]):
         lr = LogisticRegression(max_iter=1000).fit(X, labels)
         np.testing.assert_allclose(Head.from_estimator(lr).proba(X), lr.predict_proba(X), atol=1e-5)
+
+
+def test_a_squeezing_part_reads_exclamation_runs_cut_to_two():
+    texts = ["ну сколько можно!!!!!", "ура)))))) дождались", "ну сколько можно!!", "ура)) дождались", "тишина..."]
+    docs = [Doc(t, t, t) for t in texts]
+    part = {"field": "text", "analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 1, "squeeze": True}
+    ours = Featurizer([part]).fit(docs)
+    assert "!!!" not in ours.vectorizers_[0].vocabulary and ")))" in ours.vectorizers_[0].vocabulary
+    again = Featurizer.from_state(*ours.to_state())
+    X = again.transform([Doc("", "", "ну сколько можно!!!!!!!!"), Doc("", "", "ну сколько можно!!")]).toarray()
+    np.testing.assert_allclose(X[0], X[1])
+    assert squeeze_runs("нет!!!!! воды???? ...") == "нет!! воды???? ..." and squeeze_runs("ок!") == "ок!"
+
+
+def test_shared_blocks_keep_squeezed_and_plain_apart():
+    """Fitted on text with no runs, both vectorizers are equal; the blocks they give a shouted post are not."""
+    fit_on = [Doc("", "", t) for t in ("да!!", "нет!", "ну")]
+    plain = {"field": "text", "analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 1}
+    a, b = Featurizer([plain]).fit(fit_on), Featurizer([{**plain, "squeeze": True}]).fit(fit_on)
+    shouted, memo = [Doc("", "", "да!!!!!")], {}
+    a.transform(shouted, memo)
+    np.testing.assert_allclose(b.transform(shouted, memo).toarray(), b.transform(shouted).toarray())
+    assert (a.transform(shouted) != b.transform(shouted)).nnz

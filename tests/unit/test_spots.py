@@ -27,6 +27,10 @@ ORDER = [   # text -> the spots it names (kinds it names none of left out)
     ("квартиры 12 и 13, подъезд 1", {"entrance": {1}, "flat": {12, 13}}),
     ("этаж 9 (подъезд 1)", {"entrance": {1}, "floor": {9}}),
     ("5-тый подъезд, грязно", {"entrance": {5}}),                            # a misspelt ending
+    ("53 дом 2 подъезд", {"entrance": {2}}),                                 # the house's number before «дом»
+    ("53 дом, 2 подъезд 5 этаж", {"entrance": {2}, "floor": {5}}),
+    ("кв 53 дом 2 подъезд 4", {"entrance": {4}, "flat": {53}}),              # … but not the flat's
+    ("под 2 подъездом яма", {"entrance": {2}}),
 ]
 
 
@@ -47,6 +51,9 @@ NOT_A_SPOT = [   # the building's numbers, a count, the next sentence's number
     ("Нет отопления в квартире. 4 дня жду", {}),
     ("Грязно в парадной. 12.09 звонил в УК", {}),
     ("Течёт в подъезде. 2 недели никто не приходит", {}),
+    ("в доме 9 этажей, лифт не работает", {}),            # a count of floors
+    ("5 этажей без света", {}),
+    ("под 3 окнами мусор", {}),                           # the preposition, not «под.» (подъезд)
 ]
 
 
