@@ -19,7 +19,7 @@ CARDINALS = {"один": 1, "одна": 1, "два": 2, "две": 2, "три": 3
 ENDINGS = "ий|ый|ой|ая|яя|ое|ее|его|ого|ему|ому|ем|ом|ую|юю|ей|их|ых|ья|ье|ьего|ьем|ью|ьей|м|й|х|го|мм"
 ORDINAL = re.compile(rf"^({'|'.join(ORDINALS)})ь?({ENDINGS})$")
 ENTRANCE = ("парад", "подъезд", "подьезд", "подезд", "подъед", "секци", "лестниц", "клетк")   # «лестничной клетке №1»
-STAIRS = ("лестниц", "клетк")        # also the stairs of a floor: «на лестнице 5-6 эт 1 пролет» gives it the floor
+STAIRS = ("лестниц", "клетк")        # also the stairs of a floor: «на лестнице 3-4 эт 2 марш» gives it the floor
 FLOOR = ("этаж", "етаж", "этж")
 FLAT = ("квартир",)
 SUFFIXES = {"й", "я", "ая", "ой", "ый", "ий", "го", "м", "ом", "ем", "ей", "ю", "ую", "е", "х",   # «3-го», «11-й»
@@ -108,14 +108,14 @@ def spots_of(words: list[str]) -> dict:
 
     A word takes the number before it, else the one after it. A number between two words is the house's («дом 3
     этаж»); else the first word's when it has none before it and the next word one after it («подъезд 3 этаж 5»,
-    «кв. 45 подъезд 2»; a stairs word gives it up: «на лестнице 5-6 эт 1 пролет»); else the next word's («3 подъезд
-    5 этаж», «клетке 9 этажа 5 парадной»)."""
+    «кв. 45 подъезд 2»; a stairs word gives it up: «на лестнице 3-4 эт 2 марш»); else the next word's («3 подъезд
+    5 этаж», «площадке 7 этажа 4 парадной»)."""
     keys = [(i, kind) for i in range(len(words)) if (kind := _kind(words, i))]
     back = [[] if kind in AHEAD else _run(words, i - 1, -1)[0] for i, kind in keys]
     ahead = [_ahead(words, i, kind) for i, kind in keys]
     own_back, own_ahead = list(back), [run for run, _ in ahead]
     shared = [n for n in range(len(keys) - 1) if ahead[n][1] == keys[n + 1][0] and back[n + 1]]
-    for n in range(len(keys) - 1):                      # «на этаже 10 квартир»: a count of flats, no one's number
+    for n in range(len(keys) - 1):                      # «на площадке 8 квартир»: a count of flats, no one's number
         if words[keys[n + 1][0]] in ("квартир", "квартиры") and ahead[n][1] == keys[n + 1][0] and not ahead[n + 1][0]:
             own_ahead[n] = []
     for n in shared:

@@ -17,8 +17,8 @@ ORDER = [   # text -> the spots it names (kinds it names none of left out)
     ("подъезд 2 этаж 5 кв 45", {"entrance": {2}, "floor": {5}, "flat": {45}}),
     ("3 подъезд 5 этаж", {"entrance": {3}, "floor": {5}}),                   # number first: each takes the one before
     ("5 этаж 3 подъезда", {"entrance": {3}, "floor": {5}}),
-    ("на лестнице 9 этажа 5 парадной", {"entrance": {5}, "floor": {9}}),
-    ("на лестнице 5-6 эт 1 пролет", {"floor": {5, 6}}),                      # the stairs of floors 5-6, not entrance
+    ("на лестнице 6 этажа 2 парадной", {"entrance": {2}, "floor": {6}}),
+    ("на лестнице 3-4 эт 2 марш", {"floor": {3, 4}}),                        # the stairs of floors 3-4, not entrance
     ("под. 3, эт. 5", {"entrance": {3}, "floor": {5}}),                      # apart: no number to share
     ("парадная 2, 4-й этаж", {"entrance": {2}, "floor": {4}}),
     ("на 5-м этаже в третьем подъезде", {"entrance": {3}, "floor": {5}}),
@@ -47,7 +47,7 @@ NOT_A_SPOT = [   # the building's numbers, a count, the next sentence's number
     ("этажность 5", {}),
     ("этажность 5 подъезд 2", {"entrance": {2}}),
     ("9-этажный дом, подъезд 2", {"entrance": {2}}),
-    ("на этаже 10 квартир, лампа не горит на 7 этаже", {"floor": {7}}),
+    ("на площадке 8 квартир, лампа не горит на 7 этаже", {"floor": {7}}),
     ("Нет отопления в квартире. 4 дня жду", {}),
     ("Грязно в парадной. 12.09 звонил в УК", {}),
     ("Течёт в подъезде. 2 недели никто не приходит", {}),
