@@ -7,7 +7,7 @@ that is still active has gone past it (a watermark: the smallest of the partitio
 lateness_s). A partition silent for idle_s of wall clock no longer holds the lane back; when all are silent the
 lane releases everything. Wall-clock activity is per process (Activity), never saved: after a restart every
 partition holds the lane until it speaks again or idle_s passes. So it does when input resumes after a pause
-(a partition heard again after idle_s of silence): a burst reaches the lane partition by partition, and a
+(a partition heard after idle_s in which no partition spoke): a burst reaches the lane partition by partition, and a
 partition still silent then is more likely not enriched yet than empty.
 
 The lane also runs the district's risk workflow (a RiskTracker, alerting/workflow.py) behind the detector, post
@@ -76,15 +76,16 @@ class Activity:
     seen: dict[int, float] = field(default_factory=dict)
 
     def hear(self, src: int, wall: float, idle_s: float) -> None:
-        """Raw partition src delivered posts at wall. Heard again after idle_s of silence, it resumes input after a
-        pause (the second half of a replay, the first poll after a quiet night): the burst reaches the lane
-        partition by partition as enrichment gets to each, so the partitions silent that long now hold the lane
-        again, as at a start, until they speak or idle_s passes. Treated as idle, one of them delivered its share
-        of the burst behind posts released past it, out of event-time order: the Kafka kill test's extra stories
-        (a reply from a day before joined by the next day's posts)."""
-        if wall - self.seen.get(src, self.started) > idle_s:
-            self.seen = {p: t for p, t in self.seen.items() if wall - t <= idle_s}
-            self.started = wall
+        """Raw partition src delivered posts at wall. Heard after idle_s in which NO partition spoke, it resumes input
+        after a pause (the second half of a replay, the first poll after a quiet night): the burst reaches the lane
+        partition by partition as enrichment gets to each, so every partition holds the lane again, as at a start,
+        until it speaks or idle_s passes. Only a pause of the whole lane restarts the hold: partitions that speak
+        in turns, each with gaps over idle_s, would otherwise restart it forever and nothing would be released.
+        Treated as idle after a pause, a partition delivered its share of the burst behind posts released past it,
+        out of event-time order: the Kafka kill test's extra story (a reply from a day before joined by the next
+        day's posts)."""
+        if wall - max(self.seen.values(), default=self.started) > idle_s:
+            self.seen, self.started = {}, wall    # the whole lane was silent: a pause, not partitions taking turns
         self.seen[src] = wall
 
 

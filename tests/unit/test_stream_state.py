@@ -189,6 +189,22 @@ def test_a_burst_after_a_pause_waits_for_the_partitions_silent_until_then():
     assert lane.detector.order == ["a1", "b1", "a2", "b2", "b3"] and lane.buffer == {}
 
 
+def test_partitions_speaking_in_turns_never_stall_the_lane():
+    """Two partitions post in turns, each every 2.5 s (gaps over idle_s = 2 s, but the lane never silent that
+    long), two never: every post is released within idle_s plus a tick. Restarting the hold whenever one
+    partition resumed (as a pause of the whole lane does) held all of them for good."""
+    lane, activity = Lane(Recording(CONFIG, TOPICS)), Activity(started=0.0)
+    tick, n = 0.0, 0
+    for wall, src in sorted([(2.5 * k, 0) for k in range(40)] + [(1.25 + 2.5 * k, 1) for k in range(40)]):
+        while tick < wall:                              # the worker's heartbeat, every second
+            release(lane, 4, activity, tick, 2.0, 0.0)
+            tick += 1.0
+        admit(lane, [(src, post(f"u{n:03d}", n))], activity, wall, 2.0)
+        release(lane, 4, activity, wall, 2.0, 0.0)
+        n += 1
+    assert len(lane.detector.order) >= n - 2 and lane.detector.order == sorted(lane.detector.order)
+
+
 def test_a_lane_skips_posts_it_already_has():
     lane, activity = Lane(Detector(CONFIG, TOPICS)), Activity(started=0.0)
     assert admit(lane, [(0, post("a", 0)), (0, post("a", 0))], activity, 0.0, 3.0) == 1
