@@ -10,7 +10,8 @@ polls of ten simulated minutes, as `dozor run` hands them over: EmbeddedHandler 
 detection, the risk tracker, the embedded ClickHouse opened as open_store opens it) with its wall clock and horizon
 set to the simulated time; the tracker's tick (SLA marks, verdicts, sync with the store) runs every simulated hour.
 Recorded per simulated day: RSS (VmRSS, anonymous), posts, milliseconds per post (wall, and the process's CPU time,
-which a busy machine inflates less; of the wall time, how much went to calls into the store), stories so far, the
+which a busy machine inflates less; of the wall time, how much went to calls into the store; the main thread's
+CPU outside store calls, i.e. Python's; the CPU of each thread group), stories so far, the
 sizes of the in-memory state, the engine's own memory figures (system.metrics), the threads by name, the store's
 statements (calls, wall ms, the calling thread's CPU ms), the parts per table and the engine's merge counters
 (system.events); with --trace, the Python heap (tracemalloc) and its top growers by file:line. At the end, how the stories match the incidents. Not a test: its figures go to
@@ -130,6 +131,21 @@ def thread_names() -> dict[str, int]:
     return dict(sorted(names.items(), key=lambda kv: -kv[1]))
 
 
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds (user + system) of the process's live threads by name, the main thread as "main": which threads
+    the process CPU that is neither a store call's nor a merge's goes to (Python, or the engine's background)."""
+    tick, main = os.sysconf("SC_CLK_TCK"), str(os.getpid())
+    out = defaultdict(float)
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            name = re.sub(r"\d+$", "", (task / "comm").read_text().strip())
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:                                            # the thread ended meanwhile
+            continue
+        out["main" if task.name == main else name] += (int(fields[11]) + int(fields[12])) / tick
+    return dict(out)
+
+
 class StoreClock:
     """Wall time spent in the store's client calls (query, insert, command): the storage share of a post's time,
     and per statement (`by_statement`: "insert posts", "query SELECT uid, argMax(..." -> [calls, seconds]), so
@@ -137,6 +153,7 @@ class StoreClock:
 
     def __init__(self, client):
         self.spent = 0.0
+        self.cpu = 0.0                                             # the calling thread's CPU in those calls
         self.by_statement: dict[str, list] = defaultdict(lambda: [0, 0.0, 0.0])
         for name in ("query", "insert", "command"):
             setattr(client, name, self._timed(name, getattr(client, name)))
@@ -153,6 +170,7 @@ class StoreClock:
                 what[0] += 1
                 what[1] += took
                 what[2] += time.thread_time() - cpu_started
+                self.cpu += time.thread_time() - cpu_started
         return timed
 
     def take(self) -> dict[str, dict]:
@@ -240,6 +258,7 @@ def main() -> None:
     for day in range(args.days):
         day_end, started, n = START + timedelta(days=day + 1), time.perf_counter(), 0
         cpu_started, store_started = time.process_time(), store_clock.spent
+        main_started, store_cpu_started, threads_started = time.thread_time(), store_clock.cpu, thread_cpu()
         while clock[0] < day_end:
             clock[0] += poll
             batch = defaultdict(list)
@@ -254,11 +273,16 @@ def main() -> None:
                 next_tick += timedelta(hours=1)
         took, cpu, in_store = (time.perf_counter() - started, time.process_time() - cpu_started,
                                store_clock.spent - store_started)
+        python_cpu = time.thread_time() - main_started - (store_clock.cpu - store_cpu_started)
+        threads_cpu = {k: v - threads_started.get(k, 0.0) for k, v in thread_cpu().items()}
         statements = store_clock.take()
         events, before = engine_events(store), events
         gc.collect()
         row = {"day": day + 1, "posts": n, "ms_per_post": round(1000 * took / max(n, 1), 2),
                "cpu_ms_per_post": round(1000 * cpu / max(n, 1), 2), "store_ms_per_post": round(1000 * in_store / max(n, 1), 2),
+               "python_cpu_ms_per_post": round(1000 * python_cpu / max(n, 1), 2),
+               "thread_cpu_ms_per_post": {k: round(1000 * v / max(n, 1), 2) for k, v in
+                                          sorted(threads_cpu.items(), key=lambda kv: -kv[1]) if v > 0},
                "load_1m": round(os.getloadavg()[0], 1),
                "stories_so_far": len(alerts), **rss(), **heaps(store), **sizes(handler), "thread_names": thread_names(),
                "parts_by_table": parts_by_table(store), "store_statements": statements,

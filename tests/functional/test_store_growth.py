@@ -123,3 +123,27 @@ def test_small_inserts_do_not_merge_the_whole_table_again_every_few_inserts(stor
                              f"toDateTime64('2026-01-12 00:00:00', 3, 'UTC') + {i * 60}, 'нет воды')")
     level = store.scalar("SELECT max(level) FROM system.parts WHERE database = currentDatabase() AND table = 'posts'")
     assert level < 35, level                                     # 19 here with 0016, 61 without
+
+
+def test_a_poll_of_new_uids_reads_few_granules_as_the_table_grows(store):
+    """Issue 16: a live poll's uids are mostly new, so the granules the lookup reads are the bloom filter's false
+    positives — with bloom_filter(0.01) about 9 % of all granules for 9 uids, so the rows read per poll grew with the
+    table (the soak: rows read by its queries 0.6 -> 6.7 thousand per poll, days 1-7). Migration 0017 makes it
+    0.001: 40 polls of 9 new uids each over 300,000 stored posts read 1/11 of what they read with 0.01."""
+    store.client.command("INSERT INTO posts (uid, published_at, text) SELECT concat('vk:-1_', toString(number)), "
+                         "toDateTime64('2026-01-12 00:00:00', 3, 'UTC') + toIntervalSecond(number * 5), 'текст' "
+                         "FROM numbers(300000)")
+    store.client.command("OPTIMIZE TABLE posts FINAL")
+    asked, real = [], store.client.query
+
+    def query(sql, parameters=None, **kwargs):
+        if "FROM posts" in sql:
+            asked.append((sql, parameters))
+        return real(sql, parameters=parameters, **kwargs)
+
+    store.client.query = query
+    found = [store.known_posts([f"vk:-{2 + poll % 11}_{poll * 9 + i}" for i in range(9)]) for poll in range(40)]
+    store.client.query = real
+    assert found == [{}] * 40 and len(asked) == 40
+    estimated = sum(sum(r[3] for r in real("EXPLAIN ESTIMATE " + sql, parameters=p).result_rows) for sql, p in asked)
+    assert estimated < 120_000, estimated     # 40,960 (5 granules) with 0.001, 450,560 (55) with 0.01
