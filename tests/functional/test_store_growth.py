@@ -90,9 +90,9 @@ def test_merged_away_parts_are_removed_without_a_pool_of_threads(store, tmp_path
     assert int(out.strip().splitlines()[-1]) < 48
 
 
-def test_a_poll_asking_for_its_uids_reads_the_granules_that_may_hold_them_not_all_posts(store):
-    """Issue 16: every poll asks which of its uids are stored; uid is not the sort key's prefix, so without the skip
-    index (migration 0015) the lookup read every granule's uids and its cost grew with the table."""
+def _posts_and_lookups(store) -> tuple[list, object]:
+    """300,000 stored posts (vk:-1_0 …), and the store's client made to record every query of posts it is sent:
+    (the list it records into, the client's own query to restore)."""
     store.client.command("INSERT INTO posts (uid, published_at, text) SELECT concat('vk:-1_', toString(number)), "
                          "toDateTime64('2026-01-12 00:00:00', 3, 'UTC') + toIntervalSecond(number * 5), 'текст' "
                          "FROM numbers(300000)")
@@ -105,6 +105,13 @@ def test_a_poll_asking_for_its_uids_reads_the_granules_that_may_hold_them_not_al
         return real(sql, parameters=parameters, **kwargs)
 
     store.client.query = query
+    return asked, real
+
+
+def test_a_poll_asking_for_its_uids_reads_the_granules_that_may_hold_them_not_all_posts(store):
+    """Issue 16: every poll asks which of its uids are stored; uid is not the sort key's prefix, so without the skip
+    index (migration 0015) the lookup read every granule's uids and its cost grew with the table."""
+    asked, real = _posts_and_lookups(store)
     found = store.known_posts(["vk:-1_17", "vk:-1_250000", "vk:-2_new"])
     store.client.query = real
     assert set(found) == {"vk:-1_17", "vk:-1_250000"}
@@ -130,18 +137,7 @@ def test_a_poll_of_new_uids_reads_few_granules_as_the_table_grows(store):
     positives — with bloom_filter(0.01) about 9 % of all granules for 9 uids, so the rows read per poll grew with the
     table (the soak: rows read by its queries 0.6 -> 6.7 thousand per poll, days 1-7). Migration 0017 makes it
     0.001: 40 polls of 9 new uids each over 300,000 stored posts read 1/11 of what they read with 0.01."""
-    store.client.command("INSERT INTO posts (uid, published_at, text) SELECT concat('vk:-1_', toString(number)), "
-                         "toDateTime64('2026-01-12 00:00:00', 3, 'UTC') + toIntervalSecond(number * 5), 'текст' "
-                         "FROM numbers(300000)")
-    store.client.command("OPTIMIZE TABLE posts FINAL")
-    asked, real = [], store.client.query
-
-    def query(sql, parameters=None, **kwargs):
-        if "FROM posts" in sql:
-            asked.append((sql, parameters))
-        return real(sql, parameters=parameters, **kwargs)
-
-    store.client.query = query
+    asked, real = _posts_and_lookups(store)
     found = [store.known_posts([f"vk:-{2 + poll % 11}_{poll * 9 + i}" for i in range(9)]) for poll in range(40)]
     store.client.query = real
     assert found == [{}] * 40 and len(asked) == 40
