@@ -1,12 +1,13 @@
--- The schema that migrations 0001–0015 build, in one statement per table: what storage/schema.py runs on an EMPTY
--- database instead of those fifteen files (19 statements instead of 61; ~0.25 s instead of ~0.7 s of every fresh
+-- The schema that migrations 0001–0017 build, in one statement per table: what storage/schema.py runs on an EMPTY
+-- database instead of those seventeen files (19 statements instead of 76; ~0.25 s instead of ~0.7 s of every fresh
 -- `dozor replay`, `dozor demo` or test database). The migrations stay the history and the reasons: each column
 -- and setting below says which one added it. Databases that have any table already always take the migrations.
 -- tests/functional/test_schema_baseline.py keeps this file equal to the migrations (every table's DDL as the
--- server shows it). A new migration is a new numbered file as before; this file is not edited for it.
+-- server shows it). A new migration is a new numbered file as before; now and then the baseline is rolled forward
+-- (this file renamed to the last migration it covers) so that fresh databases skip the later files too.
 -- (index_granularity = 8192 is ClickHouse's default, written first as the server lists it.)
 
--- 0001, 0008 (street … place_unverified), 0012, 0014, 0015 (uid_bloom)
+-- 0001, 0008 (street … place_unverified), 0012, 0014, 0015 (uid_bloom), 0016, 0017 (uid_bloom 0.001)
 CREATE TABLE IF NOT EXISTS posts (
     uid             String,
     platform        LowCardinality(String),
@@ -38,13 +39,13 @@ CREATE TABLE IF NOT EXISTS posts (
     object          LowCardinality(String) DEFAULT '',
     orgs            Array(String) DEFAULT [],
     place_unverified Array(String) DEFAULT [],
-    INDEX uid_bloom uid TYPE bloom_filter(0.01) GRANULARITY 1
+    INDEX uid_bloom uid TYPE bloom_filter(0.001) GRANULARITY 1
 ) ENGINE = ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(published_at)
 ORDER BY (toDate(published_at), uid)
-SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000;
+SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000, merge_selector_base = 20;
 
--- 0001, 0008 (street, object), 0011 (why), 0012, 0014
+-- 0001, 0008 (street, object), 0011 (why), 0012, 0014, 0016
 CREATE TABLE IF NOT EXISTS alerts (
     alert_id        String,
     kind            LowCardinality(String),
@@ -67,9 +68,9 @@ CREATE TABLE IF NOT EXISTS alerts (
     why             String DEFAULT ''
 ) ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY alert_id
-SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000;
+SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000, merge_selector_base = 20;
 
--- 0001, 0012, 0014
+-- 0001, 0012, 0014, 0016
 CREATE TABLE IF NOT EXISTS dead_letters (
     received_at     DateTime64(3, 'UTC'),
     origin          String,
@@ -78,7 +79,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     dataset         LowCardinality(String)
 ) ENGINE = MergeTree
 ORDER BY received_at
-SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000;
+SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000, merge_selector_base = 20;
 
 -- 0002, 0014
 CREATE TABLE IF NOT EXISTS labels (
@@ -93,16 +94,16 @@ CREATE TABLE IF NOT EXISTS labels (
 ORDER BY (task, uid)
 SETTINGS index_granularity = 8192, concurrent_part_removal_threshold = 1000000;
 
--- 0003, 0012, 0014
+-- 0003, 0012, 0014, 0016
 CREATE TABLE IF NOT EXISTS source_cursors (
     source      String,
     cursor      String,
     saved_at    DateTime64(6, 'UTC')
 ) ENGINE = ReplacingMergeTree(saved_at)
 ORDER BY source
-SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000;
+SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000, merge_selector_base = 20;
 
--- 0003, 0007 (logged_at, TTL), 0012, 0014
+-- 0003, 0007 (logged_at, TTL), 0012, 0014, 0016
 CREATE TABLE IF NOT EXISTS source_polls (
     source      LowCardinality(String),
     polled_at   DateTime64(3, 'UTC'),
@@ -116,9 +117,9 @@ CREATE TABLE IF NOT EXISTS source_polls (
 ) ENGINE = MergeTree
 ORDER BY (source, polled_at)
 TTL logged_at + INTERVAL 90 DAY
-SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000;
+SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000, merge_selector_base = 20;
 
--- 0004, 0012, 0014
+-- 0004, 0012, 0014, 0016
 CREATE TABLE IF NOT EXISTS risk_events (
     alert_id    String,
     event_id    String,
@@ -131,9 +132,9 @@ CREATE TABLE IF NOT EXISTS risk_events (
     dataset     LowCardinality(String)
 ) ENGINE = ReplacingMergeTree
 ORDER BY (alert_id, at, seq, event_id)
-SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000;
+SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000, merge_selector_base = 20;
 
--- 0004, 0012, 0014
+-- 0004, 0012, 0014, 0016
 CREATE TABLE IF NOT EXISTS risk_answers (
     alert_id    String,
     answer_id   String,
@@ -147,9 +148,9 @@ CREATE TABLE IF NOT EXISTS risk_answers (
     dataset     LowCardinality(String)
 ) ENGINE = ReplacingMergeTree
 ORDER BY (alert_id, answer_id)
-SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000;
+SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000, merge_selector_base = 20;
 
--- 0005, 0012, 0014
+-- 0005, 0012, 0014, 0016
 CREATE TABLE IF NOT EXISTS posts_hourly (
     hour            DateTime('UTC'),
     topic           LowCardinality(String),
@@ -165,7 +166,7 @@ CREATE TABLE IF NOT EXISTS posts_hourly (
     reactions_state AggregateFunction(sum, UInt64)
 ) ENGINE = AggregatingMergeTree
 ORDER BY (hour, topic, settlement, source, platform, dataset)
-SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000;
+SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000, merge_selector_base = 20;
 
 -- 0005
 CREATE MATERIALIZED VIEW IF NOT EXISTS posts_hourly_mv TO posts_hourly AS
@@ -179,7 +180,7 @@ SELECT toStartOfHour(toDateTime(published_at, 'UTC')) AS hour, topic, settlement
 FROM posts
 GROUP BY hour, topic, settlement, source, platform, dataset;
 
--- 0005, 0012, 0014
+-- 0005, 0012, 0014, 0016
 CREATE TABLE IF NOT EXISTS stories_hourly (
     hour            DateTime('UTC'),
     topic           LowCardinality(String),
@@ -189,7 +190,7 @@ CREATE TABLE IF NOT EXISTS stories_hourly (
     stories_state   AggregateFunction(uniqExact, String)
 ) ENGINE = AggregatingMergeTree
 ORDER BY (hour, topic, settlement, source, dataset)
-SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000;
+SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000, merge_selector_base = 20;
 
 -- 0005
 CREATE MATERIALIZED VIEW IF NOT EXISTS stories_hourly_mv TO stories_hourly AS
@@ -198,7 +199,7 @@ SELECT toStartOfHour(toDateTime(created_at, 'UTC')) AS hour, topic, settlement, 
 FROM alerts
 GROUP BY hour, topic, settlement, source, dataset;
 
--- 0006, 0012, 0014
+-- 0006, 0012, 0014, 0016
 CREATE TABLE IF NOT EXISTS chat_messages (
     chat_id     String,
     alert_id    String,
@@ -207,16 +208,16 @@ CREATE TABLE IF NOT EXISTS chat_messages (
     updated_at  DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY (chat_id, alert_id)
-SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000;
+SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000, merge_selector_base = 20;
 
--- 0006, 0012, 0014
+-- 0006, 0012, 0014, 0016
 CREATE TABLE IF NOT EXISTS chat_offsets (
     bot         String,
     next_offset Int64,
     updated_at  DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY bot
-SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000;
+SETTINGS index_granularity = 8192, old_parts_lifetime = 60, concurrent_part_removal_threshold = 1000000, merge_selector_base = 20;
 
 -- 0010, 0014
 CREATE TABLE IF NOT EXISTS appeals (
