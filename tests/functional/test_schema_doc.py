@@ -63,27 +63,28 @@ def test_table_ttls_are_what_the_doc_says(store):
     assert actual == promised
 
 
+def _promised_and_actual(store, heading: str, setting: str) -> tuple[set[str], set[str]]:
+    """(the tables docs/schema.md's section `heading` lists after «have it:», the tables whose engine has `setting`)."""
+    doc = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    section = re.search(rf"^## {heading}\n(.*?)(?=^## )", doc, flags=re.S | re.M).group(1)
+    promised = set(re.findall(r"`(\w+)`", section.split("have it:", 1)[1]))
+    actual = {name for name, engine_full in store.client.query(
+        "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()").result_rows
+        if re.search(rf"\b{setting}\b", engine_full)}
+    return promised, actual
+
+
 def test_continuously_written_tables_clean_merged_parts_after_a_minute(store):
     """Issue 16: merged-away parts waited the default 480 s of wall time; the doc names the tables that drop them
     after 60 s, and every one of them (no other) has the setting after the migrations."""
-    doc = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
-    section = re.search(r"^## Merged-away parts\n(.*?)(?=^## )", doc, flags=re.S | re.M).group(1)
-    promised = set(re.findall(r"`(\w+)`", section.split("have it:", 1)[1]))
+    promised, actual = _promised_and_actual(store, "Merged-away parts", "old_parts_lifetime = 60")
     assert "posts" in promised and "source_polls" in promised
-    actual = {name for name, engine_full in store.client.query(
-        "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()").result_rows
-        if re.search(r"\bold_parts_lifetime = 60\b", engine_full)}
     assert actual == promised
 
 
 def test_continuously_written_tables_merge_their_big_part_less_often(store):
     """Issue 16: the merge selector's default base (5) merged a small table's biggest part again every few inserts;
     the doc names the tables with merge_selector_base = 20 (migration 0016), and exactly those have it."""
-    doc = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
-    section = re.search(r"^## Merges of small inserts\n(.*?)(?=^## )", doc, flags=re.S | re.M).group(1)
-    promised = set(re.findall(r"`(\w+)`", section.split("have it:", 1)[1]))
+    promised, actual = _promised_and_actual(store, "Merges of small inserts", "merge_selector_base = 20")
     assert "posts" in promised and "posts_hourly" in promised
-    actual = {name for name, engine_full in store.client.query(
-        "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()").result_rows
-        if re.search(r"\bmerge_selector_base = 20\b", engine_full)}
     assert actual == promised
