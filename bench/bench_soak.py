@@ -164,13 +164,13 @@ class StoreClock:
             try:
                 return call(*args, **kwargs)
             finally:
-                took = time.perf_counter() - started
+                took, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
                 self.spent += took
+                self.cpu += cpu
                 what = self.by_statement[f"{name} {' '.join(str(args[0] if args else kwargs).split())[:60]}"]
                 what[0] += 1
                 what[1] += took
-                what[2] += time.thread_time() - cpu_started
-                self.cpu += time.thread_time() - cpu_started
+                what[2] += cpu
         return timed
 
     def take(self) -> dict[str, dict]:
