@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analytics.doors import doors_of
 from analytics.spots import spot_kind, spots_of
 
 DEFECTS = {
@@ -123,6 +124,7 @@ class Problem:
     cabin: bool = False                     # the fault is in the lift cabin (CABIN), not on a landing
     put_right: bool = False                 # «лампу заменили, но …»: the text says a fault was put right
     sides: frozenset[str] = frozenset()     # «со стороны стадиона»: the side of the building, first 5 letters
+    doors: frozenset[str] = frozenset()     # which door («entry», «chute», «tech», …): analytics/doors.py
 
 
 THINGS = tuple(stem for stems in OBJECTS.values() for stem in stems.split())
@@ -171,7 +173,7 @@ def problem_of(text: str, category: str = "") -> Problem:
         spots = dict(spots, **{spot_kind(m.group(3)): frozenset()})
     objects = _tags(words, OBJECTS)[0] | ({"entry"} if ENTRY.search(low) else set())
     return Problem(defects=defects, objects=frozenset(objects), spots=spots, stems=stems,
-                   sides=frozenset(m.group(1)[:5] for m in SIDE.finditer(low)),
+                   sides=frozenset(m.group(1)[:5] for m in SIDE.finditer(low)), doors=doors_of(low),
                    follow_up=follow_up, put_right=PUT_RIGHT.search(low) is not None, cabin=in_cabin(low))
 
 
@@ -237,9 +239,10 @@ def problem_link(a: Problem, b: Problem) -> str | None:
 
 
 def _other_things(a: Problem, b: Problem) -> bool:
-    """Each names a thing the other does not; a door is a part of the other thing (the chute's, the tambour's)."""
+    """Each names a thing the other does not; a door is a part of the other thing (the chute's, the tambour's); two
+    doors of different kinds (the entrance's vs a technical room's) are two things."""
     x, y = a.objects - b.objects, b.objects - a.objects
-    return bool(x and y and (x - {"door"}) and (y - {"door"}))
+    return bool(x and y and (x - {"door"}) and (y - {"door"})) or bool(a.doors and b.doors and not a.doors & b.doors)
 
 
 def no_conflict(a: Problem, b: Problem) -> bool:
