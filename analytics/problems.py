@@ -73,6 +73,7 @@ SPREAD = frozenset({"cleaning", "graffiti", "ads", "heating", "smell", "pests", 
 OUTSIDE = frozenset({"facade", "roof", "porch", "balcony", "yard", "entry"})   # outdoor things: never a floor
 OFF_FLOOR = frozenset({"basement", "attic", "roof"})   # named with no floor: not a numbered floor's landing
 MARKED = frozenset({"graffiti", "ads"})      # marks on a thing: the thing counts even where the spot is shared
+FINISH = frozenset(DEFECTS["surface"].split()) - {"ремонт"}     # a finish fault named, not just «ремонт»
 GENERIC = frozenset({"ремонт", "слом", "неисправ", "работает", "поврежд", "разбит", "выбит"})   # tie nothing
 # Outdoors at the entrance: the lamp over the door, «у 2 парадной», «перед входом в подъезд»
 ENTRY = re.compile(r"\b((над|перед|у|на) вход\w*\b(?! (в|на) (подвал|чердак|лестниц|мусор|лифт|тамбур))|"
@@ -223,14 +224,16 @@ def problem_link(a: Problem, b: Problem) -> str | None:
         return None
     common = a.defects & b.defects
     specific = common - BROAD
-    if not common or (not specific and ((a.defects - BROAD) or (b.defects - BROAD))):
+    things, spot = a.objects & b.objects, shared_spot(a, b)
+    finish_here = bool(things and spot) and all(p.stems & FINISH for p in (a, b))    # paint, tiles, chips of one
+    if not common or (not specific and not finish_here               # thing at one spot: the 1st floor's lift hall
+                      and ((a.defects - BROAD) or (b.defects - BROAD))):
         return None                                     # no defect in common, or only «ремонт» beside others
     named = "; ".join(DEFECT_NAMES[d] for d in sorted(specific or common))
-    things, spot = a.objects & b.objects, shared_spot(a, b)
     other_things = _other_things(a, b)
     if other_things and not ((specific & SPREAD) - MARKED and spot):
         return None                                     # the lift and the letterboxes; a stairwell's spot unites
-    if not specific and not (a.stems & b.stems) - GENERIC:
+    if not specific and not finish_here and not (a.stems & b.stems) - GENERIC:
         return None                                     # «дыра» and «не прокрашено»: two repairs, not one
     where = ", ".join([OBJECT_NAMES[o] for o in sorted(things)] + ([spot] if spot else []))
     if b.follow_up and not where:

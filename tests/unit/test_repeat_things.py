@@ -1,6 +1,7 @@
-"""Round 4 of issue 19 (test5's errors, fixed on the tuning parts): which door a complaint is about. Definition B of
-docs/repeats.md: where both reports name the thing at fault it must be the same thing, and a building has many
-doors (the entrance's, a technical room's, the chute hall's, the lift hall's, a balcony's). Pairs WE wrote."""
+"""Round 4 of issue 19 (test5's errors, fixed on the tuning parts): which thing a complaint is about (docs/repeats.md,
+definitions A and B). Where both reports name the thing at fault it must be the same thing, and a building has many
+doors (the entrance's, a technical room's, the chute hall's, the lift hall's, a balcony's); the finish of one thing at
+one spot is one fault. Pairs WE wrote."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -56,3 +57,25 @@ def test_two_doors_are_two_problems(a, b):
 @pytest.mark.parametrize("a,b", LINKED)
 def test_the_same_door_is_one_problem(a, b):
     assert repeat_why(_flat(1, 0, a), _flat(2, 9, b)) is not None
+
+
+# The finish (definition A: paint, plaster, a hole, tiles) of one thing at one spot is one fault, even where each text
+# also names another kind; «ремонт» alone names no finish fault
+FINISH_LINKED = [
+    ("На 1 этаже в лифтовом холле грязные стены, облезла краска", "Стены лифтового холла 1 этажа повреждены, сколы"),
+]
+FINISH_NOT_LINKED = [
+    ("Прошу сделать ремонт стен лифтового холла 1 этажа",
+     "Неисправен светильник в лифтовом холле 1 этажа, нужен ремонт"),
+    ("Заделать дыру в стене на 1 этаже", "На 1 этаже после ремонта не прокрашены углы"),      # no thing both name
+]
+
+
+@pytest.mark.parametrize("a,b", FINISH_LINKED)
+def test_the_finish_of_one_thing_at_one_spot_is_one_fault(a, b):
+    assert repeat_why(_flat(1, 0, a), _flat(2, 9, b)) is not None
+
+
+@pytest.mark.parametrize("a,b", FINISH_NOT_LINKED)
+def test_a_repair_is_no_finish_fault(a, b):
+    assert repeat_why(_flat(1, 0, a), _flat(2, 9, b)) is None
