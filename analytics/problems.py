@@ -80,6 +80,7 @@ ENTRY = re.compile(r"\b((над|перед|у|на) вход\w*\b(?! (в|на) (
                    r"над (входн\w+ )?двер\w*\b(?! ((в|на|из) )?(квартир|лифт|тамбур|подвал|чердак|мусор|балкон))|"
                    r"при входе в (подъезд|парадн)|у (\d+\W{0,2}|[а-я]+ой )?(парадн|подъезд)\w*)", re.I)
 SIDE = re.compile(r"со стороны (\w+)", re.I)       # «фасад со стороны стадиона»
+OUTER_WALL = re.compile(r"\b(стен\w*|торц\w*) (жило\w+ )?(дома|здания)\b")   # «фонарь на стене дома»: the facade
 DEFECT_NAMES = {"light": "освещение", "graffiti": "надписи", "ads": "объявления", "cleaning": "уборка",
                 "leak": "протечка", "glass": "стёкла", "surface": "отделка", "wiring": "проводка",
                 "heating": "отопление", "storage": "вещи на площадке", "smell": "запах", "pests": "вредители",
@@ -172,7 +173,8 @@ def problem_of(text: str, category: str = "") -> Problem:
     spots = spots_of(words)
     for m in EVERYWHERE.finditer(low):                  # «на всех этажах»: the whole building, no one floor
         spots = dict(spots, **{spot_kind(m.group(3)): frozenset()})
-    objects = _tags(words, OBJECTS)[0] | ({"entry"} if ENTRY.search(low) else set())
+    objects = (_tags(words, OBJECTS)[0] | ({"entry"} if ENTRY.search(low) else set())
+               | ({"facade"} if OUTER_WALL.search(low) else set()))
     return Problem(defects=defects, objects=frozenset(objects), spots=spots, stems=stems,
                    sides=frozenset(m.group(1)[:5] for m in SIDE.finditer(low)), doors=doors_of(low),
                    follow_up=follow_up, put_right=PUT_RIGHT.search(low) is not None, cabin=in_cabin(low))
@@ -202,16 +204,21 @@ def inside_vs_outside(a: Problem, b: Problem) -> bool:
 
 def places_differ(a: Problem, b: Problem) -> bool:
     """Anything that places the two apart: entrance / floor / flat numbers, indoors vs outdoors, a floor's landing
-    vs the basement, attic, roof or lift cabin, the cabin vs another thing, two sides of the building."""
+    vs the basement, attic, roof or lift cabin, the cabin vs another thing, the entrance's door vs a floor above the
+    ground, two sides of the building."""
     def off(p: Problem) -> bool:
         return bool(p.objects & OFF_FLOOR or p.cabin) and not p.spots["floor"]
 
     def on(p: Problem) -> bool:
         return bool(p.spots["floor"]) and not (p.objects & OFF_FLOOR or p.cabin)
+
     def elsewhere(p: Problem, q: Problem) -> bool:          # the cabin vs a thing the other names (the door)
         return p.cabin and bool(q.objects) and "lift" not in q.objects
+
+    def downstairs(p: Problem, q: Problem) -> bool:         # the entrance's door only vs the 26th floor
+        return p.doors == {"entry"} and not p.spots["floor"] and bool(q.spots["floor"]) and min(q.spots["floor"]) > 1
     return (spots_differ(a, b) or inside_vs_outside(a, b) or (off(a) and on(b)) or (on(a) and off(b))
-            or elsewhere(a, b) or elsewhere(b, a)
+            or elsewhere(a, b) or elsewhere(b, a) or downstairs(a, b) or downstairs(b, a)
             or bool(a.sides and b.sides and not a.sides & b.sides))
 
 

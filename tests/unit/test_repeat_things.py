@@ -79,3 +79,26 @@ def test_the_finish_of_one_thing_at_one_spot_is_one_fault(a, b):
 @pytest.mark.parametrize("a,b", FINISH_NOT_LINKED)
 def test_a_repair_is_no_finish_fault(a, b):
     assert repeat_why(_flat(1, 0, a), _flat(2, 9, b)) is None
+
+
+OUTDOORS_LINKED = [   # «на стене / торце дома» is the facade: outdoors, as the facade is
+    ("Надписи на фасаде дома", "Надписи на двери в подвал на торце дома"),
+]
+OUTDOORS_NOT_LINKED = [
+    ("Не горит свет на лестнице с 2 по 9 этаж", "Не работает фонарь на стене дома"),   # indoors vs the facade
+    ("Магнит входной двери не держит, дверь открыта", "Нет ручки с замком, 26 этаж"),   # the entrance's door vs a
+    ("Грязно у входной двери подъезда", "Грязно на 7 этаже, не моют"),                  # floor above the ground
+]
+ENTRANCE_DOOR_LINKED = [
+    ("Не закрывается входная дверь", "На 1 этаже дверь не закрывается, замок сломан"),   # the ground floor: its door
+]
+
+
+@pytest.mark.parametrize("a,b", OUTDOORS_LINKED + ENTRANCE_DOOR_LINKED)
+def test_outdoors_and_the_entrance_door_link_where_nothing_differs(a, b):
+    assert repeat_why(_flat(1, 0, a), _flat(2, 9, b)) is not None
+
+
+@pytest.mark.parametrize("a,b", OUTDOORS_NOT_LINKED)
+def test_the_facade_and_the_entrance_door_are_not_a_floor_above(a, b):
+    assert repeat_why(_flat(1, 0, a), _flat(2, 9, b)) is None
