@@ -12,10 +12,11 @@ import re
 
 SENTENCE = re.compile(r"[^.!?\n]+")
 DOOR = re.compile(r"\bдвер")
-# What a sentence naming a door says the door is: the entrance's own (входная, with the intercom or magnet, the
-# tambour's), a technical room's, the chute's, the lift hall's, a balcony's, the basement's or attic's, a flat's
+# What a sentence naming a door says the door is: the entrance's own (входная, with the intercom or magnet), a
+# technical room's, the chute's, the lift hall's, a balcony's, the basement's or attic's, a flat's. A tambour's door
+# is none of them: the entrance's vestibule or a floor's flat lobby («тамбурная дверь на 5 этаже») — it tells nothing
 KINDS = {
-    "entry": ("входн", "домофон", "магнит", "уличн", "тамбур"),
+    "entry": ("входн", "домофон", "магнит", "уличн"),
     "tech": ("техническ", "щитов", "электрощит", "колясочн"),
     "chute": ("мусоропр", "мусорокам"),
     "lift": ("лифт",),

@@ -31,6 +31,7 @@ def _flat(i: int, days: int, text: str, category: str = "Состояние по
     ("Во 2 парадной на 3 этаже сломана ручка двери", set()),          # «во 2 парадной» places it, names no door
     ("Грязно у лифта. Дверь скрипит", set()),                         # another sentence's lift
     ("Не горит лампа у лифта", set()),                                # no door at all
+    ("Тамбурная дверь не закрывается", set()),                        # the entrance's vestibule or a floor's
 ])
 def test_which_door(text, doors):
     assert problem_of(text).doors == doors
@@ -46,6 +47,7 @@ LINKED = [   # the same door, or a door the other text does not place
     ("Не закрывается входная дверь, сломан доводчик", "Входная дверь опять не закрывается, магнит не держит"),
     ("Дверь в подвал не запирается, замок сломан", "Замок двери подвала так и не починили"),
     ("Сломан замок на двери мусорокамеры", "Опять нет замка, заходит кто хочет"),
+    ("Не закрывается дверь тамбура", "На 5 этаже дверь тамбура так и не закрывается"),   # a floor's lobby, maybe
 ]
 
 
