@@ -1,5 +1,5 @@
 """bench/bench_repeats.py scores only the tuning parts unless a held-out part is named with --heldout: a part being
-drawn and read (test6) must not be scored by a default run. Rows we write."""
+drawn and read (test7) must not be scored by a default run. Rows we write."""
 from __future__ import annotations
 
 import importlib.util
@@ -18,16 +18,16 @@ sys.path.remove(str(BENCH))
 
 def test_a_default_run_reads_only_the_tuning_parts(tmp_path):
     pairs = tmp_path / "pairs.csv"
-    pairs.write_text("earlier_id,later_id,kind,days,part\n1,2,same_reason,3,dev\n3,4,same_reason,5,test6\n"
-                     "5,6,same_reason,7,test5\n", encoding="utf-8")
+    pairs.write_text("earlier_id,later_id,kind,days,part\n1,2,same_reason,3,dev\n3,4,same_reason,5,test7\n"
+                     "5,6,same_reason,7,test6\n", encoding="utf-8")
     args = bench.arguments([])
-    assert args.parts == list(bench.PARTS) and args.heldout is None and "test6" not in bench.PARTS
-    assert [p["part"] for p in bench.read_pairs(pairs, set(args.parts))] == ["dev", "test5"]
-    named = bench.arguments(["--parts", "dev", "--heldout", "test6"])
-    assert [p["part"] for p in bench.read_pairs(pairs, {*named.parts, named.heldout})] == ["dev", "test6"]
+    assert args.parts == list(bench.PARTS) and args.heldout is None and "test7" not in bench.PARTS
+    assert [p["part"] for p in bench.read_pairs(pairs, set(args.parts))] == ["dev", "test6"]
+    named = bench.arguments(["--parts", "dev", "--heldout", "test7"])
+    assert [p["part"] for p in bench.read_pairs(pairs, {*named.parts, named.heldout})] == ["dev", "test7"]
 
 
-@pytest.mark.parametrize("argv", [["--parts", "dev,test6"], ["--heldout", "test5"]])
+@pytest.mark.parametrize("argv", [["--parts", "dev,test7"], ["--heldout", "test6"]])
 def test_a_held_out_part_is_no_tuning_part(argv):
     with pytest.raises(SystemExit):
         bench.arguments(argv)
