@@ -1,0 +1,34 @@
+"""Round 5 of issue 19 (test6's errors, and the rule family that over-links on fresh parts): where a fault of one
+thing is (docs/repeats.md, definitions A and B). Two flights of the back stairs are two spots; a side of the building
+is no yard; a door of a known kind is a thing of its own; a lamp, a lock or paint that each text places (a floor, a
+thing) with nothing shared is two spots unless the later one says the fault is back. Pairs WE wrote."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from analytics.problems import problem_of
+from analytics.repeats import repeat_why
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def _flat(i: int, days: int, text: str, category: str = "Состояние подъезда") -> dict:
+    return {"appeal_id": f"pos:{i}", "received_at": T0 + timedelta(days=days), "text": text, "topic": "housing",
+            "category": category, "settlement": "Демянск", "address": "Демянск, ул. Ленина, дом 5", "author": "",
+            "answered_at": T0 + timedelta(days=days, hours=12)}
+
+
+def _linked(a: str, b: str, category: str = "Состояние подъезда") -> bool:
+    return repeat_why(_flat(1, 0, a, category), _flat(2, 9, b, category)) is not None
+
+
+@pytest.mark.parametrize("text", ["На 3 этаже неисправен осветительный прибор", "Осветительные приборы не горят"])
+def test_a_lighting_fixture_is_lighting(text):
+    assert "light" in problem_of(text).defects
+
+
+def test_a_lighting_fixture_and_no_light_on_one_floor_are_one_problem():
+    assert _linked("6 этаж, у 12 кв. не работает осветительный прибор", "6 этаж. В коридоре темно, нет освещения")
+
