@@ -113,6 +113,8 @@ PUT_RIGHT = re.compile(r"\b((освещение|свет) (есть|появил
                        r"исправили|устранили|покрасили|поменяли)\b[^.!?]{0,60}[,.!]\s*но|"
                        r"после (работ|ремонт)\w* по (обращению|заявке))\b", re.I)
 EXCEPT = re.compile(r"\(кроме[^)]*\)", re.I)       # «окраска фасада (кроме надписей / объявлений)»
+# «между 10 и 9 этажами», «между 15-16»: one flight of stairs, floors one apart (both parsed as floors, below)
+FLIGHT = re.compile(r"\bмежду (\d{1,2})\D{0,4}?\s*(?:и|-|–)\s*(\d{1,2})(?!\d)")
 EVERYWHERE = re.compile(r"\b(на )?(всех|каждом|каждого) (этаж|подъезд|парадн|секци)", re.I)
 WORD = re.compile(r"[а-яa-z]+|\d+|[-.,;:!?()]")
 
@@ -128,6 +130,7 @@ class Problem:
     put_right: bool = False                 # «лампу заменили, но …»: the text says a fault was put right
     sides: frozenset[str] = frozenset()     # «со стороны стадиона»: the side of the building, first 5 letters
     doors: frozenset[str] = frozenset()     # which door («entry», «chute», «tech», …): analytics/doors.py
+    flights: frozenset[tuple[int, int]] = frozenset()   # «между 9 и 10 этажами»: the stairs between two floors
 
 
 THINGS = tuple(stem for stems in OBJECTS.values() for stem in stems.split())
@@ -176,7 +179,9 @@ def problem_of(text: str, category: str = "") -> Problem:
         spots = dict(spots, **{spot_kind(m.group(3)): frozenset()})
     objects = (_tags(words, OBJECTS)[0] | ({"entry"} if ENTRY.search(low) else set())
                | ({"facade"} if OUTER_WALL.search(low) else set()))
-    return Problem(defects=defects, objects=frozenset(objects), spots=spots, stems=stems,
+    flights = frozenset((min(x, y), max(x, y)) for m in FLIGHT.finditer(low)
+                        for x, y in [(int(m.group(1)), int(m.group(2)))] if abs(x - y) == 1 and {x, y} <= spots["floor"])
+    return Problem(defects=defects, objects=frozenset(objects), spots=spots, stems=stems, flights=flights,
                    sides=frozenset(m.group(1)[:5] for m in SIDE.finditer(low)), doors=doors_of(low),
                    follow_up=follow_up, put_right=PUT_RIGHT.search(low) is not None, cabin=in_cabin(low))
 
@@ -220,7 +225,8 @@ def places_differ(a: Problem, b: Problem) -> bool:
         return p.doors == {"entry"} and not p.spots["floor"] and bool(q.spots["floor"]) and min(q.spots["floor"]) > 1
     return (spots_differ(a, b) or inside_vs_outside(a, b) or (off(a) and on(b)) or (on(a) and off(b))
             or elsewhere(a, b) or elsewhere(b, a) or downstairs(a, b) or downstairs(b, a)
-            or bool(a.sides and b.sides and not a.sides & b.sides))
+            or bool(a.sides and b.sides and not a.sides & b.sides)
+            or bool(a.flights and b.flights and not a.flights & b.flights))
 
 
 def problem_link(a: Problem, b: Problem) -> str | None:

@@ -32,3 +32,35 @@ def test_a_lighting_fixture_is_lighting(text):
 def test_a_lighting_fixture_and_no_light_on_one_floor_are_one_problem():
     assert _linked("6 этаж, у 12 кв. не работает осветительный прибор", "6 этаж. В коридоре темно, нет освещения")
 
+
+@pytest.mark.parametrize("text,flights", [
+    ("Нет света на черной лестнице между 7 и 6 этажами", {(6, 7)}),
+    ("Лестница между 11-12, лампа не горит", {(11, 12)}),
+    ("Между 4м и 5м этажом грязно", {(4, 5)}),
+    ("Не горит свет между 2 и 3 подъездами", set()),                 # entrances, no floors
+    ("Не горит свет на 6 этаже", set()),                              # a floor, no flight
+    ("Свет не горит между 3 и 6 этажами", set()),                     # a span of floors, no one flight
+])
+def test_which_flight(text, flights):
+    assert problem_of(text).flights == flights
+
+
+FLIGHTS_APART = [
+    ("Не горит свет на пожарной лестнице между 7 и 6 этажами, 2 подъезд",
+     "Не горит свет на пожарной лестнице между 6 и 5 этажами, 2 подъезд"),
+]
+FLIGHTS_SHARED = [
+    ("Не горит свет на пожарной лестнице между 7 и 6 этажами", "Опять нет света на лестнице между 6-7 этажами"),
+    ("Не горит свет на пожарной лестнице между 7 и 6 этажами", "Не горит свет на 6 этаже у пожарной лестницы"),
+]
+
+
+@pytest.mark.parametrize("a,b", FLIGHTS_APART)
+def test_two_flights_of_stairs_are_two_spots(a, b):
+    assert not _linked(a, b)
+
+
+@pytest.mark.parametrize("a,b", FLIGHTS_SHARED)
+def test_one_flight_or_a_floor_of_it_is_no_difference(a, b):
+    assert _linked(a, b)
+
