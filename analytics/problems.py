@@ -177,7 +177,8 @@ def problem_of(text: str, category: str = "") -> Problem:
     spots = spots_of(words)
     for m in EVERYWHERE.finditer(low):                  # «на всех этажах»: the whole building, no one floor
         spots = dict(spots, **{spot_kind(m.group(3)): frozenset()})
-    objects = (_tags(words, OBJECTS)[0] | ({"entry"} if ENTRY.search(low) else set())
+    things = WORD.findall(SIDE.sub(" ", low.replace("№", " ")))     # «со стороны двора» is a side, not the yard
+    objects = (_tags(things, OBJECTS)[0] | ({"entry"} if ENTRY.search(low) else set())
                | ({"facade"} if OUTER_WALL.search(low) else set()))
     flights = frozenset((min(x, y), max(x, y)) for m in FLIGHT.finditer(low)
                         for x, y in [(int(m.group(1)), int(m.group(2)))] if abs(x - y) == 1 and {x, y} <= spots["floor"])

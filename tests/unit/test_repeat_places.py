@@ -64,3 +64,10 @@ def test_two_flights_of_stairs_are_two_spots(a, b):
 def test_one_flight_or_a_floor_of_it_is_no_difference(a, b):
     assert _linked(a, b)
 
+
+def test_a_side_of_the_building_is_no_yard():
+    p = problem_of("Покрасить дверь мусорокамеры (со стороны двора) в подъезде №4")
+    assert "yard" not in p.objects and p.sides == {"двора"}
+    assert _linked("Просим покрасить входную дверь и дверь мусорокамеры (со стороны двора) в подъезде №4",
+                   "Просим покрасить входную дверь подъезда №4")
+
