@@ -62,6 +62,7 @@ OBJECTS = {
     "backstairs": "черн пожарн эвакуац",
     "yard": "двор",
     "attic": "чердак чердач",
+    "cabinet": "шкаф",
 }
 # Verbs of removing or washing: cleaning only when the text names no other defect («убрать граффити» is graffiti)
 WEAK = {"cleaning": frozenset({"убрат", "убира", "помыт", "мыть", "моют"})}
@@ -91,7 +92,8 @@ DEFECT_NAMES = {"light": "освещение", "graffiti": "надписи", "ad
 OBJECT_NAMES = {"lift": "лифт", "roof": "кровля", "facade": "фасад", "balcony": "балкон", "mailbox": "почтовые ящики",
                 "chute": "мусоропровод", "basement": "подвал", "railing": "перила", "porch": "крыльцо",
                 "door": "дверь", "skirting": "плинтус", "tambour": "тамбур", "backstairs": "чёрная лестница",
-                "yard": "двор", "attic": "чердак", "entry": "у входа"}
+                "yard": "двор", "attic": "чердак", "cabinet": "шкаф", "entry": "у входа"}
+DOOR_THINGS = {"chute": "chute", "lift": "lift", "balcony": "balcony", "basement": "basement", "attic": "attic"}
 SPOT_NAMES = {"entrance": "подъезд", "floor": "этаж", "flat": "кв."}
 # The citizen says the fault is still there: a word («опять», «до сих пор», «всё ещё»), «как скрипела, так и
 # скрипит» (one verb twice, so «как с одной стороны, так и с другой» is none), or «не сделано / не устранено»
@@ -256,10 +258,20 @@ def problem_link(a: Problem, b: Problem) -> str | None:
     return f"та же проблема: {named}" + (f" ({where})" if where else "; ничто в текстах не различает")
 
 
+def _things(p: Problem) -> frozenset[str]:
+    """The things a text names, a door of a known kind as that kind's thing: the chute's door is the chute's, the
+    entrance's or a technical room's door a thing of its own («покрасить входную дверь» vs «покрасить шкаф у
+    мусоропровода»); a door of no known kind stays «door»."""
+    if "door" not in p.objects or not p.doors:
+        return p.objects
+    return (p.objects - {"door"}) | {DOOR_THINGS.get(kind, f"door:{kind}") for kind in p.doors}
+
+
 def _other_things(a: Problem, b: Problem) -> bool:
-    """Each names a thing the other does not; a door is a part of the other thing (the chute's, the tambour's); two
-    doors of different kinds (the entrance's vs a technical room's) are two things."""
-    x, y = a.objects - b.objects, b.objects - a.objects
+    """Each names a thing the other does not; a door of no known kind is a part of the other thing (the chute's,
+    the tambour's); two doors of different kinds (the entrance's vs a technical room's) are two things."""
+    ta, tb = _things(a), _things(b)
+    x, y = ta - tb, tb - ta
     return bool(x and y and (x - {"door"}) and (y - {"door"})) or bool(a.doors and b.doors and not a.doors & b.doors)
 
 

@@ -71,3 +71,23 @@ def test_a_side_of_the_building_is_no_yard():
     assert _linked("Просим покрасить входную дверь и дверь мусорокамеры (со стороны двора) в подъезде №4",
                    "Просим покрасить входную дверь подъезда №4")
 
+
+KNOWN_DOOR_APART = [   # a door of a known kind is a thing of its own, not a part of the other text's thing
+    ("Просим покрасить входную дверь подъезда №2", "Покрасьте технический шкаф возле мусоропровода на 1 этаже"),
+    ("Покрасить входную дверь, облезла", "Покрасьте шкаф с электросчётчиками у лифта"),
+]
+KNOWN_DOOR_SHARED = [   # the chute's door is the chute's; a door of no kind may be the other's
+    ("Покрасить дверь мусорокамеры", "Мусоропровод облез, покрасить"),
+    ("Дверь не закрывается, сломан доводчик", "Доводчик входной двери опять сломан"),
+]
+
+
+@pytest.mark.parametrize("a,b", KNOWN_DOOR_APART)
+def test_a_known_door_and_another_thing_are_two_things(a, b):
+    assert not _linked(a, b)
+
+
+@pytest.mark.parametrize("a,b", KNOWN_DOOR_SHARED)
+def test_a_door_of_the_thing_or_of_no_kind_is_no_other_thing(a, b):
+    assert _linked(a, b)
+
