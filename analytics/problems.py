@@ -252,6 +252,8 @@ def problem_link(a: Problem, b: Problem) -> str | None:
         return None                                     # the lift and the letterboxes; a stairwell's spot unites
     if not specific and not finish_here and not (a.stems & b.stems) - GENERIC:
         return None                                     # «дыра» and «не прокрашено»: two repairs, not one
+    if not specific & SPREAD and not b.follow_up and _placed_apart(a, b):
+        return None                                     # a lamp on the 1st floor and one at the entrance's door
     where = ", ".join([OBJECT_NAMES[o] for o in sorted(things)] + ([spot] if spot else []))
     if b.follow_up and not where:
         return f"та же проблема: {named}; заявитель пишет, что проблема возникла снова"
@@ -265,6 +267,19 @@ def _things(p: Problem) -> frozenset[str]:
     if "door" not in p.objects or not p.doors:
         return p.objects
     return (p.objects - {"door"}) | {DOOR_THINGS.get(kind, f"door:{kind}") for kind in p.doors}
+
+
+def _placed_apart(a: Problem, b: Problem) -> bool:
+    """Both texts say where (a number, a thing, the lift cabin) and share nothing of it: a floor and the entrance's
+    door, a flat's hall and the back stairs. For a fault of one thing (a lamp, a lock, paint) that is two spots to a
+    reader unless the later one says the fault is back (definition B: a cue decides the doubt for 1)."""
+    def placed(p: Problem) -> bool:
+        return any(p.spots.values()) or bool(p.objects) or p.cabin
+
+    ta, tb = _things(a), _things(b)
+    doors = any(t.startswith("door") for t in ta) and any(t.startswith("door") for t in tb) and not (
+        a.doors and b.doors)                            # a door of no known kind may be the other's door
+    return placed(a) and placed(b) and not shared_spot(a, b) and not ta & tb and not doors
 
 
 def _other_things(a: Problem, b: Problem) -> bool:

@@ -91,3 +91,25 @@ def test_a_known_door_and_another_thing_are_two_things(a, b):
 def test_a_door_of_the_thing_or_of_no_kind_is_no_other_thing(a, b):
     assert _linked(a, b)
 
+
+PLACED_APART = [   # a fault of one thing, each text placing it, nothing shared: two spots
+    ("Не горит лампа на 3 этаже", "Не горит лампа у мусоропровода"),
+    ("Сломан замок на 5 этаже", "Сломан замок двери в щитовую"),
+]
+PLACED_APART_BUT_BACK = [   # the later one says it is back: the cue decides the doubt for 1 (definition B)
+    ("Не горит лампа на 3 этаже, 1 подъезд", "Снова не горит лампа у мусоропровода"),
+]
+PLACED_ONCE = [   # one text says where, the other not: no difference
+    ("Не горит лампа на 3 этаже", "Не работает освещение, темно"),
+    ("Грязно на 3 этаже", "Грязно у мусоропровода"),                   # a stairwell-wide fault: not one thing's
+]
+
+
+@pytest.mark.parametrize("a,b", PLACED_APART)
+def test_one_things_fault_placed_apart_is_two_spots(a, b):
+    assert not _linked(a, b)
+
+
+@pytest.mark.parametrize("a,b", PLACED_APART_BUT_BACK + PLACED_ONCE)
+def test_a_cue_or_one_place_named_links(a, b):
+    assert _linked(a, b)
