@@ -15,7 +15,7 @@ too).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from analytics.doors import doors_of
 from analytics.spots import spot_kind, spots_of
@@ -36,7 +36,7 @@ DEFECTS = {
     "smell": "канализ запах вонь вонюч",
     "pests": "крыс насеком дезинс дератиз тарака комар клоп",
     "lock": "замок замк магнит домофон довод закрыва ручк скрип",
-    "broken": "разбит выбит слом неисправ работает поврежд оторв вырва деформ",
+    "broken": "разбит выбит спил слом неисправ работает поврежд оторв вырва деформ",
     "sign": "табличк знак вывеск нумерац",
     "water": "вода воды воде воду водой водопровод водоснаб колонк скважин напор",
     "power": "электричеств электроэнерг электроснаб обесточ",
@@ -119,6 +119,7 @@ EXCEPT = re.compile(r"\(кроме[^)]*\)", re.I)       # «окраска фа�
 FLIGHT = re.compile(r"\bмежду (\d{1,2})\D{0,4}?\s*(?:и|-|–)\s*(\d{1,2})(?!\d)")
 EVERYWHERE = re.compile(r"\b(на )?(всех|каждом|каждого) (этаж|подъезд|парадн|секци)", re.I)
 WORD = re.compile(r"[а-яa-z]+|\d+|[-.,;:!?()]")
+SENTENCE = re.compile(r"[^.!?\n]+")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class Problem:
     cabin: bool = False                     # the fault is in the lift cabin (CABIN), not on a landing
     put_right: bool = False                 # «лампу заменили, но …»: the text says a fault was put right
     sides: frozenset[str] = frozenset()     # «со стороны стадиона»: the side of the building, first 5 letters
+    listed: tuple = ()                      # (defects, things) per sentence of a text naming several faults
     doors: frozenset[str] = frozenset()     # which door («entry», «chute», «tech», …): analytics/doors.py
     flights: frozenset[tuple[int, int]] = frozenset()   # «между 9 и 10 этажами»: the stairs between two floors
 
@@ -179,14 +181,31 @@ def problem_of(text: str, category: str = "") -> Problem:
     spots = spots_of(words)
     for m in EVERYWHERE.finditer(low):                  # «на всех этажах»: the whole building, no one floor
         spots = dict(spots, **{spot_kind(m.group(3)): frozenset()})
-    things = WORD.findall(SIDE.sub(" ", low.replace("№", " ")))     # «со стороны двора» is a side, not the yard
-    objects = (_tags(things, OBJECTS)[0] | ({"entry"} if ENTRY.search(low) else set())
-               | ({"facade"} if OUTER_WALL.search(low) else set()))
+    objects = _objects(low)
+    listed = tuple((_tags(WORD.findall(x), DEFECTS)[0], _objects(x)) for x in SENTENCE.findall(low))
     flights = frozenset((min(x, y), max(x, y)) for m in FLIGHT.finditer(low)
                         for x, y in [(int(m.group(1)), int(m.group(2)))] if abs(x - y) == 1 and {x, y} <= spots["floor"])
     return Problem(defects=defects, objects=frozenset(objects), spots=spots, stems=stems, flights=flights,
                    sides=frozenset(m.group(1)[:5] for m in SIDE.finditer(low)), doors=doors_of(low),
-                   follow_up=follow_up, put_right=PUT_RIGHT.search(low) is not None, cabin=in_cabin(low))
+                   follow_up=follow_up, put_right=PUT_RIGHT.search(low) is not None, cabin=in_cabin(low),
+                   listed=listed if len({d for d, _ in listed if d}) > 1 else ())
+
+
+def _objects(low: str) -> frozenset[str]:
+    """The things a text names; «со стороны двора» is a side, not the yard; «над входом» is at the entrance."""
+    things = WORD.findall(SIDE.sub(" ", low.replace("№", " ")))
+    return frozenset(_tags(things, OBJECTS)[0] | ({"entry"} if ENTRY.search(low) else set())
+                     | ({"facade"} if OUTER_WALL.search(low) else set()))
+
+
+def about(p: Problem, defects: frozenset[str]) -> Problem:
+    """A list of faults narrowed to the sentences about the given ones (and those naming no fault, which may place
+    them): «надписи на стенах. На чёрной лестнице спилены перила, доступ на чердак» — the inscriptions are not in
+    the attic (definition D: B holds for the fault the other text names). A pair sharing only broad faults
+    («повреждены», «ремонт») is not narrowed."""
+    if not p.listed or not any(d & defects for d, _ in p.listed):
+        return p
+    return replace(p, objects=frozenset().union(*(o for d, o in p.listed if d & defects or not d)))
 
 
 def spots_differ(a: Problem, b: Problem) -> bool:
@@ -237,9 +256,10 @@ def problem_link(a: Problem, b: Problem) -> str | None:
     definition): a defect both name (a text naming none takes its reason's, see problem_of), nothing that tells
     them apart (an entrance / floor / flat both name and that differs, indoors vs outdoors, two things each text
     names alone), and the later one not saying the first fault was put right before naming another."""
+    common = a.defects & b.defects
+    a, b = about(a, common - BROAD), about(b, common - BROAD)
     if places_differ(a, b) or (b.put_right and not b.follow_up):
         return None
-    common = a.defects & b.defects
     specific = common - BROAD
     things, spot = a.objects & b.objects, shared_spot(a, b)
     finish_here = bool(things and spot) and all(p.stems & FINISH for p in (a, b))    # paint, tiles, chips of one

@@ -113,3 +113,27 @@ def test_one_things_fault_placed_apart_is_two_spots(a, b):
 @pytest.mark.parametrize("a,b", PLACED_APART_BUT_BACK + PLACED_ONCE)
 def test_a_cue_or_one_place_named_links(a, b):
     assert _linked(a, b)
+
+
+LIST_LINKED = [   # a list of faults: the other text's fault is placed by its own sentences (definition D)
+    ("Надписи на стенах, 4 этаж",
+     "В подъезде надписи на стенах. На чёрной лестнице спилены перила, открыт доступ на чердак и крышу"),
+    ("Не горит свет на 3 этаже", "На 3 этаже не горит лампа. Сломан замок двери в подвал"),
+]
+LIST_NOT_LINKED = [   # the other text's fault is in the attic: the sentence that names it places it
+    ("Надписи на стенах, 4 этаж", "Надписи на двери чердака. На лестнице сломаны перила"),
+]
+
+
+@pytest.mark.parametrize("a,b", LIST_LINKED)
+def test_a_listed_fault_is_placed_by_its_own_sentences(a, b):
+    assert _linked(a, b)
+
+
+@pytest.mark.parametrize("a,b", LIST_NOT_LINKED)
+def test_the_sentence_naming_the_fault_still_places_it(a, b):
+    assert not _linked(a, b)
+
+
+def test_cut_railings_are_damage():
+    assert "broken" in problem_of("На лестнице спилены перила").defects
