@@ -183,8 +183,8 @@ def problem_of(text: str, category: str = "") -> Problem:
         spots = dict(spots, **{spot_kind(m.group(3)): frozenset()})
     objects = _objects(low)
     listed = tuple((_tags(WORD.findall(x), DEFECTS)[0], _objects(x)) for x in SENTENCE.findall(low))
-    flights = frozenset((min(x, y), max(x, y)) for m in FLIGHT.finditer(low)
-                        for x, y in [(int(m.group(1)), int(m.group(2)))] if abs(x - y) == 1 and {x, y} <= spots["floor"])
+    pairs = [(int(m.group(1)), int(m.group(2))) for m in FLIGHT.finditer(low)]
+    flights = frozenset((min(x, y), max(x, y)) for x, y in pairs if abs(x - y) == 1 and {x, y} <= spots["floor"])
     return Problem(defects=defects, objects=frozenset(objects), spots=spots, stems=stems, flights=flights,
                    sides=frozenset(m.group(1)[:5] for m in SIDE.finditer(low)), doors=doors_of(low),
                    follow_up=follow_up, put_right=PUT_RIGHT.search(low) is not None, cabin=in_cabin(low),
