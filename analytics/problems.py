@@ -8,9 +8,10 @@ where inside a building (entrance, floor). Pure; word stems, no model.
 Defects and objects are stem lists (below); two complaints about the same building are one problem when they name
 a common defect (a text naming none takes its reason's, if the reason names one kind) and nothing places them
 apart: entrance / floor / flat numbers, indoors vs outdoors, a landing vs the basement or the lift cabin, two sides
-of the building, two things each names alone or two kinds of door (analytics/doors.py); and the later one does not
-say the first was put right before naming another (docs/repeats.md, the third definition, which the readers apply
-too).
+of the building, two flights of stairs, two things each names alone or two kinds of door (analytics/doors.py), a
+fault of one thing both place with nothing shared (unless the later one says it is back); a list of faults placed by
+the sentences about the shared one; and the later one does not say the first was put right before naming another
+(docs/repeats.md, the third definition, which the readers apply too; round 5 for the last changes).
 """
 from __future__ import annotations
 
