@@ -31,3 +31,14 @@ def test_a_default_run_reads_only_the_tuning_parts(tmp_path):
 def test_a_held_out_part_is_no_tuning_part(argv):
     with pytest.raises(SystemExit):
         bench.arguments(argv)
+
+
+def test_test7_is_held_out_from_a_default_run(tmp_path):
+    """test7 (drawn while test6 is tuned on) is no tuning part: a default run drops it; only --heldout reads it."""
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("earlier_id,later_id,kind,days,part\n1,2,same_reason,3,dev\n7,8,same_reason,4,test7\n",
+                     encoding="utf-8")
+    assert "test7" not in bench.PARTS
+    assert [p["part"] for p in bench.read_pairs(pairs, set(bench.arguments([]).parts))] == ["dev"]
+    named = bench.arguments(["--heldout", "test7"])
+    assert [p["part"] for p in bench.read_pairs(pairs, {*named.parts, named.heldout})] == ["dev", "test7"]

@@ -54,3 +54,28 @@ def test_a_small_pool_is_taken_whole():
     found = {"same_reason": pool(2, 20), "other_reason": pool(30, 4, start=5000)}   # 40 pairs, under 105 at any cap
     rows = sampler.sixth_sample(found, [], random.Random(41))
     assert sum(r["kind"] == "same_reason" for r in rows) == 40
+
+
+def test_seventh_takes_no_pair_of_test6_and_raises_the_cap_to_reach_its_minimum():
+    found = {"same_reason": pool(7, 40), "other_reason": pool(30, 4, start=5000)}   # test6 takes 15 a building; then 20
+    sixth = sampler.sixth_sample(found, [], random.Random(41))
+    rows = sampler.seventh_sample(found, sixth, random.Random(43))
+    assert not {(r["earlier_id"], r["later_id"]) for r in rows} & {(t["earlier_id"], t["later_id"]) for t in sixth}
+    assert {r["part"] for r in rows} == {"test7"}
+    kinds = Counter(r["kind"] for r in rows)
+    assert kinds["other_reason"] == 40 and sampler.MIN_SAME7 <= kinds["same_reason"] <= sampler.SAME7
+    left = Counter(p for p, a, b in found["same_reason"]
+                   if (a["id"], b["id"]) not in {(t["earlier_id"], t["later_id"]) for t in sixth})
+    place = {(a["id"], b["id"]): p for p, a, b in found["same_reason"]}
+    per = Counter(place[(r["earlier_id"], r["later_id"])] for r in rows if r["kind"] == "same_reason")
+    assert max(per.values()) == 20 and all(per[p] == min(n, 20) for p, n in left.items())     # one cap, raised to 20
+    assert rows == sampler.seventh_sample(found, sixth, random.Random(43))
+
+
+def test_seventh_keeps_the_cap_of_ten_when_the_pool_allows():
+    found = {"same_reason": pool(20, 12), "other_reason": pool(30, 4, start=5000)}
+    rows = sampler.seventh_sample(found, [], random.Random(43))
+    same = [r for r in rows if r["kind"] == "same_reason"]
+    assert len(same) == sampler.SAME7
+    place = {(a["id"], b["id"]): p for p, a, b in found["same_reason"]}
+    assert max(Counter(place[(r["earlier_id"], r["later_id"])] for r in same).values()) == sampler.CAP5
