@@ -6,6 +6,13 @@ without moving detection. It learns from sentiment labels (the seed's, a CSV's, 
 """
 
 TASKS = ("topics", "sentiment", "toxicity", "complaint")
+# what each model's output is in the records (written on its model card)
+ROLES = {"topics": "topics: EnrichedPost.topics, what detection groups stories by",
+         "sentiment": "public sentiment: EnrichedPost.sentiment / sentiment_score, the analytics' negative shares; "
+                      "detection does not read it",
+         "toxicity": "EnrichedPost.toxic",
+         "complaint": "detection's complaint mood: EnrichedPost.negative (NEGATIVE_AT) and .mood, what detection and "
+                      "reaction tracking read; trained on sentiment labels with its own frozen recipe"}
 LABELLED_TASKS = ("topics", "sentiment", "toxicity")     # what staff labels and label files name
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from classifiers import registry
+from classifiers import ROLES, registry
 from classifiers.dataset import (
     TOXICITY,
     DataSource,
@@ -116,7 +116,7 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     counts: dict[str, int] = {}
     for e in train_rows:
         counts[e.label] = counts.get(e.label, 0) + 1
-    card = {"task": task, "recipe": recipe, "data": data_card, "train_rows": len(train_rows),
+    card = {"task": task, "role": ROLES[task], "recipe": recipe, "data": data_card, "train_rows": len(train_rows),
             "rows_per_label": dict(sorted(counts.items())),
             "staff_labels_used": sum(e.source == "staff" for e in train_rows),
             "holdout": {"rows": len(test_rows), "rule": "latest 15 % by time / group / file order; near-duplicates "

@@ -74,7 +74,8 @@ def test_enrichment_reads_only_complaint_candidates(ner):
 
 def test_new_columns_are_stored_and_restored(store):
     e = replace(make_enriched("s1", 0, settlement="Демянск", text="на ул. Ленина, 12 нет воды", mood="neutral"),
-                street="ул. Ленина", house="12", object="школа", orgs=("водоканал",), place_unverified=("Кирилловщина",))
+                street="ул. Ленина", house="12", object="школа", orgs=("водоканал",),
+                place_unverified=("Кирилловщина",))
     store.upsert_posts([e], "t")
     row = store.query_dicts("SELECT * FROM posts FINAL WHERE uid = 's1'")[0]
     back = enriched_from_row(row)
