@@ -8,14 +8,16 @@ where inside a building (entrance, floor). Pure; word stems, no model.
 Defects and objects are stem lists (below); two complaints about the same building are one problem when they name
 a common defect (a text naming none takes its reason's, if the reason names one kind) and nothing places them
 apart: entrance / floor / flat numbers, indoors vs outdoors, a landing vs the basement or the lift cabin, two sides
-of the building, two things each names alone; and the later one does not say the first was put right before naming
-another (docs/repeats.md, the third definition, which the readers apply too).
+of the building, two things each names alone or two kinds of door (analytics/doors.py); and the later one does not
+say the first was put right before naming another (docs/repeats.md, the third definition, which the readers apply
+too).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from analytics.doors import doors_of
 from analytics.spots import spot_kind, spots_of
 
 DEFECTS = {
@@ -72,12 +74,14 @@ SPREAD = frozenset({"cleaning", "graffiti", "ads", "heating", "smell", "pests", 
 OUTSIDE = frozenset({"facade", "roof", "porch", "balcony", "yard", "entry"})   # outdoor things: never a floor
 OFF_FLOOR = frozenset({"basement", "attic", "roof"})   # named with no floor: not a numbered floor's landing
 MARKED = frozenset({"graffiti", "ads"})      # marks on a thing: the thing counts even where the spot is shared
+FINISH = frozenset(DEFECTS["surface"].split()) - {"ремонт"}     # a finish fault named, not just «ремонт»
 GENERIC = frozenset({"ремонт", "слом", "неисправ", "работает", "поврежд", "разбит", "выбит"})   # tie nothing
 # Outdoors at the entrance: the lamp over the door, «у 2 парадной», «перед входом в подъезд»
 ENTRY = re.compile(r"\b((над|перед|у|на) вход\w*\b(?! (в|на) (подвал|чердак|лестниц|мусор|лифт|тамбур))|"
                    r"над (входн\w+ )?двер\w*\b(?! ((в|на|из) )?(квартир|лифт|тамбур|подвал|чердак|мусор|балкон))|"
                    r"при входе в (подъезд|парадн)|у (\d+\W{0,2}|[а-я]+ой )?(парадн|подъезд)\w*)", re.I)
 SIDE = re.compile(r"со стороны (\w+)", re.I)       # «фасад со стороны стадиона»
+OUTER_WALL = re.compile(r"\b(стен\w*|торц\w*) (жило\w+ )?(дома|здания)\b")   # «фонарь на стене дома»: the facade
 DEFECT_NAMES = {"light": "освещение", "graffiti": "надписи", "ads": "объявления", "cleaning": "уборка",
                 "leak": "протечка", "glass": "стёкла", "surface": "отделка", "wiring": "проводка",
                 "heating": "отопление", "storage": "вещи на площадке", "smell": "запах", "pests": "вредители",
@@ -123,6 +127,7 @@ class Problem:
     cabin: bool = False                     # the fault is in the lift cabin (CABIN), not on a landing
     put_right: bool = False                 # «лампу заменили, но …»: the text says a fault was put right
     sides: frozenset[str] = frozenset()     # «со стороны стадиона»: the side of the building, first 5 letters
+    doors: frozenset[str] = frozenset()     # which door («entry», «chute», «tech», …): analytics/doors.py
 
 
 THINGS = tuple(stem for stems in OBJECTS.values() for stem in stems.split())
@@ -169,9 +174,10 @@ def problem_of(text: str, category: str = "") -> Problem:
     spots = spots_of(words)
     for m in EVERYWHERE.finditer(low):                  # «на всех этажах»: the whole building, no one floor
         spots = dict(spots, **{spot_kind(m.group(3)): frozenset()})
-    objects = _tags(words, OBJECTS)[0] | ({"entry"} if ENTRY.search(low) else set())
+    objects = (_tags(words, OBJECTS)[0] | ({"entry"} if ENTRY.search(low) else set())
+               | ({"facade"} if OUTER_WALL.search(low) else set()))
     return Problem(defects=defects, objects=frozenset(objects), spots=spots, stems=stems,
-                   sides=frozenset(m.group(1)[:5] for m in SIDE.finditer(low)),
+                   sides=frozenset(m.group(1)[:5] for m in SIDE.finditer(low)), doors=doors_of(low),
                    follow_up=follow_up, put_right=PUT_RIGHT.search(low) is not None, cabin=in_cabin(low))
 
 
@@ -199,16 +205,21 @@ def inside_vs_outside(a: Problem, b: Problem) -> bool:
 
 def places_differ(a: Problem, b: Problem) -> bool:
     """Anything that places the two apart: entrance / floor / flat numbers, indoors vs outdoors, a floor's landing
-    vs the basement, attic, roof or lift cabin, the cabin vs another thing, two sides of the building."""
+    vs the basement, attic, roof or lift cabin, the cabin vs another thing, the entrance's door vs a floor above the
+    ground, two sides of the building."""
     def off(p: Problem) -> bool:
         return bool(p.objects & OFF_FLOOR or p.cabin) and not p.spots["floor"]
 
     def on(p: Problem) -> bool:
         return bool(p.spots["floor"]) and not (p.objects & OFF_FLOOR or p.cabin)
+
     def elsewhere(p: Problem, q: Problem) -> bool:          # the cabin vs a thing the other names (the door)
         return p.cabin and bool(q.objects) and "lift" not in q.objects
+
+    def downstairs(p: Problem, q: Problem) -> bool:         # the entrance's door only vs the 26th floor
+        return p.doors == {"entry"} and not p.spots["floor"] and bool(q.spots["floor"]) and min(q.spots["floor"]) > 1
     return (spots_differ(a, b) or inside_vs_outside(a, b) or (off(a) and on(b)) or (on(a) and off(b))
-            or elsewhere(a, b) or elsewhere(b, a)
+            or elsewhere(a, b) or elsewhere(b, a) or downstairs(a, b) or downstairs(b, a)
             or bool(a.sides and b.sides and not a.sides & b.sides))
 
 
@@ -221,14 +232,16 @@ def problem_link(a: Problem, b: Problem) -> str | None:
         return None
     common = a.defects & b.defects
     specific = common - BROAD
-    if not common or (not specific and ((a.defects - BROAD) or (b.defects - BROAD))):
+    things, spot = a.objects & b.objects, shared_spot(a, b)
+    finish_here = bool(things and spot) and all(p.stems & FINISH for p in (a, b))    # paint, tiles, chips of one
+    if not common or (not specific and not finish_here               # thing at one spot: the 1st floor's lift hall
+                      and ((a.defects - BROAD) or (b.defects - BROAD))):
         return None                                     # no defect in common, or only «ремонт» beside others
     named = "; ".join(DEFECT_NAMES[d] for d in sorted(specific or common))
-    things, spot = a.objects & b.objects, shared_spot(a, b)
     other_things = _other_things(a, b)
     if other_things and not ((specific & SPREAD) - MARKED and spot):
         return None                                     # the lift and the letterboxes; a stairwell's spot unites
-    if not specific and not (a.stems & b.stems) - GENERIC:
+    if not specific and not finish_here and not (a.stems & b.stems) - GENERIC:
         return None                                     # «дыра» and «не прокрашено»: two repairs, not one
     where = ", ".join([OBJECT_NAMES[o] for o in sorted(things)] + ([spot] if spot else []))
     if b.follow_up and not where:
@@ -237,9 +250,10 @@ def problem_link(a: Problem, b: Problem) -> str | None:
 
 
 def _other_things(a: Problem, b: Problem) -> bool:
-    """Each names a thing the other does not; a door is a part of the other thing (the chute's, the tambour's)."""
+    """Each names a thing the other does not; a door is a part of the other thing (the chute's, the tambour's); two
+    doors of different kinds (the entrance's vs a technical room's) are two things."""
     x, y = a.objects - b.objects, b.objects - a.objects
-    return bool(x and y and (x - {"door"}) and (y - {"door"}))
+    return bool(x and y and (x - {"door"}) and (y - {"door"})) or bool(a.doors and b.doors and not a.doors & b.doors)
 
 
 def no_conflict(a: Problem, b: Problem) -> bool:
