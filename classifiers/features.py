@@ -7,6 +7,7 @@ worker's memory (~160 MB) and the artifacts free of pickle.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -234,7 +235,10 @@ class Featurizer:
         return meta, {f"idf_{i}": values for i, (_, values) in enumerate(states)}
 
     @classmethod
-    def from_state(cls, meta: dict, arrays: dict[str, np.ndarray]) -> Featurizer:
+    def from_state(cls, meta: dict, arrays: dict[str, np.ndarray], shared: dict | None = None) -> Featurizer:
+        """shared: vectorizers already built for other models, by part, vocabulary and idf; an identical one is
+        reused instead of built again (the complaint head and a sentiment model of the same rows and recipe, or
+        toxicity's lemma blocks: one vocabulary in memory, not two)."""
         self = cls(meta["parts"])
         self.vectorizers_ = []
         for i, (params, terms) in enumerate(zip(self.parts, meta["vocabularies"], strict=True)):
@@ -255,8 +259,19 @@ class Featurizer:
             idf = np.asarray(arrays[f"idf_{i}"], dtype=np.float64)
             if len(terms) != len(idf):
                 raise ValueError(f"part {i}: {len(terms)} terms but {len(idf)} idf values")
-            self.vectorizers_.append(Vectorizer(params["analyzer"], tuple(params["ngram_range"]),
-                                                dict(zip(terms, range(len(terms)), strict=True)), idf))
+            key = None
+            if shared is not None:
+                digest = hashlib.sha256("\x00".join(terms).encode("utf-8", "surrogatepass"))
+                digest.update(idf.tobytes())
+                key = (params["analyzer"], tuple(params["ngram_range"]), digest.hexdigest())
+                if key in shared:
+                    self.vectorizers_.append(shared[key])
+                    continue
+            vectorizer = Vectorizer(params["analyzer"], tuple(params["ngram_range"]),
+                                    dict(zip(terms, range(len(terms)), strict=True)), idf)
+            if key is not None:
+                shared[key] = vectorizer
+            self.vectorizers_.append(vectorizer)
         return self
 
 
