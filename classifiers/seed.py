@@ -7,7 +7,7 @@ rows they moved the seed topic model, and with it out-of-the-box detection, docs
 The files directly in classifiers/seed/ train every seed model, the complaint-mood head included (what detection
 reads as a complaint's mood, frozen: tests/unit/test_complaint_seed.py pins its rows). The files in
 classifiers/seed/sentiment/ train the public sentiment model only (topic null; toxic is not read): rows in VK's
-register that help the public sentiment without moving detection. Other subfolders (vk_pending/, answers/) are not
+register that help the public sentiment without moving detection. Other subfolders (answers/) are not
 read here.
 """
 from __future__ import annotations
