@@ -9,8 +9,8 @@
 results put back in the caller's order. The embedding is loaded by navec_codebook(), not natasha's NewsEmbedding:
 the tagger reads only the embedding's id and its quantized arrays (about half the load time otherwise goes to a
 250k-word dictionary and similarity tables it never reads). The tagger's own 250k-word vocabulary is loaded by
-`WordIds`, not slovnet's Vocab: a Python list and dict of its words held ~35 MB of the process (a third of
-`dozor replay`'s peak above the 600 MB target, docs/benchmarks.md); sorted byte arrays hold ~6 MB.
+`WordIds`, not slovnet's Vocab: a Python list and dict of its words held ~35 MB of the process (issue 14's
+≤ 600 MB peak for `dozor replay`, docs/benchmarks.md); sorted byte arrays hold ~6 MB.
 """
 from __future__ import annotations
 
