@@ -12,10 +12,11 @@ earlier one's first answer; a key that is missing means "not known", None means 
   address without a number — a street, a city district — or the settlement), which is only enough when the same
   citizen wrote both or the later one cites the earlier one; nothing known never matches.
 - Time: the later one came after the earlier's first answer and within `days` of the earlier one.
-- Problem (analytics/problems.py, problem_link): a common defect with the thing shown (a stairwell-wide defect is
-  enough; a lamp or a lock needs an object or spot both name, or the later one saying it is back), nothing that
-  differs, and the same category (the source's own, else our topic) unless the texts are alike (half the shorter
-  one's stems, form and address words left out). A cited earlier number or a near copy links when nothing differs.
+- Problem (analytics/problems.py, problem_link; docs/repeats.md, the third definition): a common defect, nothing
+  that places the two apart (entrance, floor, flat, indoors vs outdoors, two things, two kinds of door), nothing
+  put right before another fault is named, and the same category (the source's own, else our topic) unless the
+  texts are alike (half the shorter one's stems, form and address words left out). A cited earlier number or a near
+  copy links when nothing differs.
 Measured on a labelled sample of the city portal's reports: bench/bench_repeats.py, docs/repeats.md.
 """
 from __future__ import annotations

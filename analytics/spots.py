@@ -5,8 +5,9 @@
 
 Tolerant of the portal's spelling: «2-м», «2 эт.», «втором», a misspelt ordinal («вторм», «третем»), «подезд».
 A number between two words is the first one's when the text writes the word first («подъезд 3 этаж 5»,
-«кв. 45 подъезд 2»), the second one's when it writes the number first («3 подъезд 5 этаж»); the building's own
-numbers («дом 3 этаж», «этажность 5», «9-этажный дом») are no spot.
+«кв. 45 подъезд 2», a whole chain «кв 45 этаж 3 подъезд 2»), the second one's when it writes the number first
+(«3 подъезд 5 этаж»); the building's own numbers («дом 3 этаж», «в доме 5 подъезд 2», «этажность 5», «9-этажный
+дом») and counts («9 этажей», «этажей 5») are no spot; «между 15 и 16» with no word after it is two floors.
 """
 from __future__ import annotations
 
@@ -26,8 +27,10 @@ SUFFIXES = {"й", "я", "ая", "ой", "ый", "ий", "го", "м", "ом", "�
             "тый", "тая", "того", "том"}                                                  # «5-тый»
 JOINS = {"и", "по", "до", "-"}                                   # «4 и 5 этажами», «с 1 по 3 парадную», «1-9»
 MARKS = {"n", "no", "номер"}
-HOUSE = {"д", "дом", "корп", "корпус", "стр", "строение"}   # the address's «дом 3», «корп. 2» (not «в доме одна …»)
+HOUSE = {"д", "дом", "доме", "дома", "корп", "корпус", "стр", "строение"}   # «дом 3», «в доме 5» (not «в доме одна …»)
 AHEAD = {"flat", "house"}                      # their number follows the word («кв. 45»), never precedes it
+# What «между 5 и 6 …» may count besides floors: houses, hours, dates, windows, flats, lifts, doors
+NOT_FLOORS = ("дом", "корп", "час", "числ", "окн", "кварт", "лифт", "двер")
 SHORT = {"кв", "эт", "под", "пар", "д", "корп", "стр"}     # «кв. 45»; after a whole word a dot ends the sentence
 
 
@@ -78,7 +81,7 @@ def _kind(words: list[str], i: int) -> str | None:
         return "house"
     if w.startswith("этажн") and i and words[i - 1] == "-":      # «9-этажный дом»: its height, no floor
         return None
-    if w == "этажей" and i and _number(words[i - 1]) is not None:   # «в доме 9 этажей»: a count, no floor
+    if w == "этажей" and len(_run(words, i - 1, -1)[0]) < 2:   # «9 этажей», «этажей 5»: a count, no floor
         return None
     if w == "под" and words[i + 1:i + 2] != ["."]:                # the preposition («под 3 окнами»), not «под. 3»
         return None
@@ -126,8 +129,15 @@ def spots_of(words: list[str]) -> dict:
             own_ahead[n] = []
         elif keys[n][1] == "house":
             own_back[n + 1] = []
-    for n in reversed(shared):                          # from the right: whether the next word keeps its own
-        if len(back[n + 1]) < len(ahead[n][0]) or keys[n][1] == "house":
+    plain = [n for n in shared if not (len(back[n + 1]) < len(ahead[n][0]) or keys[n][1] == "house")]
+    for chain in _chains(plain):                        # «кв 45 этаж 3 подъезд 2»: the first word has no number
+        first, last = chain[0], chain[-1] + 1           # before it, the last one a number after it: each word
+        span = words[keys[first][0]].startswith(STAIRS) and len(ahead[first][0]) > 1    # takes the next number
+        if not own_back[first] and own_ahead[last] and not span:            # (not «на лестнице 3-4 эт 2 марш»)
+            for n in chain:
+                own_back[n + 1] = []
+    for n in reversed(plain):                           # from the right: whether the next word keeps its own
+        if not own_back[n + 1]:
             continue
         if not own_back[n] and own_ahead[n + 1] and not words[keys[n][0]].startswith(STAIRS):
             own_back[n + 1] = []
@@ -139,4 +149,32 @@ def spots_of(words: list[str]) -> dict:
         if kind in found and run and not found[kind]:   # the first mention: later ones tend to be comparisons
             nums = sorted(run)
             found[kind].update(range(nums[0], nums[-1] + 1) if len(nums) == 2 and nums[1] - nums[0] <= 30 else nums)
+    if not found["floor"]:
+        found["floor"] = _floor_span(words)
     return {k: frozenset(v) for k, v in found.items()}
+
+
+def _chains(links: list[int]) -> list[list[int]]:
+    """Runs of consecutive links (word n shares its number with word n + 1): [0, 1, 3] -> [[0, 1], [3]]."""
+    out: list[list[int]] = []
+    for n in links:
+        if out and out[-1][-1] == n - 1:
+            out[-1].append(n)
+        else:
+            out.append([n])
+    return out
+
+
+def _floor_span(words: list[str]) -> set[int]:
+    """«между 15 и 16», «лестница между 16-17» with no word after the numbers: the stairs between two floors."""
+    for i, w in enumerate(words):
+        if w != "между":
+            continue
+        run, j = _run(words, i + 1, 1)
+        while j < len(words) and not words[j].isalnum():       # «между 1м и 2м. подъездом»: past the dot
+            j += 1
+        after = words[j] if j < len(words) else ""
+        if len(run) == 2 and run[1] == run[0] + 1 and not (_kind(words, j) if after else None) \
+                and not after.startswith(NOT_FLOORS):
+            return set(run)
+    return set()

@@ -19,7 +19,11 @@ second held-out draw of same-building pairs (second_sample, seed 23), read after
 `test3`: a third one (third_sample, seed 29), drawn after the detector was retuned on dev + test + test2, of pairs
 whose two reports are in no earlier part; `test4`: a fourth one (fourth_sample, seed 31), drawn after the detector
 was retuned on dev + test + test2 + test3, of pairs in no earlier part (a report may be); `test5`: a fifth one
-(fifth_sample, seed 37), drawn like `test4` before the round-3 detector changes, 140 + 45 pairs (up to 10 same-reason a building).
+(fifth_sample, seed 37), drawn like `test4` before the round-3 detector changes, 140 + 45 pairs (up to 10 same-reason a building);
+`test6`: a sixth one (sixth_sample, seed 41), drawn like `test5` after it was measured: every fresh same-reason pair
+the capped pool allows (up to 155) + 45 other-reason; `test7`: a seventh one (seventh_sample, seed 43), drawn like
+`test6` after it was measured, from what is left: up to 150 same-reason pairs (the cap raised to reach 120) + 40
+other-reason.
 """
 from __future__ import annotations
 
@@ -36,7 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ROOT.parent / "shared" / "datasets"
 OUT = ROOT / "bench" / "data" / "repeats_pairs.csv"
 DAYS, LATE_DAYS = 30, 90
-CAP5, CAP, SEED, SEED2, SEED3, SEED4, SEED5 = 10, 3, 19, 23, 29, 31, 37
+CAP5, CAP, SEED, SEED2, SEED3, SEED4, SEED5, SEED6, SEED7 = 10, 3, 19, 23, 29, 31, 37, 41, 43
+SAME6, MIN_SAME6, CAP6_MAX = 155, 105, 30     # test6: up to 155 same-reason pairs; the cap rises until 105 (or 30)
+SAME7, MIN_SAME7, CAP7_MAX = 150, 120, 50     # test7: up to 150 same-reason pairs; the cap rises until 120 (or 50)
 PER_KIND = {"same_reason": 130, "other_reason": 130, "other_place": 120, "late": 120, "cited": 100}
 TEST_FROM = "2021-02-01"
 CITED = re.compile(r"(?<!\d)(29\d{5}|3[01]\d{5})(?!\d)")    # the portal's report numbers of 2020-21
@@ -175,6 +181,41 @@ def fifth_sample(found: dict[str, list], taken: list[dict], rng: random.Random) 
     return [dict(r, part="test5") for r in rows]
 
 
+def sixth_sample(found: dict[str, list], taken: list[dict], rng: random.Random) -> list[dict]:
+    """A sixth held-out part (`test6`, declared in docs/repeats.md before it was drawn), drawn like `test5`: no pair
+    (earlier, later) of an earlier part, a report may be. `same_reason` takes up to SAME6 pairs at CAP5 a building;
+    if that gives fewer than MIN_SAME6, the cap rises by 5 (up to CAP6_MAX) until it does or the pool is spent (each
+    try from the same seed, so the draw depends only on the pool). `other_reason` takes 45 at CAP a building."""
+    return capped_draw(found, taken, rng, "test6", SAME6, MIN_SAME6, CAP6_MAX, 45)
+
+
+def seventh_sample(found: dict[str, list], taken: list[dict], rng: random.Random) -> list[dict]:
+    """A seventh held-out part (`test7`, declared in docs/repeats.md before it was drawn), drawn like `test6` after
+    `test6` was measured, from what is left of the pool: no pair (earlier, later) of an earlier part (`test6`
+    included), a report may be. `same_reason` takes up to SAME7 pairs at CAP5 a building, the cap rising by 5 (up to
+    CAP7_MAX) until MIN_SAME7 are reached or the pool is spent; `other_reason` takes 40 at CAP a building."""
+    return capped_draw(found, taken, rng, "test7", SAME7, MIN_SAME7, CAP7_MAX, 40)
+
+
+def capped_draw(found: dict[str, list], taken: list[dict], rng: random.Random, part: str, most: int, least: int,
+                cap_max: int, others: int) -> list[dict]:
+    """Fresh pairs (none of `taken`): up to `most` `same_reason` at CAP5 a building, the cap raised by 5 (up to
+    `cap_max`) while fewer than `least` come out, each try from the same rng state; then `others` `other_reason`
+    at CAP a building."""
+    seen = {(r["earlier_id"], r["later_id"]) for r in taken}
+    fresh = {k: [(p, a, b) for p, a, b in found[k] if (a["id"], b["id"]) not in seen]
+             for k in ("same_reason", "other_reason")}
+    state = rng.getstate()
+    for cap in range(CAP5, cap_max + 1, 5):
+        rng.setstate(state)
+        same = sample(fresh, rng, {"same_reason": most}, cap=cap)
+        if len(same) >= least:
+            break
+    rows = same + sample(fresh, rng, {"other_reason": others})
+    rows.sort(key=lambda r: (r["kind"], int(r["earlier_id"]), int(r["later_id"])))
+    return [dict(r, part=part) for r in rows]
+
+
 def main() -> None:
     every, answered = read_reports()
     reports = [r for r in every if r["address"].strip()]
@@ -187,6 +228,8 @@ def main() -> None:
     rows += third_sample(found, rows, random.Random(SEED3))
     rows += fourth_sample(found, rows, random.Random(SEED4))
     rows += fifth_sample(found, rows, random.Random(SEED5))
+    rows += sixth_sample(found, rows, random.Random(SEED6))
+    rows += seventh_sample(found, rows, random.Random(SEED7))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with open(OUT, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))

@@ -56,10 +56,13 @@ def file_sha256(path: Path) -> str:
 
 
 def seed_examples(task: str, topics: tuple[str, ...]) -> list[Example]:
-    rows = load_seed(topics)
+    """A task's seed rows. The complaint-mood head learns the sentiment labels of the shared seed files (as the one
+    sentiment model did before it had its own head); the public sentiment model also reads seed/sentiment/."""
+    rows = load_seed(topics, sentiment_only=task == "sentiment")
     if task == "topics":
         rows = [r for r in rows if r.topic is not None]
-    pick = {"topics": lambda r: r.topic, "sentiment": lambda r: r.sentiment, "toxicity": lambda r: str(r.toxic)}[task]
+    pick = {"topics": lambda r: r.topic, "sentiment": lambda r: r.sentiment, "complaint": lambda r: r.sentiment,
+            "toxicity": lambda r: str(r.toxic)}[task]
     return [Example(r.text, pick(r), "seed", i, chatter=r.chatter) for i, r in enumerate(rows)]
 
 

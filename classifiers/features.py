@@ -7,11 +7,15 @@ worker's memory (~160 MB) and the artifacts free of pickle.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
+
+from classifiers.lexicon import N_FEATURES, LexiconBlock, load_lexicon
+from classifiers.lexicon import NAME as LEXICON
 
 WORD_PARAMS = dict(analyzer="word", ngram_range=(1, 2), min_df=1, max_features=None)
 CHAR_PARAMS = dict(analyzer="char_wb", ngram_range=(2, 5), min_df=2, max_features=60_000)
@@ -181,7 +185,7 @@ class Featurizer:
         return [squeeze_runs(v) for v in values] if part.get("squeeze") else values
 
     def fit(self, docs: list[Doc]) -> Featurizer:
-        self.vectorizers_ = [EncoderBlock(p["weight"]) if "encoder" in p else
+        self.vectorizers_ = [EncoderBlock(p["weight"]) if "encoder" in p else _lexicon_block(p) if "lexicon" in p else
                              fit_vectorizer(self._field(docs, p), p) for p in self.parts]
         return self
 
@@ -199,6 +203,15 @@ class Featurizer:
                         memo[key] = embeddings
                 blocks.append(vectorizer.block(embeddings))
                 continue
+            if isinstance(vectorizer, LexiconBlock):     # the counts are shared, each model weighs them itself
+                key = vectorizer.fingerprint
+                counts = memo.get(key) if memo is not None else None
+                if counts is None:
+                    counts = vectorizer.features(docs)
+                    if memo is not None:
+                        memo[key] = counts
+                blocks.append(vectorizer.block(counts))
+                continue
             key = (part["field"], bool(part.get("squeeze")), vectorizer.fingerprint)
             block = memo.get(key) if memo is not None else None
             if block is None:
@@ -211,16 +224,21 @@ class Featurizer:
     @property
     def n_features(self) -> int:
         from classifiers.encoder import DIM
-        return sum(DIM if isinstance(v, EncoderBlock) else len(v.vocabulary) for v in self.vectorizers_)
+        return sum(DIM if isinstance(v, EncoderBlock) else N_FEATURES if isinstance(v, LexiconBlock)
+                   else len(v.vocabulary) for v in self.vectorizers_)
 
     def to_state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        meta = {"parts": self.parts, "vocabularies": [[] if isinstance(v, EncoderBlock) else _terms(v)
-                                                      for v in self.vectorizers_]}
-        return meta, {f"idf_{i}": np.zeros(0) if isinstance(v, EncoderBlock) else v.idf
-                      for i, v in enumerate(self.vectorizers_)}
+        """A lexicon block keeps its terms as the part's vocabulary and their strengths in place of idf."""
+        states = [([], np.zeros(0)) if isinstance(v, EncoderBlock) else v.to_state() if isinstance(v, LexiconBlock)
+                  else (_terms(v), v.idf) for v in self.vectorizers_]
+        meta = {"parts": self.parts, "vocabularies": [terms for terms, _ in states]}
+        return meta, {f"idf_{i}": values for i, (_, values) in enumerate(states)}
 
     @classmethod
-    def from_state(cls, meta: dict, arrays: dict[str, np.ndarray]) -> Featurizer:
+    def from_state(cls, meta: dict, arrays: dict[str, np.ndarray], shared: dict | None = None) -> Featurizer:
+        """shared: vectorizers already built for other models, by part, vocabulary and idf; an identical one is
+        reused instead of built again (the complaint head and a sentiment model of the same rows and recipe, or
+        toxicity's lemma blocks: one vocabulary in memory, not two)."""
         self = cls(meta["parts"])
         self.vectorizers_ = []
         for i, (params, terms) in enumerate(zip(self.parts, meta["vocabularies"], strict=True)):
@@ -231,12 +249,36 @@ class Featurizer:
                 check_version(params.get("encoder_version"))
                 self.vectorizers_.append(EncoderBlock(params["weight"]))
                 continue
+            if "lexicon" in params:
+                strengths = np.asarray(arrays[f"idf_{i}"]).astype(int).tolist()
+                if params["lexicon"] != LEXICON or len(terms) != len(strengths):
+                    raise ValueError(f"part {i}: bad lexicon part {params['lexicon']!r}")
+                self.vectorizers_.append(LexiconBlock(dict(zip(terms, strengths, strict=True)), params["weight"],
+                                                      params.get("window", 3)))
+                continue
             idf = np.asarray(arrays[f"idf_{i}"], dtype=np.float64)
             if len(terms) != len(idf):
                 raise ValueError(f"part {i}: {len(terms)} terms but {len(idf)} idf values")
-            self.vectorizers_.append(Vectorizer(params["analyzer"], tuple(params["ngram_range"]),
-                                                dict(zip(terms, range(len(terms)), strict=True)), idf))
+            key = None
+            if shared is not None:
+                digest = hashlib.sha256("\x00".join(terms).encode("utf-8", "surrogatepass"))
+                digest.update(idf.tobytes())
+                key = (params["analyzer"], tuple(params["ngram_range"]), digest.hexdigest())
+                if key in shared:
+                    self.vectorizers_.append(shared[key])
+                    continue
+            vectorizer = Vectorizer(params["analyzer"], tuple(params["ngram_range"]),
+                                    dict(zip(terms, range(len(terms)), strict=True)), idf)
+            if key is not None:
+                shared[key] = vectorizer
+            self.vectorizers_.append(vectorizer)
         return self
+
+
+def _lexicon_block(part: dict) -> LexiconBlock:
+    if part["lexicon"] != LEXICON:
+        raise ValueError(f"unknown lexicon {part['lexicon']!r}")
+    return LexiconBlock(load_lexicon(), part["weight"], part.get("window", 3))
 
 
 def _terms(v: Vectorizer) -> list[str]:

@@ -66,8 +66,9 @@ class TaskModel:
 @dataclass(frozen=True)
 class Scores:
     topics: tuple[tuple[str, float], ...]     # every topic, best first
-    sentiment: tuple[tuple[str, float], ...]  # negative / neutral / positive with probabilities
+    sentiment: tuple[tuple[str, float], ...]  # negative / neutral / positive with probabilities (the public model)
     toxic: float                              # probability of toxic
+    complaint: tuple[tuple[str, float], ...]  # the same classes from detection's complaint-mood head
 
 
 @dataclass(frozen=True)
@@ -82,15 +83,19 @@ class Models:
         """Scores for many documents at once (batching is what makes this fast)."""
         if not docs:
             return []
-        topics_m, sentiment_m, toxicity_m = (self.models[t] for t in TASKS)
-        memo: dict = {}          # feature blocks shared by models fitted on the same rows
-        topics, sentiment, toxic = (m.predict_proba(docs, memo) for m in (topics_m, sentiment_m, toxicity_m))
+        topics_m, sentiment_m, toxicity_m, complaint_m = (self.models[t] for t in TASKS)
+        # feature blocks shared by models fitted on the same rows with the same parameters: the complaint head costs
+        # one more product when the sentiment model shares its recipe and rows, its own blocks when they differ
+        memo: dict = {}
+        topics, sentiment, toxic, complaint = (m.predict_proba(docs, memo)
+                                               for m in (topics_m, sentiment_m, toxicity_m, complaint_m))
         toxic_col = toxicity_m.classes.index("1")
-        t_names, s_names = topics_m.classes, sentiment_m.classes
+        t_names, s_names, c_names = topics_m.classes, sentiment_m.classes, complaint_m.classes
         out = []
         for i in range(len(docs)):
             order = np.argsort(-topics[i])
             out.append(Scores(topics=tuple((t_names[j], float(topics[i, j])) for j in order),
                               sentiment=tuple((s_names[j], float(sentiment[i, j])) for j in range(len(s_names))),
-                              toxic=float(toxic[i, toxic_col])))
+                              toxic=float(toxic[i, toxic_col]),
+                              complaint=tuple((c_names[j], float(complaint[i, j])) for j in range(len(c_names)))))
         return out

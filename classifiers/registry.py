@@ -76,7 +76,8 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
-def load_folder(folder: Path) -> TaskModel:
+def load_folder(folder: Path, shared: dict | None = None) -> TaskModel:
+    """shared: vectorizers of models loaded before, to reuse where identical (Featurizer.from_state)."""
     folder = Path(folder)
     manifest = read_manifest(folder)
     if set(manifest.get("files", {})) != set(FILES):
@@ -93,7 +94,7 @@ def load_folder(folder: Path) -> TaskModel:
         raise ArtifactError(f"{folder}: arrays.npz не читается без pickle ({e})") from e
     head = Head(tuple(meta["classes"]), arrays["coef"], arrays["intercept"])
     return TaskModel(task=manifest["task"], version=manifest["version"],
-                     featurizer=Featurizer.from_state(meta, arrays), head=head,
+                     featurizer=Featurizer.from_state(meta, arrays, shared), head=head,
                      thresholds={k: float(v) for k, v in meta.get("thresholds", {}).items()})
 
 
@@ -126,11 +127,11 @@ def versions(root: Path, task: str) -> list[dict]:
     return sorted(out, key=lambda v: (v["created_at"], v["version"]))
 
 
-def load(root: Path, task: str, version: str | None = None) -> TaskModel:
+def load(root: Path, task: str, version: str | None = None, shared: dict | None = None) -> TaskModel:
     version = version or current_version(root, task)
     if version is None:
         raise ArtifactError(f"для задачи {task} нет действующей модели")
-    model = load_folder(Path(root) / task / version)
+    model = load_folder(Path(root) / task / version, shared)
     if model.task != task:
         raise ArtifactError(f"{version}: модель задачи {model.task}, а не {task}")
     return model
@@ -156,4 +157,5 @@ def rollback(root: Path, task: str) -> str:
 
 
 def load_current(root: Path) -> Models:
-    return Models({task: load(root, task) for task in TASKS})
+    shared: dict = {}        # identical vectorizers (same rows, same part) are held once
+    return Models({task: load(root, task, shared=shared) for task in TASKS})

@@ -10,7 +10,8 @@ from datetime import datetime
 
 PLATFORMS = ("vk", "telegram", "file")
 SENTIMENTS = ("negative", "neutral", "positive")
-# A post reads negative (a complaint's mood, for detection and reaction tracking) at this negative probability, also
+# A post reads negative (a complaint's mood, for detection and reaction tracking) at this negative probability of the
+# complaint-mood head (EnrichedPost.negative; classifiers: «complaint», not the public sentiment model), also
 # when positive is likelier (a formal appeal the seed sentiment half-reads as positive). 0.3, not the 0.5 of before:
 # since issue 14 the seed sentiment reads VK chatter in its own register, and at 0.3 it passes more real complaints
 # (spb-appeals 2021-01: 94 % vs 91 % at 0.5 before) and fewer neutral VK posts (RuSentiment, training side: 62 % vs
@@ -57,9 +58,11 @@ class EnrichedPost:
     post: Post
     lemmas: tuple[str, ...]
     topics: tuple[TopicScore, ...]          # best first
-    sentiment: str                          # one of SENTIMENTS
-    sentiment_score: float                  # probability of the chosen sentiment
-    negative: float                         # probability of "negative"
+    sentiment: str                          # one of SENTIMENTS: the public sentiment model's likeliest
+    sentiment_score: float                  # its probability
+    # detection's complaint mood (the «complaint» head, frozen apart from the public sentiment model, issue 14)
+    negative: float                         # the complaint head's probability of "negative"
+    mood: str                               # the complaint head's likeliest class, one of SENTIMENTS
     toxic: bool
     settlements: tuple[str, ...]            # canonical gazetteer names, in order of mention
     model_version: str
@@ -76,13 +79,13 @@ class EnrichedPost:
 
     @property
     def reads_negative(self) -> bool:
-        """Negative enough to be a complaint's mood (NEGATIVE_AT), whatever the most likely sentiment."""
+        """Negative enough to be a complaint's mood (NEGATIVE_AT), whatever the most likely mood."""
         return self.negative >= NEGATIVE_AT
 
     @property
     def reads_positive(self) -> bool:
-        """Read as positive with no complaint's mood: never a report («Спасибо, воду дали!»)."""
-        return self.sentiment == "positive" and not self.reads_negative
+        """Read as positive by the complaint head, with no complaint's mood: never a report («Спасибо, воду дали!»)."""
+        return self.mood == "positive" and not self.reads_negative
 
     @property
     def topic_score(self) -> float:

@@ -1,8 +1,9 @@
-"""The enrichment stage, pure: Post -> EnrichedPost (lemmas, topics, sentiment, toxicity, settlements, and below
-the settlement: street, house, institution, organisations, unverified places).
+"""The enrichment stage, pure: Post -> EnrichedPost (lemmas, topics, sentiment, detection's complaint mood, toxicity,
+settlements, and below the settlement: street, house, institution, organisations, unverified places).
 
     enrich_batch([post], kit) -> [EnrichedPost(post, lemmas=("нет", "вода", ...), topics=(("water", .93), ...),
-                                                 sentiment="negative", settlements=("Лычково",),
+                                                 sentiment="negative", negative=.81, mood="negative",
+                                                 settlements=("Лычково",),
                                                  street="ул. Ленина", house="12", object="", orgs=("водоканал",))]
 The embedded runner and the Faust agent call this same function. Batches are much faster than single posts
 (one matrix product for all of them). Street, institution and organisations are read only on complaint
@@ -49,13 +50,13 @@ def enrich_batch(posts: list[Post], kit: Kit) -> list[EnrichedPost]:
     scores = kit.models.score(docs)
     out = []
     for post, ws, ls, sc in zip(posts, tokens, lemmas, scores, strict=True):
-        sentiment = dict(sc.sentiment)
-        mood = max(sentiment, key=sentiment.get)
+        sentiment, complaint = dict(sc.sentiment), dict(sc.complaint)
+        likeliest = max(sentiment, key=sentiment.get)
         out.append(EnrichedPost(
             post=post, lemmas=ls,
             topics=tuple(TopicScore(t, round(s, 4)) for t, s in sc.topics[:TOP_TOPICS]),
-            sentiment=mood, sentiment_score=round(sentiment[mood], 4),
-            negative=round(sentiment.get("negative", 0.0), 4),
+            sentiment=likeliest, sentiment_score=round(sentiment[likeliest], 4),
+            negative=round(complaint.get("negative", 0.0), 4), mood=max(complaint, key=complaint.get),
             toxic=sc.toxic >= TOXIC_AT,
             settlements=geo.locate(ws, kit.gazetteer),
             model_version=kit.models.version,

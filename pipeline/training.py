@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from classifiers import registry
+from classifiers import ROLES, registry
 from classifiers.dataset import (
     TOXICITY,
     DataSource,
@@ -46,7 +46,7 @@ def to_docs(texts: list[str]) -> list[Doc]:
 
 
 def allowed_labels(task: str, topic_codes: tuple[str, ...]) -> tuple[str, ...]:
-    return {"topics": topic_codes, "sentiment": SENTIMENTS, "toxicity": TOXICITY}[task]
+    return {"topics": topic_codes, "sentiment": SENTIMENTS, "toxicity": TOXICITY, "complaint": SENTIMENTS}[task]
 
 
 @dataclass
@@ -76,7 +76,7 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     """One training run. measure=False (the first-run seed models) fits once on every row and skips the holdout."""
     allowed = allowed_labels(task, topic_codes)
     examples: list[Example] = seed_examples(task, topic_codes) if use_seed else []
-    data_card = [{"source": "seed", "sha256": seed_hash(), "rows": len(examples)}] if use_seed else []
+    data_card = [{"source": "seed", "sha256": seed_hash(task), "rows": len(examples)}] if use_seed else []
     for src in sources:
         rows, skipped = read_csv_examples(src, allowed, min_chars)
         examples += rows
@@ -116,7 +116,7 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     counts: dict[str, int] = {}
     for e in train_rows:
         counts[e.label] = counts.get(e.label, 0) + 1
-    card = {"task": task, "recipe": recipe, "data": data_card, "train_rows": len(train_rows),
+    card = {"task": task, "role": ROLES[task], "recipe": recipe, "data": data_card, "train_rows": len(train_rows),
             "rows_per_label": dict(sorted(counts.items())),
             "staff_labels_used": sum(e.source == "staff" for e in train_rows),
             "holdout": {"rows": len(test_rows), "rule": "latest 15 % by time / group / file order; near-duplicates "
@@ -156,7 +156,8 @@ def ensure_model(models_dir: Path, topic_codes: tuple[str, ...], task: str) -> s
 
 
 def ensure_models(models_dir: Path, topic_codes: tuple[str, ...]) -> Models:
-    """The current model of every task; a task with none gets the seed-trained one (first run, ~15 s)."""
+    """The current model of every task; a task with none gets the seed-trained one (first run, ~20 s). An install
+    from before the complaint-mood head gets its seed-trained head on first use, whatever its sentiment model."""
     for task in TASKS:
         ensure_model(models_dir, topic_codes, task)
     return registry.load_current(models_dir)

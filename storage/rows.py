@@ -8,7 +8,7 @@ from core.records import DEAD_LETTER_RAW_BYTES, Alert, DeadLetter, EnrichedPost,
 POST_COLUMNS = ("uid", "platform", "source", "source_name", "author", "published_at", "text", "url", "parent_uid",
                 "likes", "reposts", "comments", "views", "topic", "topic_score", "topics", "sentiment",
                 "sentiment_score", "negative", "toxic", "settlement", "settlements", "model_version", "dataset",
-                "ingested_at", "street", "house", "object", "orgs", "place_unverified")
+                "ingested_at", "street", "house", "object", "orgs", "place_unverified", "mood")
 ALERT_COLUMNS = ("alert_id", "kind", "topic", "settlement", "level", "score", "created_at", "updated_at",
                  "first_at", "last_at", "post_uids", "sources", "n_posts", "negative_share", "snippets", "dataset",
                  "why", "street", "object")
@@ -33,7 +33,7 @@ def post_row(e: EnrichedPost, dataset: str, ingested_at: datetime, author: str |
             p.url or "", p.parent_uid or "", r.likes, r.reposts, r.comments, r.views, e.topic, e.topic_score,
             {t.topic: t.score for t in e.topics}, e.sentiment, e.sentiment_score, e.negative, int(e.toxic),
             e.settlement or "", list(e.settlements), e.model_version, dataset, utc(ingested_at), e.street, e.house,
-            e.object, list(e.orgs), list(e.place_unverified))
+            e.object, list(e.orgs), list(e.place_unverified), e.mood)
 
 
 def alert_row(a: Alert, dataset: str) -> tuple:
@@ -77,6 +77,7 @@ def enriched_from_row(row: dict) -> EnrichedPost:
     topics = tuple(TopicScore(t, float(s)) for t, s in sorted(row["topics"].items(), key=lambda kv: (-kv[1], kv[0])))
     return EnrichedPost(post=post, lemmas=(), topics=topics, sentiment=row["sentiment"],
                         sentiment_score=float(row["sentiment_score"]), negative=float(row["negative"]),
+                        mood=row["mood"],
                         toxic=bool(row["toxic"]), settlements=tuple(row["settlements"]),
                         model_version=row["model_version"], street=row.get("street", ""), house=row.get("house", ""),
                         object=row.get("object", ""), orgs=tuple(row.get("orgs", ())),

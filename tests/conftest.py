@@ -16,12 +16,13 @@ T0 = datetime(2026, 3, 24, 8, 0, tzinfo=MSK)
 def make_enriched(uid: str, minutes: float, topic: str = "water", score: float = 0.9, settlement: str | None = None,
                   author: str | None = None, sentiment: str = "negative", negative: float = 0.9,
                   parent: str | None = None, source: str = "vk:-1", text: str = "нет воды",
-                  also: tuple[tuple[str, float], ...] = ()) -> EnrichedPost:
+                  also: tuple[tuple[str, float], ...] = (), mood: str | None = None) -> EnrichedPost:
+    """mood: the complaint head's likeliest class; default the sentiment (one model read both before issue 14)."""
     post = Post(uid=uid, platform="vk", source=source, published_at=T0 + timedelta(minutes=minutes), text=text,
                 author=author or f"author-{uid}", url=f"https://vk.com/wall{uid}", parent_uid=parent)
     topics = (TopicScore(topic, score),) + tuple(TopicScore(t, p) for t, p in also)
     return EnrichedPost(post=post, lemmas=(), topics=topics, sentiment=sentiment,
-                        sentiment_score=0.9, negative=negative, toxic=False,
+                        sentiment_score=0.9, negative=negative, mood=mood or sentiment, toxic=False,
                         settlements=(settlement,) if settlement else (), model_version="test")
 
 

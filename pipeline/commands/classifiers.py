@@ -11,7 +11,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from classifiers import TASKS
+from classifiers import LABELLED_TASKS, TASKS, labels_of
 from classifiers.dataset import DataSource, read_csv_examples
 from classifiers.evaluate import evaluate, format_report
 from core.errors import UsageError
@@ -39,7 +39,7 @@ def _sources(args) -> list[DataSource]:
 
 def cmd_train(args, settings: Settings) -> int:
     from pipeline.training import train
-    staff = open_store(settings, args.db).labels(args.task) if not args.no_staff else []
+    staff = open_store(settings, args.db).labels(labels_of(args.task)) if not args.no_staff else []
     result = train(args.task, tuple(load_topics(settings.topics_file)), settings.model_root, _sources(args), staff,
                    use_seed=not args.no_seed, promote=args.promote, force=args.force, min_chars=args.min_chars,
                    encoder_weight=args.encoder)
@@ -112,7 +112,7 @@ def cmd_labels(args, settings: Settings) -> int:
     with open(args.file, encoding="utf-8-sig", newline="") as f:
         for i, row in enumerate(csv.DictReader(f)):
             task, label = (row.get("task") or args.task or "").strip(), (row.get("label") or "").strip()
-            if task not in TASKS or not label or not (row.get("uid") or row.get("text")):
+            if task not in LABELLED_TASKS or not label or not (row.get("uid") or row.get("text")):
                 bad += 1
                 continue
             at = row.get("labelled_at")
@@ -165,7 +165,8 @@ def add_parser(sub) -> None:
     cs = p.add_subparsers(dest="classifiers_command", required=True)
 
     t = cs.add_parser("train", help="train a model: seed + CSVs + staff labels; the latest 15 %% held out")
-    t.add_argument("--task", choices=TASKS, required=True)
+    t.add_argument("--task", choices=TASKS, required=True,
+                   help="complaint: detection's mood head, trained on sentiment labels (docs/classifiers.md)")
     t.add_argument("--data", action="append", help="labelled CSV (repeatable; pairs with the column options)")
     t.add_argument("--text-col", action="append")
     t.add_argument("--label-col", action="append")
@@ -206,7 +207,8 @@ def add_parser(sub) -> None:
     lb = cs.add_parser("labels", help="staff labels: import or export a CSV (uid, task, label, text, who, ...)")
     lb.add_argument("action", choices=("import", "export"))
     lb.add_argument("file")
-    lb.add_argument("--task", choices=TASKS, help="import: the task when the file has no task column; export: filter")
+    lb.add_argument("--task", choices=LABELLED_TASKS,
+                    help="import: the task when the file has no task column; export: filter")
     lb.add_argument("--who", default="import", help="import: who labelled, when the file does not say")
     lb.add_argument("--db")
     lb.set_defaults(func=cmd_labels)

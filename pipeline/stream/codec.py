@@ -71,7 +71,7 @@ def decode_post(value: bytes | None, max_chars: int) -> Post:
 def enriched_doc(e: EnrichedPost) -> dict:
     """An enriched post as JSON, without its lemmas (which come back empty)."""
     return {"post": post_record(e.post), "topics": [[t.topic, t.score] for t in e.topics],
-            "sentiment": e.sentiment, "sentiment_score": e.sentiment_score, "negative": e.negative,
+            "sentiment": e.sentiment, "sentiment_score": e.sentiment_score, "negative": e.negative, "mood": e.mood,
             "toxic": e.toxic, "settlements": list(e.settlements), "model_version": e.model_version,
             "street": e.street, "house": e.house, "object": e.object, "orgs": list(e.orgs),
             "place_unverified": list(e.place_unverified)}
@@ -85,6 +85,7 @@ def enriched_from_doc(d: dict) -> EnrichedPost:
                 reactions=Reactions(r["likes"], r["reposts"], r["comments"], r["views"]))
     return EnrichedPost(post=post, lemmas=(), topics=tuple(TopicScore(t, s) for t, s in d["topics"]),
                         sentiment=d["sentiment"], sentiment_score=d["sentiment_score"], negative=d["negative"],
+                        mood=d.get("mood", d["sentiment"]),   # a bundle from before the complaint head: one model
                         toxic=d["toxic"], settlements=tuple(d["settlements"]), model_version=d["model_version"],
                         street=d.get("street", ""), house=d.get("house", ""), object=d.get("object", ""),
                         orgs=tuple(d.get("orgs", ())), place_unverified=tuple(d.get("place_unverified", ())))

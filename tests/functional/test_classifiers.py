@@ -150,3 +150,25 @@ def test_seed_chatter_rows_weigh_by_label_and_the_rest_weigh_one():
     untopical = {r.text for r in load_seed(CODES) if r.topic is None}
     assert untopical and untopical <= {e.text for e in seed}
     assert not untopical & {e.text for e in seed_examples("topics", CODES)}
+
+
+def test_sentiment_on_real_rows_reads_the_lexicon_and_the_seed_sentiment_does_not(tmp_path):
+    """The real-data sentiment recipe carries the polarity lexicon block (issue 14, sixth round) and a model trained
+    with it saves and loads with the same probabilities; the seed recipe (detection's mood out of the box) has none."""
+    texts = {"negative": ["ужасно всё опять", "отвратительный сервис", "бесит эта очередь", "плохо и грустно"],
+             "neutral": ["завтра собрание в клубе", "продаю велосипед", "автобус в восемь", "фото с вокзала"],
+             "positive": ["отличный вечер спасибо", "прекрасная погода", "люблю наш парк", "замечательный концерт"]}
+    rows = [(f"{t} {i}", label, (T0 + timedelta(hours=i)).isoformat())
+            for i in range(10) for label, ts in texts.items() for t in ts]
+    data = write_csv(tmp_path / "mood.csv", rows)
+    result = train("sentiment", CODES, tmp_path / "models", [DataSource(data, "text", "label", "created")],
+                   use_seed=False, promote=True)
+    assert any("lexicon" in p for p in result.card["recipe"]["parts"])
+    assert not any("lexicon" in p for p in SEED_RECIPES["sentiment"]["parts"])
+    loaded = registry.load(tmp_path / "models", "sentiment")
+    docs = to_docs(["великолепный праздник", "мерзкая погода, ненавижу", "расписание автобусов"])
+    assert loaded.predict_proba(docs) == pytest.approx(result.model.predict_proba(docs), abs=1e-6)
+    # words no training row has: the lexicon block still moves them the right way
+    proba = loaded.predict_proba(docs)
+    negative, positive = loaded.classes.index("negative"), loaded.classes.index("positive")
+    assert proba[0, positive] > proba[2, positive] and proba[1, negative] > proba[2, negative]

@@ -76,3 +76,35 @@ def test_evaluate_on_a_fresh_install_trains_the_seed_model_on_first_use(tmp_path
     assert (fresh / "topics" / "promoted.json").exists() and not (fresh / "sentiment").exists()
     assert main(["classifiers", "evaluate", "--task", "topics", "--data", str(data), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["model"] == report["model"]
+
+
+def test_the_complaint_head_trains_on_sentiment_labels_and_only_when_asked(tmp_path, dsn, capsys, monkeypatch):
+    """`train --task complaint` (detection's mood) learns from sentiment labels — a CSV's and staff's — with its own
+    frozen recipe; `train --task sentiment` leaves it alone. Staff cannot label «complaint» itself."""
+    monkeypatch.setenv("DOZOR_MODELS_DIR", str(tmp_path / "models"))
+    bad, calm = ["нет воды третий день", "опять яма на дороге", "свет отключили снова"], ["хорошая погода", "привет"]
+    data = tmp_path / "mood.csv"
+    with open(data, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        w.writerows([(f"{t} {i}", "negative") for i in range(8) for t in bad] +
+                    [(f"{t} {i}", "neutral") for i in range(8) for t in calm])
+    labels = tmp_path / "staff.csv"
+    with open(labels, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["uid", "task", "label", "text"])
+        w.writerows([("s1", "sentiment", "positive", "спасибо за свет"), ("s2", "complaint", "negative", "ужас")])
+    assert main(["classifiers", "labels", "import", str(labels), "--db", dsn]) == 0
+    assert "skipped 1 rows" in capsys.readouterr().out
+    assert main(["classifiers", "train", "--task", "sentiment", "--data", str(data), "--no-seed", "--promote",
+                 "--db", dsn]) == 0
+    assert not (tmp_path / "models" / "complaint").exists()
+    assert main(["classifiers", "train", "--task", "complaint", "--data", str(data), "--no-seed", "--promote",
+                 "--db", dsn]) == 0
+    out = capsys.readouterr().out
+    assert "staff labels (ClickHouse): 1 rows" in out and "\npromoted" in out
+    from classifiers import registry
+    from classifiers.train import RECIPES
+    (card,) = [v["card"] for v in registry.versions(tmp_path / "models", "complaint")]
+    assert card["task"] == "complaint" and card["role"].startswith("detection's complaint mood")
+    assert json.loads(json.dumps(card["recipe"])) == json.loads(json.dumps(RECIPES["complaint"]))

@@ -90,13 +90,15 @@ def test_enrichment_reads_only_complaint_candidates(ner):
 
 
 def test_new_columns_are_stored_and_restored(store):
-    e = replace(make_enriched("s1", 0, settlement="Демянск", text="на ул. Ленина, 12 нет воды"), street="ул. Ленина",
-                house="12", object="школа", orgs=("водоканал",), place_unverified=("Кирилловщина",))
+    e = replace(make_enriched("s1", 0, settlement="Демянск", text="на ул. Ленина, 12 нет воды", mood="neutral"),
+                street="ул. Ленина", house="12", object="школа", orgs=("водоканал",),
+                place_unverified=("Кирилловщина",))
     store.upsert_posts([e], "t")
     row = store.query_dicts("SELECT * FROM posts FINAL WHERE uid = 's1'")[0]
     back = enriched_from_row(row)
     assert (back.street, back.house, back.object, back.orgs, back.place_unverified) == (
         "ул. Ленина", "12", "школа", ("водоканал",), ("Кирилловщина",))
+    assert (back.sentiment, back.mood, back.negative) == ("negative", "neutral", pytest.approx(0.9))   # migration 0018
     d = Detector(Detection(min_posts=1, min_authors=1), load_topics())
     alert = [a for u in ("s1", "s2") for a in d.process(replace(e, post=replace(e.post, uid=u)))][-1]
     store.write_alerts([alert], "t")

@@ -191,3 +191,14 @@ def test_a_post_reads_negative_from_the_shared_bar_and_positive_only_below_it():
     assert run(thread + [post("r", 5, topic="other", parent="a", sentiment="positive", negative=below)]) == []
     assert run(thread + [post("c", 5, sentiment="positive", negative=below)]) == []
     assert len(run(thread + [post("c", 5, sentiment="positive", negative=above)])) == 1
+
+
+def test_detection_reads_the_complaint_heads_mood_not_the_public_sentiment():
+    """Since issue 14 `sentiment` is the public model's and `negative` / `mood` detection's own head's: a post the
+    public model reads positive but the complaint head does not is a report, and the other way round it is not."""
+    below = NEGATIVE_AT - 0.02
+    assert not post("a", 0, sentiment="positive", mood="neutral", negative=below).reads_positive
+    assert post("a", 0, sentiment="neutral", mood="positive", negative=below).reads_positive
+    thread = [post("a", 0), post("b", 2)]
+    assert len(run(thread + [post("c", 5, sentiment="positive", mood="neutral", negative=below)])) == 1
+    assert run(thread + [post("c", 5, sentiment="negative", mood="positive", negative=below)]) == []

@@ -43,6 +43,17 @@ def test_state_round_trip_gives_the_same_features():
     assert (ours.transform(DOCS) != again.transform(DOCS)).nnz == 0
 
 
+def test_identical_vectorizers_of_two_models_are_held_once():
+    """The complaint head and a sentiment model (or toxicity) fitted on the same rows load one vocabulary, not two."""
+    a, b = Featurizer(PARTS).fit(DOCS), Featurizer(PARTS).fit(DOCS)
+    other = Featurizer(PARTS).fit(DOCS[:5])
+    shared: dict = {}
+    first, second, third = (Featurizer.from_state(*f.to_state(), shared) for f in (a, b, other))
+    assert [v is w for v, w in zip(first.vectorizers_, second.vectorizers_, strict=True)] == [True, True]
+    assert not any(v is w for v, w in zip(first.vectorizers_, third.vectorizers_, strict=True))
+    assert len(shared) == 4 and (second.transform(DOCS) != b.transform(DOCS)).nnz == 0
+
+
 def test_head_probabilities_equal_logistic_regression():
     X = Featurizer(PARTS).fit(DOCS).transform(DOCS)
     for labels in (LABELS, ["1" if label == "water" else "0" for label in LABELS]):

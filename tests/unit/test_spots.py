@@ -31,6 +31,17 @@ ORDER = [   # text -> the spots it names (kinds it names none of left out)
     ("53 дом, 2 подъезд 5 этаж", {"entrance": {2}, "floor": {5}}),
     ("кв 53 дом 2 подъезд 4", {"entrance": {4}, "flat": {53}}),              # … but not the flat's
     ("под 2 подъездом яма", {"entrance": {2}}),
+    # round 4: a chain that starts with a word whose number follows it: every word takes the next number
+    ("кв 45 этаж 3 подъезд 2", {"entrance": {2}, "floor": {3}, "flat": {45}}),
+    ("квартира 12 этаж 3 парадная 4", {"entrance": {4}, "floor": {3}, "flat": {12}}),
+    ("лестница 3 этаж 5", {"entrance": {3}, "floor": {5}}),                  # a stairway keeps one number …
+    ("в доме 5 подъезд 2", {"entrance": {2}}),                               # «в доме 5»: the house's number
+    ("у дома 7, подъезд 1, этаж 2", {"entrance": {1}, "floor": {2}}),
+    # a span of two floors with no «этаж»: the stairs between them
+    ("Лестница между 7-8, нет света", {"floor": {7, 8}}),
+    ("Между 11 и 12 не горит лампа", {"floor": {11, 12}}),
+    ("Между 2 и 3 подъездами яма", {"entrance": {2, 3}}),                    # a spot word names them
+    ("фонарь между 1м и 2м. подъездом не горит", {"entrance": {1, 2}}),
 ]
 
 
@@ -54,6 +65,11 @@ NOT_A_SPOT = [   # the building's numbers, a count, the next sentence's number
     ("в доме 9 этажей, лифт не работает", {}),            # a count of floors
     ("5 этажей без света", {}),
     ("под 3 окнами мусор", {}),                           # the preposition, not «под.» (подъезд)
+    ("в доме этажей 5, подъезд 2", {"entrance": {2}}),    # «этажей 5»: a count too
+    ("этажей 5", {}),
+    ("между 5 и 6 домами яма", {}),                       # two houses, not floors
+    ("между 10 и 11 часами не горит свет", {}),           # hours
+    ("между 3 и 7 не горит свет", {}),                    # not two neighbouring floors
 ]
 
 

@@ -218,6 +218,11 @@ def test_codecs_round_trip_records():
     (value,) = codec.encode_enriched([e], 3)
     assert codec.decode_enriched(value) == [(3, e)]
     assert codec.decode_enriched(codec.TICK) == []
+    calm = replace(e, sentiment="positive", mood="neutral", negative=0.1)     # the public model and detection differ
+    assert codec.decode_enriched(codec.encode_enriched([calm], 3)[0]) == [(3, calm)]
+    old = json.loads(value)                   # a bundle from before the complaint head: one model read both
+    del old["posts"][0]["mood"]
+    assert codec.decode_enriched(json.dumps(old).encode()) == [(3, replace(e, mood=e.sentiment))]
     (alert,), _ = Detector(CONFIG, TOPICS).process(post("e", 0, topic="emergency", score=0.99)), None
     assert codec.decode_alert(codec.encode_alert(alert)) == alert
     d = DeadLetter(origin="x.jsonl:3", raw="{", reason="некорректный JSON", received_at=datetime.now(timezone.utc))

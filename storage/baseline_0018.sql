@@ -1,5 +1,5 @@
--- The schema that migrations 0001–0017 build, in one statement per table: what storage/schema.py runs on an EMPTY
--- database instead of those seventeen files (19 statements instead of 76; ~0.25 s instead of ~0.7 s of every fresh
+-- The schema that migrations 0001–0018 build, in one statement per table: what storage/schema.py runs on an EMPTY
+-- database instead of those eighteen files (19 statements instead of 77; ~0.25 s instead of ~0.7 s of every fresh
 -- `dozor replay`, `dozor demo` or test database). The migrations stay the history and the reasons: each column
 -- and setting below says which one added it. Databases that have any table already always take the migrations.
 -- tests/functional/test_schema_baseline.py keeps this file equal to the migrations (every table's DDL as the
@@ -7,7 +7,7 @@
 -- (this file renamed to the last migration it covers) so that fresh databases skip the later files too.
 -- (index_granularity = 8192 is ClickHouse's default, written first as the server lists it.)
 
--- 0001, 0008 (street … place_unverified), 0012, 0014, 0015 (uid_bloom), 0016, 0017 (uid_bloom 0.001)
+-- 0001, 0008 (street … place_unverified), 0012, 0014, 0015 (uid_bloom), 0016, 0017 (uid_bloom 0.001), 0018 (mood)
 CREATE TABLE IF NOT EXISTS posts (
     uid             String,
     platform        LowCardinality(String),
@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS posts (
     object          LowCardinality(String) DEFAULT '',
     orgs            Array(String) DEFAULT [],
     place_unverified Array(String) DEFAULT [],
+    mood            LowCardinality(String) DEFAULT sentiment,
     INDEX uid_bloom uid TYPE bloom_filter(0.001) GRANULARITY 1
 ) ENGINE = ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(published_at)
