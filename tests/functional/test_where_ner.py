@@ -57,6 +57,23 @@ def test_our_embedding_is_navecs_and_tags_the_same(ner):
     assert any(expected) and {"LOC", "ORG", "PER"} <= {t for spans in expected for _, _, t in spans}
 
 
+def test_our_word_ids_are_slovnets_for_natashas_vocabulary():
+    """WordIds over the NER pack's word vocabulary: every word, its upper case and the specials as slovnet's Vocab."""
+    from gzip import decompress
+
+    from natasha.data import NEWS_NER
+    from slovnet.exec.pack import Pack, bytes_vocab, vocab_name
+
+    from pipeline.ner import WordIds
+
+    with Pack(NEWS_NER) as pack:
+        raw = pack.read(vocab_name("word"))
+    ours, theirs = WordIds(decompress(raw)), bytes_vocab(raw)
+    assert (len(ours), ours.unk_id, ours.pad_id) == (len(theirs), theirs.unk_id, theirs.pad_id)
+    assert all(ours.encode(w) == theirs.encode(w) and ours.encode(w.upper()) == theirs.encode(w.upper())
+               for w in theirs.items)
+
+
 def test_enrichment_reads_only_complaint_candidates(ner):
     before = ner.calls
     chatter = replace(make_enriched("c", 0, topic="other", sentiment="positive", negative=0.1,
