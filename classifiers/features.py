@@ -289,7 +289,7 @@ def _vocabulary(terms: list[str], shared: dict | None) -> dict[str, int]:
     pool, columns = shared.setdefault(TERMS, {}), shared.setdefault(COLUMNS, [])
     if len(columns) < len(terms):
         columns.extend(range(len(columns), len(terms)))
-    return dict(zip([pool.setdefault(t, t) for t in terms], columns[:len(terms)], strict=True))
+    return dict(zip(map(pool.setdefault, terms, terms), columns[:len(terms)], strict=True))
 
 
 def _lexicon_block(part: dict) -> LexiconBlock:
