@@ -107,6 +107,7 @@ def lexicon_rows() -> tuple[list[str], list[str], list[int]]:
 
 def run_seed(configs: list[str], rows_weight: float = 0.0, C: float | None = None) -> None:
     recipe = SEED_RECIPES["sentiment"] if C is None else {**SEED_RECIPES["sentiment"], "C": C}
+    assert not any("lexicon" in p for p in recipe["parts"]), "each config adds its own lexicon block"
     seed = seed_examples("sentiment", tuple(load_topics()))
     labels = [e.label for e in seed]
     seed_docs = to_docs([e.text for e in seed])
@@ -136,8 +137,10 @@ def run_seed(configs: list[str], rows_weight: float = 0.0, C: float | None = Non
               f"({time.perf_counter() - t0:.0f}s)", flush=True)
 
 
-def run_retrained(configs: list[str], n_folds: int, save: Path | None = None) -> None:
-    recipe = RECIPES["sentiment"]
+def run_retrained(configs: list[str], n_folds: int, save: Path | None = None, pw: float = 1.0) -> None:
+    """pw: the training weight of the other folds' pre-selected rows (round five's option; 1 = the product).
+    The recipe's TF-IDF parts only: each config adds its own lexicon block (the shipped recipe is config 0.3:3:2)."""
+    recipe = {**RECIPES["sentiment"], "parts": [p for p in RECIPES["sentiment"]["parts"] if "lexicon" not in p]}
     three, train_idx, _ = load()
     file_row = np.array([i for i, _, _ in three])
     y = np.array([lab for _, _, lab in three])
@@ -150,13 +153,14 @@ def run_retrained(configs: list[str], n_folds: int, save: Path | None = None) ->
     for f, val in enumerate(folds):
         t0 = time.perf_counter()
         keys = {text_key(three[k][1]) for k in val}
-        tr = [k for k in random_tr if text_key(three[k][1]) not in keys] + \
-             [k for g, fold in enumerate(folds) if g != f for k in fold if text_key(three[k][1]) not in keys]
+        rnd = [k for k in random_tr if text_key(three[k][1]) not in keys]
+        others = [k for g, fold in enumerate(folds) if g != f for k in fold if text_key(three[k][1]) not in keys]
+        tr, w = rnd + others, np.array([1.0] * len(rnd) + [pw] * len(others))
         featurizer = Featurizer(recipe["parts"]).fit([docs[k] for k in tr])
         tr_b, val_b = Blocks(featurizer, [docs[k] for k in tr]), Blocks(featurizer, [docs[k] for k in val])
         for spec in configs:
             cfg = parse(spec)
-            pred = head(recipe, tr_b.X(*cfg), y[tr]).predict(val_b.X(*cfg))
+            pred = head(recipe, tr_b.X(*cfg), y[tr], w).predict(val_b.X(*cfg))
             pooled[spec][0].extend(y[val])
             pooled[spec][1].extend(pred)
             per_fold[spec].append(macro(y[val], pred))
@@ -176,6 +180,7 @@ def main() -> None:
     ap.add_argument("--rows", type=float, default=0.0, help="seed: lexicon entries as one-word rows at this weight")
     ap.add_argument("--save", type=Path, help="retrained: each config's pooled out-of-fold predictions (.npz)")
     ap.add_argument("--bootstrap", help="A,B: paired bootstrap of config B minus A from --save's file, then exit")
+    ap.add_argument("--pw", type=float, default=1.0, help="retrained: weight of the pre-selected training rows")
     ap.add_argument("--C", type=float, default=None, help="seed: the head's C (default the recipe's)")
     args = ap.parse_args()
     if args.bootstrap:
@@ -185,7 +190,7 @@ def main() -> None:
     if args.what == "seed":
         run_seed(configs, args.rows, args.C)
     else:
-        run_retrained(configs, args.folds, args.save)
+        run_retrained(configs, args.folds, args.save, args.pw)
 
 
 if __name__ == "__main__":
