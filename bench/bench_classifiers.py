@@ -16,9 +16,9 @@ topic model (what a fresh install ships) on the spb holdout, speed of the models
 
 Speed is docs/s of the four models a worker loads (topics, sentiment, toxicity and detection's complaint head,
 fitted on the sentiment rows as `train --task complaint` does) scoring stream-dev's texts (already tokenized) in
-batches of 500 on one core, measured twice: in this process after the test predictions (which warm part of the per-word n-gram caches), and in
-3 fresh processes that load the saved artifacts as a worker does: the first pass over the texts (cold caches, a
-worker's first minutes), then two more passes (warm, a running stream).
+batches of 500 on one core, measured twice: in this process after the test predictions (which warm part of the
+per-word n-gram caches), and in 3 fresh processes that load the saved artifacts as a worker does: the first pass
+over the texts (cold caches, a worker's first minutes), then two more passes (warm, a running stream).
 """
 from __future__ import annotations
 
