@@ -238,7 +238,8 @@ class Featurizer:
     def from_state(cls, meta: dict, arrays: dict[str, np.ndarray], shared: dict | None = None) -> Featurizer:
         """shared: vectorizers already built for other models, by part, vocabulary and idf; an identical one is
         reused instead of built again (the complaint head and a sentiment model of the same rows and recipe, or
-        toxicity's lemma blocks: one vocabulary in memory, not two)."""
+        toxicity's lemma blocks: one vocabulary in memory, not two). Vocabularies that differ still hold one string
+        object per distinct term and one int object per column number across all of them (`_vocabulary`)."""
         self = cls(meta["parts"])
         self.vectorizers_ = []
         for i, (params, terms) in enumerate(zip(self.parts, meta["vocabularies"], strict=True)):
@@ -268,11 +269,27 @@ class Featurizer:
                     self.vectorizers_.append(shared[key])
                     continue
             vectorizer = Vectorizer(params["analyzer"], tuple(params["ngram_range"]),
-                                    dict(zip(terms, range(len(terms)), strict=True)), idf)
+                                    _vocabulary(terms, shared), idf)
             if key is not None:
                 shared[key] = vectorizer
             self.vectorizers_.append(vectorizer)
         return self
+
+
+TERMS, COLUMNS = "terms", "columns"       # `shared`'s pools of term strings and column numbers (not vectorizers)
+
+
+def _vocabulary(terms: list[str], shared: dict | None) -> dict[str, int]:
+    """term -> column. With `shared`, a term already in another model's vocabulary is keyed by that model's string
+    object and column numbers are one list of ints for all: the seed models' vocabularies hold 336k terms (419k
+    before identical vectorizers are shared) but 105k distinct ones, and a JSON-parsed string costs ~90 bytes, an
+    int 28 (issue 14's peak RSS, docs/benchmarks.md). The dict is equal to the one built without `shared`."""
+    if shared is None:
+        return dict(zip(terms, range(len(terms)), strict=True))
+    pool, columns = shared.setdefault(TERMS, {}), shared.setdefault(COLUMNS, [])
+    if len(columns) < len(terms):
+        columns.extend(range(len(columns), len(terms)))
+    return dict(zip(map(pool.setdefault, terms, terms), columns[:len(terms)], strict=True))
 
 
 def _lexicon_block(part: dict) -> LexiconBlock:

@@ -51,7 +51,30 @@ def test_identical_vectorizers_of_two_models_are_held_once():
     first, second, third = (Featurizer.from_state(*f.to_state(), shared) for f in (a, b, other))
     assert [v is w for v, w in zip(first.vectorizers_, second.vectorizers_, strict=True)] == [True, True]
     assert not any(v is w for v, w in zip(first.vectorizers_, third.vectorizers_, strict=True))
-    assert len(shared) == 4 and (second.transform(DOCS) != b.transform(DOCS)).nnz == 0
+    assert sum(isinstance(k, tuple) for k in shared) == 4 and (second.transform(DOCS) != b.transform(DOCS)).nnz == 0
+
+
+def test_overlapping_vocabularies_of_two_models_hold_each_term_and_column_number_once():
+    """Models fitted on different rows share most terms (the seed models: 336k terms, 105k distinct): loaded
+    together, a common term is one string object and a column number one int object, the features unchanged."""
+    a, b = Featurizer(PARTS).fit(DOCS), Featurizer(PARTS).fit(DOCS[2:])
+    shared: dict = {}
+    first, second = (Featurizer.from_state(*f.to_state(), shared) for f in (a, b))
+    alone = Featurizer.from_state(*b.to_state())
+    for v, w, x in zip(first.vectorizers_, second.vectorizers_, alone.vectorizers_, strict=True):
+        assert v is not w and w.vocabulary == x.vocabulary and list(w.vocabulary) == list(x.vocabulary)
+        terms = {t: t for t in v.vocabulary}
+        common = [t for t in w.vocabulary if t in terms]
+        assert len(common) > 10 and all(t is terms[t] for t in common)
+    assert (second.transform(DOCS) != alone.transform(DOCS)).nnz == 0
+    assert (second.transform(DOCS) != b.transform(DOCS)).nnz == 0
+    many = [Doc(f"w{i} x{i}", "") for i in range(400)]          # column numbers past CPython's cached small ints
+    word = [{"field": "lemmas", "analyzer": "word", "ngram_range": (1, 1), "min_df": 1}]
+    c, d = Featurizer(word).fit(many), Featurizer(word).fit(many[100:])
+    third, fourth = (Featurizer.from_state(*f.to_state(), shared) for f in (c, d))
+    columns = {j: j for j in third.vectorizers_[0].vocabulary.values()}
+    assert sum(j > 256 and j is columns[j] for j in fourth.vectorizers_[0].vocabulary.values()) == 600 - 257
+    assert (fourth.transform(many) != d.transform(many)).nnz == 0
 
 
 def test_head_probabilities_equal_logistic_regression():
