@@ -89,8 +89,8 @@ def _kind(words: list[str], i: int) -> str | None:
         return "house"
     if w.startswith("этажн") and i and words[i - 1] == "-":      # «9-этажный дом»: its height, no floor
         return None
-    if w == "этажей" and len(_run(words, i - 1, -1)[0]) < 2:   # «9 этажей», «этажей 5»: a count, no floor
-        return None
+    if w == "этажей" and len(_run(words, i - 1, -1)[0]) < 2:   # «9 этажей», «этажей 5»: a count, no floor; the
+        return "house"                       # building's number, so it shifts no chain («этажей 5 подъезд 2»)
     if w == "под" and words[i + 1:i + 2] != ["."]:                # the preposition («под 3 окнами»), not «под. 3»
         return None
     return spot_kind(w)

@@ -69,6 +69,8 @@ NOT_A_SPOT = [   # the building's numbers, a count, the next sentence's number
     ("под 3 окнами мусор", {}),                           # the preposition, not «под.» (подъезд)
     ("в доме этажей 5, подъезд 2", {"entrance": {2}}),    # «этажей 5»: a count too
     ("этажей 5", {}),
+    ("этажей 5 подъезд 2", {"entrance": {2}}),            # review fixes: the count takes its number along
+    ("9 этажей 2 подъезд", {"entrance": {2}}),
     ("между 5 и 6 домами яма", {}),                       # two houses, not floors
     ("между 10 и 11 часами не горит свет", {}),           # hours
     ("между 3 и 7 не горит свет", {}),                    # not two neighbouring floors
