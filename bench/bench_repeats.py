@@ -95,6 +95,13 @@ def gold(pair: dict, same_problem: dict) -> int:
     return same_problem[(pair["earlier_id"], pair["later_id"])]
 
 
+def no_gold(pair: dict, same_problem: dict) -> bool:
+    """A two-reader part's pair the readers disagree on: left out of the score. A single-reader part's pair with no
+    label is a hole in the labels, not a disagreement: it is scored, so gold() raises on it."""
+    return pair["part"] in TWO_READERS and pair["kind"] not in ("other_place", "late") \
+        and float(pair["days"]) <= DAYS and (pair["earlier_id"], pair["later_id"]) not in same_problem
+
+
 def scores(rows: list[tuple[int, bool]]) -> dict:
     tp = sum(1 for y, p in rows if y and p)
     fp = sum(1 for y, p in rows if p and not y)
@@ -193,8 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     for part in args.parts:
         rows, kinds, errors = [], {}, []
         for p in (p for p in pairs if p["part"] == part):
-            if p["kind"] not in ("other_place", "late") and float(p["days"]) <= DAYS \
-                    and (p["earlier_id"], p["later_id"]) not in same_problem:
+            if no_gold(p, same_problem):
                 continue                                 # a two-reader pair the readers disagree on: no gold
             y = gold(p, same_problem)
             why = detect(p)

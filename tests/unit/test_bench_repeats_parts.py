@@ -42,3 +42,16 @@ def test_test7_is_held_out_from_a_default_run(tmp_path):
     assert [p["part"] for p in bench.read_pairs(pairs, set(bench.arguments([]).parts))] == ["dev"]
     named = bench.arguments(["--heldout", "test7"])
     assert [p["part"] for p in bench.read_pairs(pairs, {*named.parts, named.heldout})] == ["dev", "test7"]
+
+
+def test_only_a_two_reader_disagreement_goes_unscored():
+    """Review fix: a single-reader part's pair with no label is a hole in the labels and must raise, not vanish."""
+    labels = {("1", "2"): 1}
+    dev_hole = {"earlier_id": "3", "later_id": "4", "kind": "same_reason", "days": "5", "part": "dev"}
+    disagreed = dict(dev_hole, part="test5")
+    assert not bench.no_gold(dev_hole, labels)
+    with pytest.raises(KeyError):
+        bench.gold(dev_hole, labels)
+    assert bench.no_gold(disagreed, labels)
+    assert not bench.no_gold(dict(disagreed, earlier_id="1", later_id="2"), labels)
+    assert not bench.no_gold(dict(disagreed, kind="other_place"), labels)      # gold 0 by its kind
