@@ -26,7 +26,31 @@ KINDS = {
     "flat": ("квартирн",),
 }
 ENTRY_DOOR = re.compile(r"\bдвер\w*\s+(в\s+)?(подъезд|подьезд|парадн)")     # «дверь подъезда», «двери в парадную»
-WORD = re.compile(r"[а-я]+")
+WORD = re.compile(r"[а-я]+|,")
+# A kind names the door only near it: within NEAR words, not counting prepositions and the hall or room the door
+# leads to («двери, ведущей из холла в мусоропровод»); not past a comma after the door unless a clause about the
+# door follows («доводчик двери, домофон работает» names no entrance door); not a place «у лифта» («дверь у лифта»).
+# The entrance door's own devices name it from anywhere in the sentence («на магните пластина, мешающая … двери»)
+NEAR = 3
+DEVICES = ("магнит", "домофон")
+THROUGH = {"в", "во", "на", "из", "с", "со", "к", "ко", "между", "и"}
+THROUGH_STEMS = ("ведущ", "холл", "помещени")
+ABOUT_DOOR = ("ведущ", "котор")
+BY = {"у", "возле", "около", "напротив", "рядом"}
+
+
+def _names_door(words: list[str], door: int, k: int) -> bool:
+    """Whether words[k], a kind's stem, says what the door at words[door] is."""
+    if k and words[k - 1] in BY:
+        return False
+    lo, hi = sorted((door, k))
+    between = words[lo + 1:hi]
+    if k > door and "," in between:
+        rest = between[between.index(",") + 1:]
+        if not (rest and rest[0].startswith(ABOUT_DOOR)):
+            return False
+    apart = [w for w in between if w != "," and w not in THROUGH and not w.startswith(THROUGH_STEMS)]
+    return len(apart) < NEAR or words[k].startswith(DEVICES)
 
 
 def doors_of(low: str) -> frozenset[str]:
@@ -36,7 +60,10 @@ def doors_of(low: str) -> frozenset[str]:
         if not DOOR.search(sentence):
             continue
         words = WORD.findall(sentence)
-        found |= {kind for kind, stems in KINDS.items() if any(w.startswith(stems) for w in words)}
+        doors = [i for i, w in enumerate(words) if w.startswith("двер")]
+        found |= {kind for kind, stems in KINDS.items()
+                  if any(w.startswith(stems) and any(_names_door(words, d, k) for d in doors)
+                         for k, w in enumerate(words))}
         if ENTRY_DOOR.search(sentence):
             found.add("entry")
     return frozenset(found)

@@ -308,6 +308,10 @@ def _other_things(a: Problem, b: Problem) -> bool:
     the tambour's); two doors of different kinds (the entrance's vs a technical room's) are two things."""
     ta, tb = _things(a), _things(b)
     x, y = ta - tb, tb - ta
+    if "door" in x and not a.doors:                     # a door of no known kind may be the other's door on a floor
+        y = y - {f"door:{kind}" for kind in b.doors - {"entry"}}   # («дверь у лифта» vs «дверь в квартирный
+    if "door" in y and not b.doors:                     # холл»), not the entrance's own (a thing of its own, and
+        x = x - {f"door:{kind}" for kind in a.doors - {"entry"}}   # downstairs: «ручка двери между лифтовым …»)
     return bool(x and y and (x - {"door"}) and (y - {"door"})) or bool(a.doors and b.doors and not a.doors & b.doors)
 
 

@@ -7,7 +7,8 @@ Tolerant of the portal's spelling: «2-м», «2 эт.», «втором», a mi
 A number between two words is the first one's when the text writes the word first («подъезд 3 этаж 5»,
 «кв. 45 подъезд 2», a whole chain «кв 45 этаж 3 подъезд 2»), the second one's when it writes the number first
 («3 подъезд 5 этаж»); the building's own numbers («дом 3 этаж», «в доме 5 подъезд 2», «этажность 5», «9-этажный
-дом») and counts («9 этажей», «этажей 5») are no spot; «между 15 и 16» with no word after it is two floors.
+дом») and counts («9 этажей», «этажей 5») are no spot; «между 15 и 16» at a sentence's or clause's end (or before
+«марш») is two floors, «между 9 и 10 утра», «между 1 и 2 ноября» none.
 """
 from __future__ import annotations
 
@@ -29,8 +30,15 @@ JOINS = {"и", "по", "до", "-"}                                   # «4 и 5
 MARKS = {"n", "no", "номер"}
 HOUSE = {"д", "дом", "доме", "дома", "корп", "корпус", "стр", "строение"}   # «дом 3», «в доме 5» (not «в доме одна …»)
 AHEAD = {"flat", "house"}                      # their number follows the word («кв. 45»), never precedes it
-# What «между 5 и 6 …» may count besides floors: houses, hours, dates, windows, flats, lifts, doors
-NOT_FLOORS = ("дом", "корп", "час", "числ", "окн", "кварт", "лифт", "двер")
+# What «между 5 и 6 …» may count besides floors: houses, hours, dates, windows, flats, lifts, doors, the time of
+# day («между 9 и 10 утра»), months («между 1 и 2 ноября»)
+NOT_FLOORS = ("дом", "корп", "час", "числ", "окн", "кварт", "лифт", "двер", "утр", "вечер", "ноч", "дн",
+              "январ", "феврал", "март", "апрел", "мая", "май", "июн", "июл", "август", "сентябр", "октябр",
+              "ноябр", "декабр")
+# …and what may follow a bare «между 15 и 16» that is the stairs: «марш», «пролёт», or nothing (the end of a
+# sentence or clause, or the fault's predicate: «между 11 и 12 не горит лампа»); «этажами» is a spot word itself
+FLIGHT_WORDS = ("марш", "пролет", "пролёт")
+CLAUSE_ENDS = {".", ",", ";", ":", "!", "?", ")", "не", "нет"}
 SHORT = {"кв", "эт", "под", "пар", "д", "корп", "стр"}     # «кв. 45»; after a whole word a dot ends the sentence
 
 
@@ -81,8 +89,8 @@ def _kind(words: list[str], i: int) -> str | None:
         return "house"
     if w.startswith("этажн") and i and words[i - 1] == "-":      # «9-этажный дом»: its height, no floor
         return None
-    if w == "этажей" and len(_run(words, i - 1, -1)[0]) < 2:   # «9 этажей», «этажей 5»: a count, no floor
-        return None
+    if w == "этажей" and len(_run(words, i - 1, -1)[0]) < 2:   # «9 этажей», «этажей 5»: a count, no floor; the
+        return "house"                       # building's number, so it shifts no chain («этажей 5 подъезд 2»)
     if w == "под" and words[i + 1:i + 2] != ["."]:                # the preposition («под 3 окнами»), not «под. 3»
         return None
     return spot_kind(w)
@@ -166,15 +174,19 @@ def _chains(links: list[int]) -> list[list[int]]:
 
 
 def _floor_span(words: list[str]) -> set[int]:
-    """«между 15 и 16», «лестница между 16-17» with no word after the numbers: the stairs between two floors."""
+    """«между 15 и 16», «лестница между 16-17» at the end of a sentence or clause, or before «марш» / «пролёт»:
+    the stairs between two floors; not «между 9 и 10 утра», «между 1 и 2 ноября» (a word after the numbers that
+    is no floor's word counts something else)."""
     for i, w in enumerate(words):
         if w != "между":
             continue
         run, j = _run(words, i + 1, 1)
+        first = words[j] if j < len(words) else ""
         while j < len(words) and not words[j].isalnum():       # «между 1м и 2м. подъездом»: past the dot
             j += 1
         after = words[j] if j < len(words) else ""
-        if len(run) == 2 and run[1] == run[0] + 1 and not (_kind(words, j) if after else None) \
+        ends = not first or first in CLAUSE_ENDS or first.startswith(FLIGHT_WORDS)
+        if len(run) == 2 and run[1] == run[0] + 1 and ends and not (_kind(words, j) if after else None) \
                 and not after.startswith(NOT_FLOORS):
             return set(run)
     return set()

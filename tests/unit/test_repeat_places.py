@@ -40,6 +40,7 @@ def test_a_lighting_fixture_and_no_light_on_one_floor_are_one_problem():
     ("Не горит свет между 2 и 3 подъездами", set()),                 # entrances, no floors
     ("Не горит свет на 6 этаже", set()),                              # a floor, no flight
     ("Свет не горит между 3 и 6 этажами", set()),                     # a span of floors, no one flight
+    ("Не горит лампа, проверяли между 1 и 2 ноября", set()),           # dates, no floors
 ])
 def test_which_flight(text, flights):
     assert problem_of(text).flights == flights
@@ -53,6 +54,18 @@ FLIGHTS_SHARED = [
     ("Не горит свет на пожарной лестнице между 7 и 6 этажами", "Опять нет света на лестнице между 6-7 этажами"),
     ("Не горит свет на пожарной лестнице между 7 и 6 этажами", "Не горит свет на 6 этаже у пожарной лестницы"),
 ]
+
+
+# review fixes: a date or a time of day after «между 1 и 2» places nothing, so the other text's floor is no other spot
+NO_FLIGHT = [
+    ("Не горит лампа, проверяли между 1 и 2 ноября", "Не горит лампа на 5 этаже"),
+    ("Не горит свет в подъезде, темно между 7 и 8 вечера", "Не горит свет на 5 этаже"),
+]
+
+
+@pytest.mark.parametrize("a,b", NO_FLIGHT)
+def test_a_date_or_an_hour_is_no_flight(a, b):
+    assert _linked(a, b)
 
 
 @pytest.mark.parametrize("a,b", FLIGHTS_APART)

@@ -42,6 +42,8 @@ ORDER = [   # text -> the spots it names (kinds it names none of left out)
     ("Между 11 и 12 не горит лампа", {"floor": {11, 12}}),
     ("Между 2 и 3 подъездами яма", {"entrance": {2, 3}}),                    # a spot word names them
     ("фонарь между 1м и 2м. подъездом не горит", {"entrance": {1, 2}}),
+    ("Свет не горит между 15 и 16", {"floor": {15, 16}}),                     # at the end of the text
+    ("Грязно между 4 и 5 марш лестницы", {"floor": {4, 5}}),                 # before «марш»
 ]
 
 
@@ -67,9 +69,16 @@ NOT_A_SPOT = [   # the building's numbers, a count, the next sentence's number
     ("под 3 окнами мусор", {}),                           # the preposition, not «под.» (подъезд)
     ("в доме этажей 5, подъезд 2", {"entrance": {2}}),    # «этажей 5»: a count too
     ("этажей 5", {}),
+    ("этажей 5 подъезд 2", {"entrance": {2}}),            # review fixes: the count takes its number along
+    ("9 этажей 2 подъезд", {"entrance": {2}}),
     ("между 5 и 6 домами яма", {}),                       # two houses, not floors
     ("между 10 и 11 часами не горит свет", {}),           # hours
     ("между 3 и 7 не горит свет", {}),                    # not two neighbouring floors
+    ("Не горит лампа, проверяли между 1 и 2 ноября", {}),  # review fixes: dates and times of day, not floors
+    ("Не работает лифт между 9 и 10 утра", {}),
+    ("между 3 и 4 вечера шумят", {}),
+    ("Мусор лежит между 1 и 2 мая", {}),
+    ("Грязно между 5 и 6 после ремонта", {}),             # a word after the numbers that is no floor's word
 ]
 
 
