@@ -167,6 +167,13 @@ def encoder_part(weight: float) -> dict:
     return {"field": "raw", "encoder": NAME, "encoder_version": package_version(), "weight": weight}
 
 
+def _memoized(memo: dict, key, compute):
+    """memo[key], computed once: a block another model of the same batch already built is reused."""
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 class Featurizer:
     """Blocks side by side: TF-IDF over one Doc field each, and optionally the sentence encoder's embedding
     ({"encoder": ...} parts); fit(docs) -> self; transform(docs) -> sparse matrix; to_state()/from_state() for
@@ -192,33 +199,19 @@ class Featurizer:
     def transform(self, docs: list[Doc], memo: dict | None = None) -> sp.csr_matrix:
         """memo: blocks already computed for these docs by an identical vectorizer of another model (models
         trained on the same rows with the same parameters share blocks; Models.score passes one per batch)."""
+        memo = {} if memo is None else memo
         blocks = []
         for part, vectorizer in zip(self.parts, self.vectorizers_, strict=True):
             if isinstance(vectorizer, EncoderBlock):     # the embedding is shared, each model weighs it itself
-                key = ("encoder", part["encoder"])
-                embeddings = memo.get(key) if memo is not None else None
-                if embeddings is None:
-                    embeddings = vectorizer.embed(docs)
-                    if memo is not None:
-                        memo[key] = embeddings
+                embeddings = _memoized(memo, ("encoder", part["encoder"]), lambda v=vectorizer: v.embed(docs))
                 blocks.append(vectorizer.block(embeddings))
-                continue
-            if isinstance(vectorizer, LexiconBlock):     # the counts are shared, each model weighs them itself
-                key = vectorizer.fingerprint
-                counts = memo.get(key) if memo is not None else None
-                if counts is None:
-                    counts = vectorizer.features(docs)
-                    if memo is not None:
-                        memo[key] = counts
+            elif isinstance(vectorizer, LexiconBlock):   # the counts are shared, each model weighs them itself
+                counts = _memoized(memo, vectorizer.fingerprint, lambda v=vectorizer: v.features(docs))
                 blocks.append(vectorizer.block(counts))
-                continue
-            key = (part["field"], bool(part.get("squeeze")), vectorizer.fingerprint)
-            block = memo.get(key) if memo is not None else None
-            if block is None:
-                block = vectorizer.transform(self._field(docs, part))
-                if memo is not None:
-                    memo[key] = block
-            blocks.append(block)
+            else:
+                key = (part["field"], bool(part.get("squeeze")), vectorizer.fingerprint)
+                blocks.append(_memoized(memo, key,
+                                        lambda v=vectorizer, p=part: v.transform(self._field(docs, p))))
         return sp.hstack(blocks, format="csr")
 
     @property
