@@ -72,8 +72,10 @@ def _encoder_card() -> dict:
 
 def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: list[DataSource] = (),
           staff: list[dict] = (), use_seed: bool = True, promote: bool = False, force: bool = False,
-          min_chars: int = 1, measure: bool = True, encoder_weight: float | None = None) -> TrainResult:
-    """One training run. measure=False (the first-run seed models) fits once on every row and skips the holdout."""
+          min_chars: int = 1, measure: bool = True, encoder_weight: float | None = None,
+          card_extra: dict | None = None) -> TrainResult:
+    """One training run. measure=False (the first-run seed models) fits once on every row and skips the holdout.
+    card_extra: more keys for the model card (ensure_model's upgrade warning)."""
     allowed = allowed_labels(task, topic_codes)
     examples: list[Example] = seed_examples(task, topic_codes) if use_seed else []
     data_card = [{"source": "seed", "sha256": seed_hash(task), "rows": len(examples)}] if use_seed else []
@@ -126,7 +128,7 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
                         "accuracy": report["accuracy"], "mean_confidence": report["mean_confidence"],
                         "per_class": report["per_class"]},
             "thresholds": model.thresholds, "refit_on_all_rows_after_holdout": refit_all, "libraries": _libraries(),
-            "encoder": _encoder_card() if model.featurizer.uses_encoder else None}
+            "encoder": _encoder_card() if model.featurizer.uses_encoder else None, **(card_extra or {})}
     registry.save(model, models_dir, card)
     result = TrainResult(model, report, card)
     current = registry.current_version(models_dir, task)
@@ -145,19 +147,76 @@ def train(task: str, topic_codes: tuple[str, ...], models_dir: Path, sources: li
     return result
 
 
+STAFF_SOURCE = "staff labels (ClickHouse)"
+
+
+def _seed_alone(card: dict) -> bool:
+    """Was this model card's model trained on the seed corpus alone (no CSV, no staff label)?"""
+    data = card.get("data") or []
+    return any(d.get("source") == "seed" for d in data) and all(
+        d.get("source") == "seed" or (d.get("source") == STAFF_SOURCE and not d.get("rows")) for d in data)
+
+
+def complaint_upgrade_warning(models_dir: Path) -> str | None:
+    """For an install upgraded from before the complaint-mood head: when the current sentiment model (what detection
+    read as its mood until then) was trained on more than the seed, the seed-trained complaint head changes what
+    detection reads. The Russian warning with the command that trains the head on the same data; None otherwise."""
+    current = registry.current_version(models_dir, "sentiment")
+    if current is None:
+        return None
+    card = registry.read_manifest(Path(models_dir) / "sentiment" / current).get("card", {})
+    if _seed_alone(card):
+        return None
+    data = card.get("data") or []
+    args = ["dozor classifiers train --task complaint"]
+    for d in data:
+        if d.get("source") in ("seed", STAFF_SOURCE):
+            continue
+        args.append(f"--data {d['source']} --text-col {d.get('text_col') or 'text'} "
+                    f"--label-col {d.get('label_col') or 'label'}")
+        args += [f"--{opt}-col {d[f'{opt}_col']}" for opt in ("time", "group") if d.get(f"{opt}_col")]
+    if not any(d.get("source") == "seed" for d in data):
+        args.append("--no-seed")
+    weights = [p.get("weight") for p in (card.get("recipe") or {}).get("parts", []) if "encoder" in p]
+    if weights:
+        args.append(f"--encoder {weights[0]}")
+    args.append("--promote")
+    used = ", ".join(f"{d.get('source')}: {d.get('rows', 0)} строк" for d in data) or "данные не указаны"
+    return (f"Действующая модель настроения {current} обучена не только на начальном корпусе ({used}), а голова "
+            "жалоб (complaint), которую с этой версии читает детекция вместо неё, при обновлении обучена на одном "
+            "начальном корпусе: детекция и отслеживание реакции видят настроение постов иначе, чем до обновления. "
+            f"Обучите голову жалоб на тех же данных: {' '.join(args)} "
+            "(путь к каждому CSV — ваш; метки сотрудников читаются из ClickHouse; см. docs/commands.md).")
+
+
 def ensure_model(models_dir: Path, topic_codes: tuple[str, ...], task: str) -> str:
     """The current version of a task; with none yet, the seed-trained model is trained and promoted (what a fresh
-    install ships; ~5 s per task on 2 cores)."""
+    install ships; ~5 s per task on 2 cores). The complaint head of an upgraded install whose sentiment model was
+    trained on more than the seed carries complaint_upgrade_warning on its card (ensure_models logs it)."""
     current = registry.current_version(models_dir, task)
     if current is None:
         log.info("training the seed model for %s (first run)", task)
-        current = train(task, topic_codes, models_dir, promote=True, measure=False).model.version
+        warning = complaint_upgrade_warning(models_dir) if task == "complaint" else None
+        current = train(task, topic_codes, models_dir, promote=True, measure=False,
+                        card_extra={"upgrade_warning": warning} if warning else None).model.version
     return current
+
+
+def upgrade_warning(models_dir: Path) -> str | None:
+    """The current complaint head's upgrade warning, if its card has one (gone once a trained head is promoted)."""
+    current = registry.current_version(models_dir, "complaint")
+    if current is None:
+        return None
+    return registry.read_manifest(Path(models_dir) / "complaint" / current).get("card", {}).get("upgrade_warning")
 
 
 def ensure_models(models_dir: Path, topic_codes: tuple[str, ...]) -> Models:
     """The current model of every task; a task with none gets the seed-trained one (first run, ~20 s). An install
-    from before the complaint-mood head gets its seed-trained head on first use, whatever its sentiment model."""
+    from before the complaint-mood head gets its seed-trained head on first use, whatever its sentiment model; when
+    that sentiment model was trained on more than the seed, every start logs a warning until the head is trained."""
     for task in TASKS:
         ensure_model(models_dir, topic_codes, task)
+    warning = upgrade_warning(models_dir)
+    if warning:
+        log.warning("%s", warning)
     return registry.load_current(models_dir)
