@@ -181,7 +181,9 @@ def complaint_upgrade_warning(models_dir: Path) -> str | None:
     if weights:
         args.append(f"--encoder {weights[0]}")
     args.append("--promote")
-    used = ", ".join(f"{d.get('source')}: {d.get('rows', 0)} строк" for d in data) or "данные не указаны"
+    names = {"seed": "начальный корпус", STAFF_SOURCE: "метки сотрудников"}
+    used = ", ".join(f"{names.get(d.get('source'), d.get('source'))}: {d.get('rows', 0)} строк"
+                     for d in data) or "данные не указаны"
     return (f"Действующая модель настроения {current} обучена не только на начальном корпусе ({used}), а голова "
             "жалоб (complaint), которую с этой версии читает детекция вместо неё, при обновлении обучена на одном "
             "начальном корпусе: детекция и отслеживание реакции видят настроение постов иначе, чем до обновления. "
