@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from classifiers import labels_of
 from classifiers.seed import load_seed
 from core.errors import UsageError
 
@@ -61,8 +62,8 @@ def seed_examples(task: str, topics: tuple[str, ...]) -> list[Example]:
     rows = load_seed(topics, sentiment_only=task == "sentiment")
     if task == "topics":
         rows = [r for r in rows if r.topic is not None]
-    pick = {"topics": lambda r: r.topic, "sentiment": lambda r: r.sentiment, "complaint": lambda r: r.sentiment,
-            "toxicity": lambda r: str(r.toxic)}[task]
+    pick = {"topics": lambda r: r.topic, "sentiment": lambda r: r.sentiment,
+            "toxicity": lambda r: str(r.toxic)}[labels_of(task)]
     return [Example(r.text, pick(r), "seed", i, chatter=r.chatter) for i, r in enumerate(rows)]
 
 

@@ -63,7 +63,7 @@ def load_seed(topics: tuple[str, ...], sentiment_only: bool = False) -> list[See
     """All seed rows (sentiment_only: also the public sentiment model's own rows, after the shared ones); a malformed
     row is an error here: the seed is ours and must be clean. A text already read is skipped."""
     rows, seen = [], set()
-    files = [(f, False) for f in seed_files()] + [(f, True) for f in seed_files(sentiment_only=True) if sentiment_only]
+    files = [(f, False) for f in seed_files()] + [(f, True) for f in (seed_files(True) if sentiment_only else [])]
     for f, only in files:
         for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
