@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from classifiers import ROLES, registry
+from classifiers import ROLES, labels_of, registry
 from classifiers.dataset import (
     TOXICITY,
     DataSource,
@@ -46,7 +46,7 @@ def to_docs(texts: list[str]) -> list[Doc]:
 
 
 def allowed_labels(task: str, topic_codes: tuple[str, ...]) -> tuple[str, ...]:
-    return {"topics": topic_codes, "sentiment": SENTIMENTS, "toxicity": TOXICITY, "complaint": SENTIMENTS}[task]
+    return {"topics": topic_codes, "sentiment": SENTIMENTS, "toxicity": TOXICITY}[labels_of(task)]
 
 
 @dataclass
@@ -205,10 +205,11 @@ def ensure_model(models_dir: Path, topic_codes: tuple[str, ...], task: str) -> s
 
 
 def upgrade_warning(models_dir: Path) -> str | None:
-    """The current complaint head's upgrade warning, if its card has one (gone once a trained head is promoted)."""
+    """The current complaint head's upgrade warning, if its card has one (gone once a trained head is promoted);
+    with no complaint head yet (an upgraded install not started since), the warning its first start will give."""
     current = registry.current_version(models_dir, "complaint")
     if current is None:
-        return None
+        return complaint_upgrade_warning(models_dir)
     return registry.read_manifest(Path(models_dir) / "complaint" / current).get("card", {}).get("upgrade_warning")
 
 

@@ -78,10 +78,8 @@ def cmd_list(args, settings: Settings) -> int:
                   f"{card.get('holdout', {}).get('macro_f1') or float('nan'):>11.4f}{card.get('train_rows', 0):>8}"
                   f"{card.get('staff_labels_used', 0):>7}")
     if args.task in (None, "sentiment", "complaint"):
-        from pipeline.training import complaint_upgrade_warning, upgrade_warning
+        from pipeline.training import upgrade_warning
         warning = upgrade_warning(settings.model_root)
-        if warning is None and registry.current_version(settings.model_root, "complaint") is None:
-            warning = complaint_upgrade_warning(settings.model_root)    # not started since the upgrade yet
         if warning:
             print(f"\nВнимание: {warning}")
     return 0
