@@ -201,7 +201,7 @@ def _objects(low: str) -> frozenset[str]:
 
 def about(p: Problem, defects: frozenset[str]) -> Problem:
     """A list of faults narrowed to the sentences about the given ones (and those naming no fault, which may place
-    them): «надписи на стенах. На чёрной лестнице спилены перила, доступ на чердак» — the inscriptions are not in
+    them): «надписи на стенах. Перила чёрной лестницы спилены, открыт чердак» — the inscriptions are not in
     the attic (definition D: B holds for the fault the other text names). A pair sharing only broad faults
     («повреждены», «ремонт») is not narrowed."""
     if not p.listed or not any(d & defects for d, _ in p.listed):

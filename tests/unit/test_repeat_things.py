@@ -74,7 +74,7 @@ def test_the_same_door_is_one_problem(a, b):
 # The finish (definition A: paint, plaster, a hole, tiles) of one thing at one spot is one fault, even where each text
 # also names another kind; «ремонт» alone names no finish fault
 FINISH_LINKED = [
-    ("На 1 этаже в лифтовом холле грязные стены, облезла краска", "Стены лифтового холла 1 этажа повреждены, сколы"),
+    ("На 1 этаже в лифтовом холле облезла краска, стены грязные", "Стены лифтового холла 1 этажа повреждены, сколы"),
 ]
 FINISH_NOT_LINKED = [
     ("Прошу сделать ремонт стен лифтового холла 1 этажа",
@@ -94,7 +94,7 @@ def test_a_repair_is_no_finish_fault(a, b):
 
 
 OUTDOORS_LINKED = [   # «на стене / торце дома» is the facade: outdoors, as the facade is
-    ("Надписи на фасаде дома", "Надписи на двери в подвал на торце дома"),
+    ("Надписи на фасаде дома", "На торце дома надписи на двери в подвал"),
 ]
 OUTDOORS_NOT_LINKED = [
     ("Не горит свет на лестнице с 2 по 9 этаж", "Не работает фонарь на стене дома"),   # indoors vs the facade
