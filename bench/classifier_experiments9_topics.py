@@ -1,8 +1,11 @@
 """Issue 14, ninth round, topics: near-duplicate / template votes (kNN), stacking heterogeneous heads, a per-class
 bias vector, and an error analysis by class and form reason — on round two/three's validation month only.
 
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python bench/classifier_experiments9_topics.py base --heads lr,svc,...
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python bench/classifier_experiments9_topics.py report
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python bench/classifier_experiments9_topics.py data
+    ... base --heads lr:30                                  (~2 min fit + ~7 min out-of-fold here)
+    ... base --heads svc:0.3,cnb:0.3,cnb:0.1,cnb:1,finesvc:0.3
+    ... knn                                                 (neighbour search, ~4 min)
+    ... report --heads lr:30,svc:0.3,finesvc:0.3,cnb:0.3,cnb:0.1,cnb:1
 
 Splits as bench/classifier_experiments2.py's `topics_splits` (asserted equal): in_train = the training months
 before 2021-02 (rows >= 40 chars) + their short rows (as the product trains); val = 2021-02 (4,488 rows >= 40 chars).
