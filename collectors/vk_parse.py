@@ -1,7 +1,8 @@
 """Pure VK parsers: wall item -> Post, comment -> Post, groups.getById item -> name, VK error -> Verdict.
 
 Shapes follow VK API 5.199. Deleted items and items without text come back as None (the caller counts them);
-an item missing its id or date raises InputError. No HTTP, no clock, no vk_api objects in or out.
+an item missing its id or date, or with a text the store cannot take (a lone surrogate, over 20,000 characters),
+raises InputError (the caller dead-letters it). No HTTP, no clock, no vk_api objects in or out.
 
     wall_item_to_post({"id": 812, "owner_id": -100001, "from_id": -100001, "date": 1774850400,
                        "text": "В Демянске нет воды"}, gid=100001)
@@ -12,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from collectors.backoff import Action, Verdict
-from collectors.parse import InputError
+from collectors.parse import InputError, _encodable, checked_text
 from core.records import Post, Reactions
 
 
@@ -88,7 +89,7 @@ def wall_item_to_post(item, gid: int, source_name: str | None = None) -> Post | 
         return None
     published_at = item_time(item)
     return Post(uid=post_uid(gid, post_id), platform="vk", source=source_key(gid), published_at=published_at,
-                text=text, source_name=source_name, author=_author(item), url=post_url(gid, post_id),
+                text=checked_text(text), source_name=source_name, author=_author(item), url=post_url(gid, post_id),
                 reactions=Reactions(likes=count_of(item.get("likes")), reposts=count_of(item.get("reposts")),
                                     comments=count_of(item.get("comments")),
                                     views=count_of(item.get("views"))))
@@ -118,7 +119,7 @@ def comment_to_post(item, gid: int, post_id: int, source_name: str | None = None
     published_at = item_time(item)
     parent = comment_parent_id(item, thread_root)
     return Post(uid=comment_uid(gid, post_id, cid), platform="vk", source=source_key(gid),
-                published_at=published_at, text=text, source_name=source_name, author=_author(item),
+                published_at=published_at, text=checked_text(text), source_name=source_name, author=_author(item),
                 url=post_url(gid, post_id, cid),
                 parent_uid=comment_uid(gid, post_id, parent) if parent else post_uid(gid, post_id),
                 reactions=Reactions(likes=count_of(item.get("likes"))))
@@ -131,10 +132,14 @@ def group_items(response) -> list[dict]:
 
 
 def group_display_name(item) -> str:
-    """A community's name for people: its name, else its screen name, else club<id>."""
+    """A community's name for people: its name, else its screen name, else club<id>. A name the store cannot take
+    (a lone surrogate) is passed over: it would otherwise fail every post of the community."""
     for field in ("name", "screen_name"):
         if isinstance(item.get(field), str) and item[field].strip():
-            return item[field].strip()
+            try:
+                return _encodable(item[field].strip(), field)
+            except InputError:
+                continue
     return f"club{item.get('id', '?')}"
 
 
