@@ -13,6 +13,8 @@ poll(): wall.get newest first by offset down to the cursor's last post id (first
 pinned post neither stops paging nor comes twice. Comments (threads included) for new posts, and for watched
 posts younger than `comments_watch_s` whose comment count on the wall changed. RETRY_AFTER errors are retried;
 the rest raise SourceUnavailable with a Russian reason, except one post's comments failing: that post is skipped.
+A malformed item (no id, a date that is not a number, a text the store cannot take) costs only itself: it comes
+back in the batch's dead_letters with the reason, and the cursor moves on past it.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import requests
@@ -45,7 +47,7 @@ from collectors.vk_parse import (
     item_time,
     wall_item_to_post,
 )
-from core.records import Post
+from core.records import DeadLetter, Post
 from core.sources import Batch, Cursor, SourceConfig
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,12 @@ def classify_exception(exc: BaseException) -> Verdict | None:
 
 
 @dataclass(frozen=True, slots=True)
+class VKBatch(Batch):
+    """A Batch with the items of this poll that could not be used, each with its reason (the runner stores them)."""
+    dead_letters: tuple[DeadLetter, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
 class PollStats:
     source: str
     posts: int = 0
@@ -129,6 +137,7 @@ class VKCollector:
         self._calls = 0
         self._gids: dict[str, int] = {}      # source id as configured -> community id
         self._names: dict[int, str] = {}
+        self._letters: list[DeadLetter] = []   # this poll's malformed items
         self.last_stats: PollStats | None = None
 
     def __repr__(self) -> str:               # never the token
@@ -180,14 +189,14 @@ class VKCollector:
 
     # --- one poll ---------------------------------------------------------------------------------------------
     def poll(self, source: SourceConfig, cursor: Cursor | None) -> Batch:
-        calls_before, tally = self._calls, Counter()
+        calls_before, tally, self._letters = self._calls, Counter(), []
         gid = self.group_id(source)
         name = source.name or self.group_name(gid)
         cursor = cursor or Cursor(source=source.key)
         now_ts = self._clock().timestamp()
         cutoff_ts = None if cursor.backfilled else now_ts - self.backfill_days * 86400
         horizon_ts = now_ts - self.comments_watch_s if cursor.watch else None
-        fresh, counts = self._scan_wall(gid, cursor.last_id, cutoff_ts, horizon_ts, tally)
+        fresh, counts, bad_ids = self._scan_wall(gid, cursor.last_id, cutoff_ts, horizon_ts, tally)
         fresh.reverse()                                    # oldest first from here on
         posts = [p for item in fresh for p in self._parsed(wall_item_to_post, tally, item, gid, name)]
         watch, meta = self._comments_round(gid, name, cursor, fresh, counts, now_ts, posts, tally)
@@ -198,7 +207,8 @@ class VKCollector:
                                             tally["comment_errors"], self._calls - calls_before)
         log.info("%s: %d posts, %d comments, %d skipped, %d comment errors, %d calls", stats.source, stats.posts,
                  stats.comments, stats.skipped, stats.comment_errors, stats.calls)
-        return Batch(source=source.key, posts=tuple(posts), cursor=advance_cursor(cursor, fresh, watch, meta))
+        return VKBatch(source=source.key, posts=tuple(posts), dead_letters=tuple(self._letters),
+                       cursor=advance_cursor(cursor, fresh, watch, meta, bad_ids))
 
     def _comments_round(self, gid: int, name: str, cursor: Cursor, fresh: list[dict], counts: dict[int, int],
                         now_ts: float, posts: list[Post], tally: Counter) -> tuple[dict[int, int], dict]:
@@ -229,16 +239,18 @@ class VKCollector:
         return watch, {pid: m for pid, m in meta.items() if pid in watch}
 
     def _scan_wall(self, gid: int, stop_id: int, cutoff_ts: float | None, horizon_ts: float | None,
-                   tally: Counter) -> tuple[list[dict], dict[int, int]]:
-        """New wall items (id > stop_id, not before cutoff) newest first, and the comment count of every item
-        seen. Paging goes on past the new ones while watched posts (younger than horizon) may still come."""
-        fresh, counts, offset = [], {}, 0
+                   tally: Counter) -> tuple[list[dict], dict[int, int], list[int]]:
+        """New wall items (id > stop_id, not before cutoff) newest first, the comment count of every item seen,
+        and the ids of new items dead-lettered (the cursor passes them: they are not read again). Paging goes on
+        past the new ones while watched posts (younger than horizon) may still come."""
+        fresh, counts, bad_ids, offset = [], {}, [], 0
         for _ in range(MAX_WALL_PAGES):
             page = self._call("wall.get", owner_id=-gid, offset=offset, count=self.page_size, filter="all")
             items = page.get("items") if isinstance(page, dict) else None
             if not isinstance(items, list) or not items:
                 break
             for item in items:
+                pid = None
                 try:
                     pid = item_id(item)
                     if is_deleted(item):                   # gone before we saw it; may carry no date
@@ -246,7 +258,9 @@ class VKCollector:
                         continue
                     date = item_time(item).timestamp()
                 except InputError as e:
-                    _skip(gid, str(e), tally)
+                    if pid is None or pid > stop_id and pid not in bad_ids:
+                        self._skip(gid, item, str(e), tally)
+                        bad_ids += [] if pid is None else [pid]
                     continue
                 if pid in counts:
                     continue                               # shifted into this page by a new post
@@ -254,11 +268,11 @@ class VKCollector:
                 if pid > stop_id and (cutoff_ts is None or date >= cutoff_ts):
                     fresh.append(item)
                 elif not item.get("is_pinned") and (horizon_ts is None or date < horizon_ts):
-                    return fresh, counts                   # older than everything we still need
+                    return fresh, counts, bad_ids          # older than everything we still need
             offset += len(items)
             if offset >= count_of(page.get("count")):
                 break
-        return fresh, counts
+        return fresh, counts, bad_ids
 
     def _watch_comments(self, gid: int, pid: int, last_cid: int, name: str, posts: list[Post],
                         watch: dict[int, int], tally: Counter) -> bool:
@@ -285,7 +299,7 @@ class VKCollector:
             try:
                 root = item_id(top)
             except InputError as e:
-                _skip(gid, str(e), tally)
+                self._skip(gid, top, str(e), tally, pid)
                 continue
             if count_of(thread) > len(replies):
                 replies = list(self._comment_pages(gid, pid, comment_id=root, extended=0))
@@ -335,27 +349,45 @@ class VKCollector:
             if offset >= count_of(page.get("current_level_count", page.get("count"))):
                 return
 
-    @staticmethod
-    def _parsed(parse, tally: Counter, item, gid: int, *args) -> list[Post]:
-        """[Post] from a parser, or [] counted as skipped: None (deleted, no text) or InputError (malformed)."""
+    def _parsed(self, parse, tally: Counter, item, gid: int, *args) -> list[Post]:
+        """[Post] from a parser, or []: None (deleted, no text) counted as skipped, InputError (malformed) also
+        dead-lettered."""
         try:
             post = parse(item, gid, *args)
         except InputError as e:
-            _skip(gid, str(e), tally)
+            self._skip(gid, item, str(e), tally, args[0] if parse is comment_to_post else None)
             return []
         tally["skipped"] += post is None
         return [] if post is None else [post]
 
+    def _skip(self, gid: int, item, reason: str, tally: Counter, post_id: int | None = None) -> None:
+        """A malformed item: counted, logged and kept for dead_letters with its reason."""
+        tally["skipped"] += 1
+        origin = dead_letter_origin(gid, item, post_id)
+        log.warning("%s: запись отложена в dead_letters: %s", origin, reason)
+        self._letters.append(DeadLetter(origin, raw_json(item), reason, self._clock()))
 
-def _skip(gid: int, reason: str, tally: Counter) -> None:
-    tally["skipped"] += 1
-    log.warning("vk:-%d: запись пропущена: %s", gid, reason)
+
+def dead_letter_origin(gid: int, item, post_id: int | None = None) -> str:
+    """Where a bad item came from: "vk:-<gid>_<post>" for a wall item, "vk:-<gid>_<post>_c<comment>" for a comment
+    (its ids as VK sent them, whatever they are)."""
+    own = str(item.get("id"))[:40] if isinstance(item, dict) else "?"
+    return f"vk:-{gid}_{own}" if post_id is None else f"vk:-{gid}_{post_id}_c{own}"
 
 
-def advance_cursor(cursor: Cursor, fresh: list[dict], watch: dict[int, int], meta: dict) -> Cursor:
-    """The cursor after a poll: past the new items, the new watch list, backfilled from now on."""
+def raw_json(item) -> str:
+    """The item as received, as JSON with non-ASCII escaped: a lone surrogate in it stays storable."""
+    try:
+        return json.dumps(item, ensure_ascii=True, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(item).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def advance_cursor(cursor: Cursor, fresh: list[dict], watch: dict[int, int], meta: dict,
+                   bad_ids: list[int] = ()) -> Cursor:
+    """The cursor after a poll: past the new items (dead-lettered ones too), the new watch list, backfilled."""
     newest_at = datetime.fromtimestamp(max(i["date"] for i in fresh), timezone.utc) if fresh else None
-    return Cursor(source=cursor.source, last_id=max([cursor.last_id, *(int(i["id"]) for i in fresh)]),
+    return Cursor(source=cursor.source, last_id=max([cursor.last_id, *(int(i["id"]) for i in fresh), *bad_ids]),
                   last_post_at=max(filter(None, (cursor.last_post_at, newest_at)), default=None),
                   watch=tuple(sorted(watch.items())), backfilled=True,
                   extra={**cursor.extra, "watch_meta": {str(pid): list(m) for pid, m in meta.items()}})

@@ -42,6 +42,7 @@ PAUSE = {Action.QUOTA: 6 * 3600, Action.SKIP_SOURCE: 3600, Action.AUTH: 24 * 360
 
 
 class Handler(Protocol):
+    dataset: str                                          # where the runner puts a batch's dead letters
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]: ...   # (new, edited)
     def tick(self, now: datetime) -> None: ...
 
@@ -128,6 +129,7 @@ class KafkaHandler:
     runner saves next never runs ahead of what Kafka holds. New vs edited is the sink's business: (sent, 0)."""
 
     kafka: object                                   # core.settings.Kafka
+    dataset: str = "live"                           # the collector's own store keeps the dead letters
 
     def __call__(self, posts: tuple[Post, ...], source: SourceConfig) -> tuple[int, int]:
 
@@ -207,7 +209,10 @@ class LiveRunner:
             self._failed(source, st, now, f"сбой опроса: {type(e).__name__}: {e}", Action.FAIL)
             return
         failpoints.hit("after_fetch")
+        letters = list(getattr(batch, "dead_letters", ()))      # items the collector could not use (VKBatch)
         try:
+            if letters:
+                self.store.write_dead_letters(letters, self.handle.dataset)
             new, edited = self.handle(batch.posts, source) if batch.posts else (0, 0)
             failpoints.hit("after_store")
             self.cursors.put(batch.cursor)

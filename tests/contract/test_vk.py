@@ -177,6 +177,10 @@ def test_a_bad_item_is_skipped_and_counted(vk, make):
     batch = collector.poll(DEM_SRC, None)
     assert top_level(batch) == [uid(i) for i in DEM_NEW]
     assert collector.last_stats.skipped == 4
+    assert [(d.origin, d.reason) for d in batch.dead_letters] == [("vk:-210001_1019", "нет или неверная дата: 'вчера'")]
+    assert batch.cursor.last_id == 1019                  # passed: the next poll neither reads nor letters it again
+    again = collector.poll(DEM_SRC, batch.cursor)
+    assert (again.posts, again.dead_letters) == ((), ())
 
 
 # --- comments --------------------------------------------------------------------------------------------------
