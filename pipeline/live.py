@@ -70,13 +70,41 @@ class EmbeddedHandler:
         enriched = [with_hint(e, source) for e in enrich_batch(todo, self.kit)]
         new = sorted((e for e in enriched if e.post.uid not in known), key=lambda e: e.post.published_at)
         self.unwritten.update(detect_in_order(new, self.detector, self.risks, self.on_alert, self.alerts))
-        counts = self.store.upsert_posts(enriched, self.dataset, known)
+        counts = self._upsert(enriched, known, source)
         self.store.write_alerts(list(self.unwritten.values()), self.dataset)
         self.unwritten.clear()                  # a failed write keeps them for the next poll (its posts come again)
         self._forget_closed()
         if self.risks is not None:
             self.risks.flush()
         return counts
+
+    def _upsert(self, enriched: list[EnrichedPost], known: dict, source: SourceConfig) -> tuple[int, int]:
+        """One write for the poll's posts. If it fails for the data's sake (a value the store cannot take), post by
+        post: the one that fails goes to dead letters with the reason, the rest are stored. A database away or a
+        bug (anything else) still fails the whole poll, and the cursor stays: nothing is lost."""
+        try:
+            return self.store.upsert_posts(enriched, self.dataset, known)
+        except _DATA_FAULTS as e:
+            if transient(e):
+                raise
+            log.warning("%s: запись пакета не прошла (%s: %s), пишу по одному", source.key, type(e).__name__, e)
+        new = edited = 0
+        letters = []
+        for e in enriched:
+            try:
+                n, m = self.store.upsert_posts([e], self.dataset, known)
+            except _DATA_FAULTS as error:
+                if transient(error):
+                    raise
+                letters.append(DeadLetter(f"{source.key}:{e.post.uid}", storable(e.post.text),
+                                          storable(f"сообщение не записано: {type(error).__name__}: {error}")[:1000],
+                                          self.clock()))
+                continue
+            new, edited = new + n, edited + m
+        if letters:
+            log.warning("%s: %d сообщений не записаны, отложены в dead_letters", source.key, len(letters))
+            self.store.write_dead_letters(letters, self.dataset)
+        return new, edited
 
     def _forget_closed(self) -> None:
         """Alerts of stories idle past story_idle_s are closed (a later post starts a new story): forget them."""
@@ -95,7 +123,7 @@ class EmbeddedHandler:
             if problem is None:
                 keep.append(p)
             else:
-                letters.append(DeadLetter(f"{source.key}:{p.uid}", p.text[:4096], problem, now))
+                letters.append(DeadLetter(f"{source.key}:{p.uid}", storable(p.text[:4096]), problem, now))
         if letters:
             log.warning("%s: %d сообщений с невозможной датой отложены в dead_letters", source.key, len(letters))
             self.store.write_dead_letters(letters, self.dataset)
@@ -120,6 +148,14 @@ class EmbeddedHandler:
             self.risks.sync(self.risk_store)
             self.risks.sinks = sinks
         return len(stored)
+
+
+_DATA_FAULTS = (UnicodeError, ValueError, OverflowError)   # a value the store cannot take, not an outage
+
+
+def storable(text: str) -> str:
+    """Text as a dead letter can keep it: a lone surrogate written as \\udXXX instead of failing the write."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import types
+from datetime import timedelta
 
 import pytest
 
 import tests.contract.fake_vk as fake_vk_module
+from core.records import Post
+from core.sources import Batch, Cursor, SourceConfig
 from storage.cursors import ClickHouseCursorStore
-from tests.contract.vk_fixtures import DEM, wall_post
+from tests.contract.vk_fixtures import DEM, NOW, wall_post
 from tests.functional.test_live import DEM_SRC, ft, make_runner, vk, vk_collector  # noqa: F401
 
 FIRE = "В Демянске пожар на Ленина, горит дом!"
@@ -66,3 +69,44 @@ def test_malformed_vk_items_go_to_dead_letters_with_their_reason(vk, ft, store, 
                               (f"vk:-{DEM}_1019", "нет или неверная дата: '2026-03-30 10:00'")]
     raw = store.scalar("SELECT raw FROM dead_letters WHERE origin = {o:String}", o=f"vk:-{DEM}_1019")
     assert json.loads(raw)["text"] == "Прорвало трубу на Ленина, вода заливает подвал"
+
+
+class OneBatch:
+    """A collector that hands over the same posts once (cursor last_id 1)."""
+
+    def __init__(self, posts):
+        self.posts = posts
+
+    def poll(self, source, cursor):
+        return Batch(source=source.key, posts=self.posts, cursor=Cursor(source=source.key, last_id=1))
+
+
+SRC = SourceConfig("vk", "-5", "Паблик", "public", None, 300)
+
+
+def post(n: int, text: str, at=NOW - timedelta(hours=1)) -> Post:
+    return Post(uid=f"vk:-5_{n}", platform="vk", source="vk:-5", published_at=at, text=text)
+
+
+def test_a_post_the_store_refuses_is_dead_lettered_alone(ft, store, kit):  # noqa: F811
+    # a collector that does not check its texts: the batch write fails on one post, the handler writes one by one
+    runner = make_runner([SRC], {"vk": OneBatch((post(1, "Нет воды на Ленина"), post(2, "смайлик \ud83d")))},
+                         store, kit, ft)
+    runner.poll(SRC)
+    assert runner.state[SRC.key].failures == 0
+    assert (stored(store, "vk:-5_1"), stored(store, "vk:-5_2")) == (1, 0)
+    [(origin, reason)] = letters(store)
+    assert origin == "vk:-5:vk:-5_2" and reason.startswith("сообщение не записано: UnicodeEncodeError")
+    assert ClickHouseCursorStore(store).get(SRC.key).last_id == 1
+
+
+def test_a_store_outage_still_fails_the_poll_and_keeps_the_cursor(ft, store, kit, monkeypatch):  # noqa: F811
+    runner = make_runner([SRC], {"vk": OneBatch((post(1, "Нет воды на Ленина"), post(2, "Нет света")))},
+                         store, kit, ft)
+
+    def away(*args, **kwargs):
+        raise ConnectionRefusedError("база недоступна")
+    monkeypatch.setattr(store, "upsert_posts", away)
+    runner.poll(SRC)
+    assert runner.state[SRC.key].failures == 1 and letters(store) == []
+    assert ClickHouseCursorStore(store).get(SRC.key) is None
