@@ -260,8 +260,9 @@ class LiveRunner:
         st.failures, st.last_ok_at, st.error = 0, now.timestamp(), ""
         self.totals["new"] += new
         self.totals["edited"] += edited
-        self._log_poll(PollRecord(source.key, now, True, len(batch.posts), new,
-                                  last_post_at=max((p.published_at for p in batch.posts), default=None)))
+        dated = [p.published_at for p in batch.posts if date_problem(p.published_at, now) is None]
+        self._log_poll(PollRecord(source.key, now, True, len(batch.posts), new,   # a dead-lettered date is no news
+                                  last_post_at=max(dated, default=None)))
         if new or edited:
             log.info("%s: %d новых, %d правок", source.key, new, edited)
 

@@ -13,7 +13,7 @@ import pytest
 import tests.contract.fake_vk as fake_vk_module
 from core.records import Post
 from core.sources import Batch, Cursor, SourceConfig
-from storage.cursors import ClickHouseCursorStore
+from storage.cursors import ClickHouseCursorStore, source_stats
 from tests.contract.vk_fixtures import DEM, NOW, wall_post
 from tests.functional.test_live import DEM_SRC, ft, make_runner, vk, vk_collector  # noqa: F401
 
@@ -110,3 +110,11 @@ def test_a_store_outage_still_fails_the_poll_and_keeps_the_cursor(ft, store, kit
     runner.poll(SRC)
     assert runner.state[SRC.key].failures == 1 and letters(store) == []
     assert ClickHouseCursorStore(store).get(SRC.key) is None
+
+
+def test_a_dead_lettered_future_date_is_not_the_sources_latest_post(ft, store, kit):  # noqa: F811
+    ok, bad = post(1, "Нет воды на Ленина", NOW - timedelta(days=3)), post(2, "Сбой даты", NOW.replace(year=2100))
+    runner = make_runner([SRC], {"vk": OneBatch((ok, bad))}, store, kit, ft)
+    runner.poll(SRC)
+    assert [o for o, _ in letters(store)] == ["vk:-5:vk:-5_2"]
+    assert source_stats(store, [SRC.key], ft.now(), 7)[SRC.key].last_post_at == ok.published_at
