@@ -54,9 +54,9 @@ def _chat_id(messages: list, fallback: str):
 
 
 def _post(message, chat_key: str, name: str | None, opts: FileOptions):
-    """The message's post; a chat name or id holding a lone surrogate costs each message, not the replay."""
-    return tg_message_to_post(message, _encodable(chat_key, "id"), name and _encodable(name, "name"),
-                              opts.timezone, opts.max_chars)
+    """The message's post. A chat id holding a lone surrogate costs each message, not the replay; a chat name is only
+    its title, so its unstorable characters are shown escaped and the messages are kept."""
+    return tg_message_to_post(message, _encodable(chat_key, "id"), name and shown(name), opts.timezone, opts.max_chars)
 
 
 def read_telegram_export(path: Path, opts: FileOptions) -> Iterator[Item]:

@@ -299,9 +299,19 @@ def test_telegram_bare_list_under_a_name_that_is_not_utf8(tmp_path):
         stored(item)
 
 
-def test_telegram_chat_name_with_a_lone_surrogate_costs_its_messages_not_the_replay(tmp_path):
+def test_telegram_chat_name_with_a_lone_surrogate_keeps_its_messages(tmp_path):
     path = tmp_path / "result.json"
     path.write_text(json.dumps({"name": "Чат \ud83d", "id": 42, "messages": [MESSAGES[0]]}), encoding="utf-8")
     items = list(read_file(path))
-    assert summary(items) == [("dead", "result.json#0", "недопустимые символы в поле name (одиночный суррогат)")]
+    assert [kind for kind, *_ in summary(items)] == ["post"]
+    assert items[0].text == "Нет воды на Ленина"
+    assert "Чат" in items[0].source_name and "\\ud83d" in items[0].source_name
+    stored(items[0])
+
+
+def test_telegram_chat_id_with_a_lone_surrogate_costs_its_messages_not_the_replay(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"name": "Чат", "id": "42\ud83d", "messages": [MESSAGES[0]]}), encoding="utf-8")
+    items = list(read_file(path))
+    assert summary(items) == [("dead", "result.json#0", "недопустимые символы в поле id (одиночный суррогат)")]
     stored(items[0])
