@@ -67,6 +67,14 @@ def seed_examples(task: str, topics: tuple[str, ...]) -> list[Example]:
     return [Example(r.text, pick(r), "seed", i, chatter=r.chatter) for i, r in enumerate(rows)]
 
 
+def unreadable_csv(path: Path, e: Exception) -> UsageError:
+    """The error for a CSV that cannot be read as text: another encoding (Excel on Russian Windows saves cp1251)
+    or a broken file."""
+    if isinstance(e, UnicodeDecodeError):
+        return UsageError(f"{path.name}: файл не в кодировке UTF-8; сохраните его как «CSV UTF-8»")
+    return UsageError(f"{path.name}: файл не читается как CSV: {e}")
+
+
 def read_csv_examples(src: DataSource, allowed: tuple[str, ...] | None,
                       min_chars: int = 1) -> tuple[list[Example], dict]:
     """Examples from a labelled CSV; rows with labels outside `allowed` (when given) or empty texts are skipped
@@ -74,6 +82,8 @@ def read_csv_examples(src: DataSource, allowed: tuple[str, ...] | None,
     limit = csv.field_size_limit(sys.maxsize)   # long texts are fine here; the csv module's limit is global, so it
     try:                                         # is restored after (replay's CSV reader relies on it)
         return _read_csv_examples(src, allowed, min_chars)
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise unreadable_csv(src.path, e) from None
     finally:
         csv.field_size_limit(limit)
 
@@ -97,7 +107,7 @@ def _read_csv_examples(src: DataSource, allowed: tuple[str, ...] | None, min_cha
             at = None
             if src.time_col:
                 try:
-                    at = datetime.fromisoformat(row[src.time_col].strip().replace(" ", "T"))
+                    at = datetime.fromisoformat((row[src.time_col] or "").strip().replace(" ", "T"))
                 except ValueError:
                     skipped["time"] += 1
                     continue

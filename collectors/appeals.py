@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from collectors.file_items import shown
 from core.records import Appeal, AppealAnswer, AppealEvent, DeadLetter
 
 # canonical field -> the column names accepted for it (case and ё ignored); first match wins
@@ -167,7 +168,7 @@ def read_table(path: Path, fmt: str, preset: str, tz: ZoneInfo, now: datetime) -
             yield appeal_from_rows([r for _, r in lines], columns, preset, tz)
         except BadAppeal as e:
             raw = json.dumps([{k: str(v) for k, v in r.items()} for _, r in lines], ensure_ascii=False)
-            yield DeadLetter(f"{path.name}:{lines[0][0]}", raw, str(e), now)
+            yield DeadLetter(f"{shown(path.name)}:{lines[0][0]}", raw, str(e), now)
 
 
 def appeal_from_portal(obj: dict, tz: ZoneInfo) -> Appeal:
@@ -221,10 +222,10 @@ def read_portal(path: Path, tz: ZoneInfo, now: datetime) -> Iterator[Appeal | De
             try:
                 yield appeal_from_portal(json.loads(line), tz)
             except json.JSONDecodeError as e:
-                yield DeadLetter(f"{path.name}:{line_no}", line[:100_000], f"не JSON: {e.msg}", now)
+                yield DeadLetter(f"{shown(path.name)}:{line_no}", line[:100_000], f"не JSON: {e.msg}", now)
             except (BadAppeal, KeyError, TypeError) as e:
                 reason = str(e) if isinstance(e, BadAppeal) else f"нет поля или неверный тип: {e}"
-                yield DeadLetter(f"{path.name}:{line_no}", line[:100_000], reason, now)
+                yield DeadLetter(f"{shown(path.name)}:{line_no}", line[:100_000], reason, now)
 
 
 MOSCOW = ZoneInfo("Europe/Moscow")

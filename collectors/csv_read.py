@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
-from collectors.file_items import FileOptions, Item, dead, judged
+from collectors.file_items import FileOptions, Item, dead, judged, shown
 from collectors.parse import InputError, csv_row_to_post, parse_time
 
 Line = tuple[int, str]                  # (physical line number, decoded text with its line end)
@@ -58,8 +58,8 @@ class _Taken:
 
 class _Rows:
     def __init__(self, path: Path, opts: FileOptions, header: list[str]):
-        self.name, self.opts, self.header = path.name, opts, header
-        self.source = f"csv:{path.stem}"
+        self.name, self.opts, self.header = shown(path.name), opts, header
+        self.source = f"csv:{shown(path.stem)}"
 
     def item(self, fields: list[str], n: int) -> Item:
         row = dict(zip(self.header, fields + [""] * (len(self.header) - len(fields)), strict=False))
@@ -95,14 +95,15 @@ class _Rows:
 
 def read_csv(path: Path, opts: FileOptions) -> Iterator[Item]:
     lines: list[Line] = []
-    for x in physical_lines(path.read_bytes(), path.name):
+    name = shown(path.name)
+    for x in physical_lines(path.read_bytes(), name):
         if isinstance(x, tuple):
             lines.append(x)
         else:
             yield x
     if not lines or lines[0][0] != 1:
         if lines:                        # the header line was not UTF-8: no line can be read without it
-            yield from (dead(f"{path.name}:{n}", text, "строку нельзя прочитать: заголовок CSV не в UTF-8")
+            yield from (dead(f"{name}:{n}", text, "строку нельзя прочитать: заголовок CSV не в UTF-8")
                         for n, text in lines if text.strip())
         return
     try:
@@ -110,7 +111,7 @@ def read_csv(path: Path, opts: FileOptions) -> Iterator[Item]:
     except (csv.Error, StopIteration):
         header = []
     if opts.text_col not in header or opts.time_col not in header:
-        yield dead(path.name, "".join(t for _, t in lines)[:4096],
+        yield dead(name, "".join(t for _, t in lines)[:4096],
                    f"в CSV нет колонок {opts.text_col!r} и {opts.time_col!r} (есть: {', '.join(header)})")
         return
     rows, taken = _Rows(path, opts, header), _Taken(iter(lines[1:]))

@@ -28,6 +28,16 @@ class FileOptions:
         return post
 
 
+def shown(name: str) -> str:
+    """A file name as it can be stored: the bytes of a name that is not UTF-8 (cp1251 from an unzipped Windows
+    archive reaches Python as lone surrogates) are shown escaped, "\\xee\\xe1.jsonl", so the file's records are
+    stored and dead-lettered as any other file's."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:                                     # a surrogate no byte stands behind
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def dead(origin: str, raw, reason: str) -> DeadLetter:
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", "replace")
@@ -37,6 +47,7 @@ def dead(origin: str, raw, reason: str) -> DeadLetter:
         except (ValueError, RecursionError):
             raw = repr(raw)[:65536]
     raw = raw.encode("utf-8", "replace").decode("utf-8")          # lone surrogates cannot be stored
+    origin = origin.encode("utf-8", "backslashreplace").decode("utf-8")
     return DeadLetter(origin=origin, raw=raw, reason=reason, received_at=datetime.now(timezone.utc))
 
 

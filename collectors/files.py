@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from collectors.csv_read import read_csv
-from collectors.file_items import FileOptions, Item, dead, judged
+from collectors.file_items import FileOptions, Item, dead, judged, shown
 from collectors.parse import replay_record_to_post
 from collectors.tg_export import read_telegram_export
 
@@ -21,9 +21,10 @@ __all__ = ["FileOptions", "Item", "read_file", "read_files", "read_csv", "read_r
 
 
 def read_replay_jsonl(path: Path, opts: FileOptions) -> Iterator[Item]:
+    name = shown(path.name)
     with open(path, "rb") as f:
         for n, raw in enumerate(f, 1):
-            origin = f"{path.name}:{n}"
+            origin = f"{name}:{n}"
             if not raw.strip():
                 continue
             try:
@@ -48,7 +49,7 @@ DEFAULTS = FileOptions()
 def read_file(path: Path, opts: FileOptions = DEFAULTS) -> Iterator[Item]:
     path = Path(path)
     if not path.is_file():
-        yield dead(str(path), "", "файл не найден" if not path.exists() else "это не файл")
+        yield dead(shown(str(path)), "", "файл не найден" if not path.exists() else "это не файл")
         return
     suffix = path.suffix.lower()
     if suffix == ".csv":

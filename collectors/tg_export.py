@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from collectors.file_items import FileOptions, Item, dead, judged
-from collectors.parse import tg_message_to_post
+from collectors.file_items import FileOptions, Item, dead, judged, shown
+from collectors.parse import _encodable, tg_message_to_post
 
 _DECODER = json.JSONDecoder()
 _MESSAGES = re.compile(r'"messages"\s*:\s*\[')
@@ -53,8 +53,14 @@ def _chat_id(messages: list, fallback: str):
     return channel.removeprefix("channel") if channel and channel.startswith("channel") else fallback
 
 
+def _post(message, chat_key: str, name: str | None, opts: FileOptions):
+    """The message's post. A chat id holding a lone surrogate costs each message, not the replay; a chat name is only
+    its title, so its unstorable characters are shown escaped and the messages are kept."""
+    return tg_message_to_post(message, _encodable(chat_key, "id"), name and shown(name), opts.timezone, opts.max_chars)
+
+
 def read_telegram_export(path: Path, opts: FileOptions) -> Iterator[Item]:
-    data = path.read_bytes()
+    data, file = path.read_bytes(), shown(path.name)
     text = data.decode("utf-8-sig", "replace")
     damage, mixed = None, False
     try:
@@ -63,25 +69,23 @@ def read_telegram_export(path: Path, opts: FileOptions) -> Iterator[Item]:
         mixed = isinstance(e, UnicodeDecodeError)
         doc, damage = _salvage(text)
         if doc is None or (damage and not (doc.get("messages") if isinstance(doc, dict) else doc)):
-            yield dead(path.name, data[:65536], f"файл не читается как JSON экспорта Telegram: {e}")
+            yield dead(file, data[:65536], f"файл не читается как JSON экспорта Telegram: {e}")
             return
     if isinstance(doc, dict) and isinstance(doc.get("messages"), list):
         messages, chat_id, name = doc["messages"], doc.get("id"), doc.get("name")
     elif isinstance(doc, list):
         messages, chat_id, name = doc, None, None
     else:
-        yield dead(path.name, data[:65536], "в файле нет списка messages (это не экспорт Telegram)")
+        yield dead(file, data[:65536], "в файле нет списка messages (это не экспорт Telegram)")
         return
     if not isinstance(chat_id, (str, int)) or isinstance(chat_id, bool):
-        chat_id = _chat_id(messages, path.stem)
+        chat_id = _chat_id(messages, shown(path.stem))
     chat_key, name = f"tg:{chat_id}", name if isinstance(name, str) else None
     for i, message in enumerate(messages):
         if mixed and "\ufffd" in json.dumps(message, ensure_ascii=False, default=str):
-            yield dead(f"{path.name}#{i}", message, "сообщение не в кодировке UTF-8")
+            yield dead(f"{file}#{i}", message, "сообщение не в кодировке UTF-8")
             continue
-        yield judged(f"{path.name}#{i}", message,
-                     lambda message=message: tg_message_to_post(message, chat_key, name, opts.timezone, opts.max_chars),
-                     opts)
+        yield judged(f"{file}#{i}", message, lambda message=message: _post(message, chat_key, name, opts), opts)
     if damage:
-        yield dead(f"{path.name}#{len(messages)}", text[-65536:],
+        yield dead(f"{file}#{len(messages)}", text[-65536:],
                    f"экспорт Telegram обрывается или повреждён ({damage}): сообщения после этого места не прочитаны")

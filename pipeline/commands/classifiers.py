@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from classifiers import LABELLED_TASKS, TASKS, labels_of
-from classifiers.dataset import DataSource, read_csv_examples
+from classifiers.dataset import DataSource, read_csv_examples, unreadable_csv
 from classifiers.evaluate import evaluate, format_report
 from core.errors import UsageError
 from core.settings import Settings
@@ -59,9 +59,9 @@ def cmd_train(args, settings: Settings) -> int:
 def cmd_evaluate(args, settings: Settings) -> int:
     from classifiers import registry
     from pipeline.training import ensure_model, to_docs
+    examples, skipped = read_csv_examples(DataSource(Path(args.data), args.text_col, args.label_col), None)
     version = args.model or ensure_model(settings.model_root, tuple(load_topics(settings.topics_file)), args.task)
     model = registry.load(settings.model_root, args.task, version)
-    examples, skipped = read_csv_examples(DataSource(Path(args.data), args.text_col, args.label_col), None)
     report = evaluate([e.label for e in examples], model.predict(to_docs([e.text for e in examples])), model.classes)
     report.update(model=model.version, task=args.task, skipped=skipped)
     print(json.dumps(report, ensure_ascii=False) if args.format == "json" else format_report(report))
@@ -103,9 +103,8 @@ def cmd_rollback(args, settings: Settings) -> int:
 
 
 def cmd_labels(args, settings: Settings) -> int:
-    store = open_store(settings, args.db)
     if args.action == "export":
-        rows = store.labels(args.task)
+        rows = open_store(settings, args.db).labels(args.task)
         with open(args.file, "w", encoding="utf-8", newline="") as f:
             writer = csv.DictWriter(f, LABEL_COLUMNS)
             writer.writeheader()
@@ -113,9 +112,30 @@ def cmd_labels(args, settings: Settings) -> int:
         print(f"exported {len(rows)} labels to {args.file}")
         return 0
     now = datetime.now(timezone.utc)
+    try:
+        labels, bad = _read_labels(args, now)
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise unreadable_csv(Path(args.file), e) from None
+    open_store(settings, args.db).write_labels(labels)
+    print(f"imported {len(labels)} labels" + (f"; skipped {bad} rows without task, label, uid or text" if bad else ""))
+    return 0
+
+
+def _read_labels(args, now: datetime) -> tuple[list[dict], int]:
+    """(labels, rows skipped) from the labels CSV; a file lacking the columns a label needs is an error, not
+    "imported 0"."""
     labels, bad = [], 0
     with open(args.file, encoding="utf-8-sig", newline="") as f:
-        for i, row in enumerate(csv.DictReader(f)):
+        reader = csv.DictReader(f)
+        have = reader.fieldnames or []
+        needed = (("«label»", "label" in have), ("«uid» или «text»", bool({"uid", "text"} & set(have))),
+                  ("«task» (или --task)", bool(args.task) or "task" in have))
+        missing = [name for name, ok in needed if not ok]
+        if missing:
+            raise UsageError(f"{Path(args.file).name}: нет колонок {', '.join(missing)} "
+                             f"(есть: {', '.join(have) or 'никаких'}); "
+                             "нужен CSV с разделителем «,», как из dozor classifiers labels export")
+        for i, row in enumerate(reader):
             task, label = (row.get("task") or args.task or "").strip(), (row.get("label") or "").strip()
             if task not in LABELLED_TASKS or not label or not (row.get("uid") or row.get("text")):
                 bad += 1
@@ -125,9 +145,7 @@ def cmd_labels(args, settings: Settings) -> int:
                            "label": label, "text": row.get("text") or "", "who": row.get("who") or args.who,
                            "labelled_at": _labelled_at(at, f"{Path(args.file).name}, строка {i + 2}") if at else now,
                            "source": row.get("source") or "import"})
-    store.write_labels(labels)
-    print(f"imported {len(labels)} labels" + (f"; skipped {bad} rows without task, label, uid or text" if bad else ""))
-    return 0
+    return labels, bad
 
 
 def _labelled_at(value: str, where: str) -> datetime:

@@ -80,3 +80,15 @@ def test_portal_json_keeps_answers_statuses_ratings_and_the_portal_deadline(tmp_
     assert [e.event for e in appeal.events] == ["status", "rerouted", "satisfied", "status"]
     assert [(d.origin, d.reason.split(":")[0]) for d in items[1:]] == [("portal.jsonl:2", "не JSON"),
                                                                        ("portal.jsonl:3", "пустой текст сообщения")]
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_dead_letters(tmp_path):
+    """cp1251 names from an unzipped Windows archive reach Python as lone surrogates, which cannot be stored."""
+    import os
+
+    path = tmp_path / os.fsdecode("обращения".encode("cp1251") + b".csv")
+    path.write_text(POS_CSV, encoding="utf-8")
+    dead = [d for d in read_appeals(path, "csv", "pos", MSK, NOW) if isinstance(d, DeadLetter)]
+    assert dead and all(d.origin.startswith("\\xee\\xe1\\xf0") for d in dead)
+    for d in dead:
+        d.origin.encode("utf-8")

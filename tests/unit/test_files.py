@@ -1,7 +1,9 @@
 """collectors/files.py: small files in tmp_path -> the Posts and DeadLetters read_file / read_files yield."""
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -251,3 +253,65 @@ def test_csv_origin_is_the_line_after_a_multiline_text(tmp_path):
     path.write_text('published_at,text\n2024-03-01T09:00:00+03:00,"Яма\nна Ленина\nуже месяц"\nвчера,Нет света\n',
                     encoding="utf-8")
     assert summary(read_file(path))[1] == ("dead", "appeals.csv:5", "неверная дата в поле published_at: 'вчера'")
+
+
+# --- a file name that is not UTF-8 (cp1251 bytes from an unzipped Windows archive) -----------------------------
+
+CP1251_NAME = "обращения".encode("cp1251")                  # reaches Python as lone surrogates
+SHOWN = r"\xee\xe1\xf0\xe0\xf9\xe5\xed\xe8\xff"
+
+
+def stored(item) -> None:
+    """Every string of the item encodes to UTF-8 (what ClickHouse needs to store it)."""
+    for field in dataclasses.fields(item):
+        if isinstance(value := getattr(item, field.name), str):
+            value.encode("utf-8")
+
+
+def test_jsonl_under_a_name_that_is_not_utf8(tmp_path):
+    path = tmp_path / os.fsdecode(CP1251_NAME + b".jsonl")
+    path.write_bytes(line(rec(1)) + line(rec(2, published_at="вчера")))
+    items = list(read_file(path))
+    assert summary(items) == [("post", "vk:-1_1"),
+                              ("dead", SHOWN + ".jsonl:2", "неверная дата в поле published_at: 'вчера'")]
+    for item in items:
+        stored(item)
+
+
+def test_csv_under_a_name_that_is_not_utf8(tmp_path):
+    path = tmp_path / os.fsdecode(CP1251_NAME + b".csv")
+    path.write_text("text,published_at\nЯма на ул. Ленина,2024-03-01 09:00\nНет света,вчера\n", encoding="utf-8")
+    items = list(read_file(path))
+    assert summary(items) == [("post", f"csv:{SHOWN}_2"),
+                              ("dead", SHOWN + ".csv:3", "неверная дата в поле published_at: 'вчера'")]
+    assert (items[0].source, items[0].source_name) == (f"csv:{SHOWN}", SHOWN)
+    for item in items:
+        stored(item)
+
+
+def test_telegram_bare_list_under_a_name_that_is_not_utf8(tmp_path):
+    path = tmp_path / os.fsdecode(CP1251_NAME + b".json")
+    path.write_text(json.dumps(MESSAGES[:2], ensure_ascii=False), encoding="utf-8")
+    items = list(read_file(path))
+    assert summary(items) == [("post", f"tg:{SHOWN}_10"),
+                              ("dead", SHOWN + ".json#1", "служебное сообщение (service)")]
+    for item in items:
+        stored(item)
+
+
+def test_telegram_chat_name_with_a_lone_surrogate_keeps_its_messages(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"name": "Чат \ud83d", "id": 42, "messages": [MESSAGES[0]]}), encoding="utf-8")
+    items = list(read_file(path))
+    assert [kind for kind, *_ in summary(items)] == ["post"]
+    assert items[0].text == "Нет воды на Ленина"
+    assert "Чат" in items[0].source_name and "\\ud83d" in items[0].source_name
+    stored(items[0])
+
+
+def test_telegram_chat_id_with_a_lone_surrogate_costs_its_messages_not_the_replay(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"name": "Чат", "id": "42\ud83d", "messages": [MESSAGES[0]]}), encoding="utf-8")
+    items = list(read_file(path))
+    assert summary(items) == [("dead", "result.json#0", "недопустимые символы в поле id (одиночный суррогат)")]
+    stored(items[0])
