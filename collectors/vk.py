@@ -24,7 +24,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import requests
@@ -99,12 +99,6 @@ def classify_exception(exc: BaseException) -> Verdict | None:
     if isinstance(exc, VkApiError):
         return Verdict(Action.FAIL, f"ошибка клиента VK ({type(exc).__name__})")
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class VKBatch(Batch):
-    """A Batch with the items of this poll that could not be used, each with its reason (the runner stores them)."""
-    dead_letters: tuple[DeadLetter, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +201,7 @@ class VKCollector:
                                             tally["comment_errors"], self._calls - calls_before)
         log.info("%s: %d posts, %d comments, %d skipped, %d comment errors, %d calls", stats.source, stats.posts,
                  stats.comments, stats.skipped, stats.comment_errors, stats.calls)
-        return VKBatch(source=source.key, posts=tuple(posts), dead_letters=tuple(self._letters),
+        return Batch(source=source.key, posts=tuple(posts), dead_letters=tuple(self._letters),
                        cursor=advance_cursor(cursor, fresh, watch, meta, bad_ids))
 
     def _comments_round(self, gid: int, name: str, cursor: Cursor, fresh: list[dict], counts: dict[int, int],

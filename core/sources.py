@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.records import Post
+from core.records import DeadLetter, Post
 
 SOURCE_KINDS = ("public", "chat", "channel", "official")
 
@@ -42,6 +42,7 @@ class Batch:
     source: str
     posts: tuple[Post, ...]
     cursor: Cursor                               # save this once the posts are handed on
+    dead_letters: tuple[DeadLetter, ...] = ()    # this poll's items the collector could not use, with the reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -245,7 +245,7 @@ class LiveRunner:
             self._failed(source, st, now, f"сбой опроса: {type(e).__name__}: {e}", Action.FAIL)
             return
         failpoints.hit("after_fetch")
-        letters = list(getattr(batch, "dead_letters", ()))      # items the collector could not use (VKBatch)
+        letters = list(batch.dead_letters)                       # items the collector could not use
         try:
             if letters:
                 self.store.write_dead_letters(letters, self.handle.dataset)
