@@ -1,6 +1,7 @@
 """Pure parsers: one input record -> Post, or InputError with a reason in Russian (it goes to dead_letters)."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from core.records import Post, Reactions
@@ -52,10 +53,15 @@ def check_date(at: datetime, now: datetime) -> datetime:
     return at
 
 
+def _visible(ch: str) -> bool:
+    """Not whitespace, a control (NUL) or a format character (zero-width space, BOM): a text of those only is empty."""
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
+
+
 def checked_text(text, max_chars: int = MAX_TEXT_CHARS) -> str:
     if not isinstance(text, str):
         raise InputError("поле text не строка")
-    if not text.strip():
+    if not any(_visible(ch) for ch in text):
         raise InputError("пустой текст")
     if len(text) > max_chars:
         raise InputError(f"слишком длинный текст: {len(text)} символов (предел {max_chars})")

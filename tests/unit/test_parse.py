@@ -71,6 +71,8 @@ def test_replay_time_formats(value, expected):
     ({**BASE, "id": "", "source": None}, "нет обязательного поля: source, id"),
     ({**BASE, "text": ""}, "нет обязательного поля: text"),
     ({**BASE, "text": "   \n\t"}, "пустой текст"),
+    ({**BASE, "text": "\u200b\u200b"}, "пустой текст"),            # zero-width spaces only
+    ({**BASE, "text": "\ufeff \x00"}, "пустой текст"),              # a BOM and a NUL
     ({**BASE, "text": 42}, "поле text не строка"),
     ({**BASE, "text": ["Нет", "воды"]}, "поле text не строка"),
     ({**BASE, "published_at": "вчера вечером"}, "неверная дата в поле published_at: 'вчера вечером'"),
@@ -223,3 +225,7 @@ def test_csv_row_input_errors(row, reason):
     with pytest.raises(InputError) as e:
         csv_row_to_post(row, "csv:appeals", "Текст", "Дата", None, 3, MSK)
     assert str(e.value) == reason
+
+
+def test_a_text_with_an_invisible_character_and_words_is_kept():
+    assert replay_record_to_post({**BASE, "text": "\ufeffНет воды\u200b"}).text == "\ufeffНет воды\u200b"
