@@ -81,7 +81,8 @@ class EmbeddedHandler:
     def _upsert(self, enriched: list[EnrichedPost], known: dict, source: SourceConfig) -> tuple[int, int]:
         """One write for the poll's posts. If it fails for the data's sake (a value the store cannot take), post by
         post: the one that fails goes to dead letters with the reason, the rest are stored. A database away or a
-        bug (anything else) still fails the whole poll, and the cursor stays: nothing is lost."""
+        bug (anything else) still fails the whole poll, and the cursor stays: nothing is lost. So does a fault that
+        every post of a poll of several hits one by one: that is the store or the code, not one record."""
         try:
             return self.store.upsert_posts(enriched, self.dataset, known)
         except _DATA_FAULTS as e:
@@ -90,12 +91,12 @@ class EmbeddedHandler:
             log.warning("%s: запись пакета не прошла (%s: %s), пишу по одному", source.key, type(e).__name__, e)
         new = edited = 0
         letters = []
-        for e in enriched:
+        for i, e in enumerate(enriched):
             try:
                 n, m = self.store.upsert_posts([e], self.dataset, known)
             except _DATA_FAULTS as error:
-                if transient(error):
-                    raise
+                if transient(error) or (len(letters) == i == len(enriched) - 1 > 0):
+                    raise                                 # an outage, or every post failing: the poll fails
                 letters.append(DeadLetter(f"{source.key}:{e.post.uid}", storable(e.post.text),
                                           storable(f"сообщение не записано: {type(error).__name__}: {error}")[:1000],
                                           self.clock()))

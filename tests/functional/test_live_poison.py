@@ -112,6 +112,19 @@ def test_a_store_outage_still_fails_the_poll_and_keeps_the_cursor(ft, store, kit
     assert ClickHouseCursorStore(store).get(SRC.key) is None
 
 
+def test_a_fault_every_post_hits_fails_the_poll_and_keeps_the_cursor(ft, store, kit, monkeypatch):  # noqa: F811
+    """A ValueError from every write (a bug, a store change) is not the data's fault: nothing goes to dead letters."""
+    runner = make_runner([SRC], {"vk": OneBatch((post(1, "Нет воды на Ленина"), post(2, "Нет света")))},
+                         store, kit, ft)
+
+    def broken(*args, **kwargs):
+        raise ValueError("неверный формат колонки")
+    monkeypatch.setattr(store, "upsert_posts", broken)
+    runner.poll(SRC)
+    assert runner.state[SRC.key].failures == 1 and letters(store) == []
+    assert ClickHouseCursorStore(store).get(SRC.key) is None
+
+
 def test_a_dead_lettered_future_date_is_not_the_sources_latest_post(ft, store, kit):  # noqa: F811
     ok, bad = post(1, "Нет воды на Ленина", NOW - timedelta(days=3)), post(2, "Сбой даты", NOW.replace(year=2100))
     runner = make_runner([SRC], {"vk": OneBatch((ok, bad))}, store, kit, ft)
