@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
-from collectors.parse import MAX_TEXT_CHARS, InputError, check_date
+from collectors.parse import MAX_TEXT_CHARS, InputError, check_date, storable
 from core.records import DeadLetter, Post
 
 Item = Post | DeadLetter
@@ -35,7 +35,7 @@ def shown(name: str) -> str:
     try:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:                                     # a surrogate no byte stands behind
-        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+        return storable(name)
 
 
 def dead(origin: str, raw, reason: str) -> DeadLetter:
@@ -47,8 +47,7 @@ def dead(origin: str, raw, reason: str) -> DeadLetter:
         except (ValueError, RecursionError):
             raw = repr(raw)[:65536]
     raw = raw.encode("utf-8", "replace").decode("utf-8")          # lone surrogates cannot be stored
-    origin = origin.encode("utf-8", "backslashreplace").decode("utf-8")
-    return DeadLetter(origin=origin, raw=raw, reason=reason, received_at=datetime.now(timezone.utc))
+    return DeadLetter(origin=storable(origin), raw=raw, reason=reason, received_at=datetime.now(timezone.utc))
 
 
 def judged(origin: str, raw, make: Callable[[], Post], opts: FileOptions) -> Item:

@@ -65,10 +65,16 @@ def checked_text(text, max_chars: int = MAX_TEXT_CHARS) -> str:
         raise InputError("пустой текст")
     if len(text) > max_chars:
         raise InputError(f"слишком длинный текст: {len(text)} символов (предел {max_chars})")
-    return _encodable(text, "text")
+    return encodable(text, "text")
 
 
-def _encodable(value: str, field: str) -> str:
+def storable(text: str) -> str:
+    """Text as it can always be stored: a lone surrogate written out as \\udXXX (for dead letters and origins, where
+    the record must be kept whatever it holds; `encodable` refuses it instead)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def encodable(value: str, field: str) -> str:
     """A lone surrogate ("\\ud800" in JSON) cannot be stored as UTF-8: the record, not the batch, fails."""
     try:
         value.encode("utf-8")
@@ -90,14 +96,14 @@ def _opt_str(value, field: str = "") -> str | None:
         return None
     if isinstance(value, (dict, list)):
         raise InputError(f"поле {field} не строка и не число")
-    return _encodable(str(value), field)
+    return encodable(str(value), field)
 
 
 def _id(value, field: str) -> str:
     """An id: a non-empty string or an integer; anything else (an object, a list, NaN, true) is not an id."""
     if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
         raise InputError(f"неверное поле {field}: {str(value)[:40]!r}")
-    return _encodable(str(value), field)
+    return encodable(str(value), field)
 
 
 def replay_record_to_post(record, max_chars: int = MAX_TEXT_CHARS) -> Post:
@@ -167,7 +173,7 @@ def tg_author(message: dict) -> str | None:
     for key in ("from_id", "from"):
         value = message.get(key)
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
-            return _encodable(str(value), key)
+            return encodable(str(value), key)
     return None
 
 
@@ -177,6 +183,6 @@ def csv_row_to_post(row: dict, source: str, text_col: str, time_col: str, id_col
     if text_col not in row or time_col not in row:
         raise InputError(f"нет колонки {text_col if text_col not in row else time_col}")
     key = row.get(id_col) if id_col else None
-    uid = _encodable(f"{source}_{key if key not in (None, '') else line_no}", id_col or "id")
+    uid = encodable(f"{source}_{key if key not in (None, '') else line_no}", id_col or "id")
     return Post(uid=uid, platform="file", source=source, published_at=parse_time(row[time_col], time_col, default_tz),
                 text=checked_text(row[text_col] or "", max_chars), source_name=source.removeprefix("csv:"))

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from collectors.file_items import FileOptions, Item, dead, judged, shown
-from collectors.parse import _encodable, tg_message_to_post
+from collectors.parse import encodable, tg_message_to_post
 
 _DECODER = json.JSONDecoder()
 _MESSAGES = re.compile(r'"messages"\s*:\s*\[')
@@ -56,7 +56,7 @@ def _chat_id(messages: list, fallback: str):
 def _post(message, chat_key: str, name: str | None, opts: FileOptions):
     """The message's post. A chat id holding a lone surrogate costs each message, not the replay; a chat name is only
     its title, so its unstorable characters are shown escaped and the messages are kept."""
-    return tg_message_to_post(message, _encodable(chat_key, "id"), name and shown(name), opts.timezone, opts.max_chars)
+    return tg_message_to_post(message, encodable(chat_key, "id"), name and shown(name), opts.timezone, opts.max_chars)
 
 
 def read_telegram_export(path: Path, opts: FileOptions) -> Iterator[Item]:

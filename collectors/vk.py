@@ -34,7 +34,7 @@ from requests.adapters import HTTPAdapter
 from vk_api.exceptions import ApiError, ApiHttpError, VkApiError
 
 from collectors.backoff import Action, RetryPolicy, SourceUnavailable, Verdict, call_with_retry
-from collectors.parse import InputError
+from collectors.parse import InputError, storable
 from collectors.vk_parse import (
     classify_http_status,
     classify_vk_error,
@@ -374,7 +374,7 @@ def raw_json(item) -> str:
     try:
         return json.dumps(item, ensure_ascii=True, sort_keys=True, default=str)
     except (TypeError, ValueError):
-        return repr(item).encode("utf-8", "backslashreplace").decode("utf-8")
+        return storable(repr(item))
 
 
 def advance_cursor(cursor: Cursor, fresh: list[dict], watch: dict[int, int], meta: dict,

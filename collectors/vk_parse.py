@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from collectors.backoff import Action, Verdict
-from collectors.parse import InputError, _encodable, checked_text
+from collectors.parse import InputError, checked_text, encodable
 from core.records import Post, Reactions
 
 
@@ -137,7 +137,7 @@ def group_display_name(item) -> str:
     for field in ("name", "screen_name"):
         if isinstance(item.get(field), str) and item[field].strip():
             try:
-                return _encodable(item[field].strip(), field)
+                return encodable(item[field].strip(), field)
             except InputError:
                 continue
     return f"club{item.get('id', '?')}"

@@ -24,7 +24,7 @@ from alerting.workflow import RiskTracker
 from collectors.backoff import Action, SourceUnavailable
 from collectors.base import Collector, CursorStore
 from collectors.completeness import Notice, assess
-from collectors.parse import date_problem
+from collectors.parse import date_problem, storable
 from core.records import Alert, DeadLetter, EnrichedPost, Post
 from core.settings import Collect
 from core.sources import PollRecord, SourceConfig
@@ -91,11 +91,11 @@ class EmbeddedHandler:
             log.warning("%s: запись пакета не прошла (%s: %s), пишу по одному", source.key, type(e).__name__, e)
         new = edited = 0
         letters = []
-        for i, e in enumerate(enriched):
+        for e in enriched:
             try:
                 n, m = self.store.upsert_posts([e], self.dataset, known)
             except _DATA_FAULTS as error:
-                if transient(error) or (len(letters) == i == len(enriched) - 1 > 0):
+                if transient(error) or len(letters) == len(enriched) - 1 > 0:
                     raise                                 # an outage, or every post failing: the poll fails
                 letters.append(DeadLetter(f"{source.key}:{e.post.uid}", storable(e.post.text),
                                           storable(f"сообщение не записано: {type(error).__name__}: {error}")[:1000],
@@ -152,11 +152,6 @@ class EmbeddedHandler:
 
 
 _DATA_FAULTS = (UnicodeError, ValueError, OverflowError)   # a value the store cannot take, not an outage
-
-
-def storable(text: str) -> str:
-    """Text as a dead letter can keep it: a lone surrogate written as \\udXXX instead of failing the write."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass
