@@ -100,26 +100,17 @@ def test_a_post_the_store_refuses_is_dead_lettered_alone(ft, store, kit):  # noq
     assert ClickHouseCursorStore(store).get(SRC.key).last_id == 1
 
 
-def test_a_store_outage_still_fails_the_poll_and_keeps_the_cursor(ft, store, kit, monkeypatch):  # noqa: F811
+@pytest.mark.parametrize("error", [
+    ConnectionRefusedError("база недоступна"),       # the store is away
+    ValueError("неверный формат колонки"),           # every write fails (a bug, a store change): not the data's fault
+], ids=["store-outage", "every-post-fails"])
+def test_the_poll_fails_and_keeps_the_cursor_when_no_post_can_be_written(error, ft, store, kit, monkeypatch):  # noqa: F811
     runner = make_runner([SRC], {"vk": OneBatch((post(1, "Нет воды на Ленина"), post(2, "Нет света")))},
                          store, kit, ft)
 
-    def away(*args, **kwargs):
-        raise ConnectionRefusedError("база недоступна")
-    monkeypatch.setattr(store, "upsert_posts", away)
-    runner.poll(SRC)
-    assert runner.state[SRC.key].failures == 1 and letters(store) == []
-    assert ClickHouseCursorStore(store).get(SRC.key) is None
-
-
-def test_a_fault_every_post_hits_fails_the_poll_and_keeps_the_cursor(ft, store, kit, monkeypatch):  # noqa: F811
-    """A ValueError from every write (a bug, a store change) is not the data's fault: nothing goes to dead letters."""
-    runner = make_runner([SRC], {"vk": OneBatch((post(1, "Нет воды на Ленина"), post(2, "Нет света")))},
-                         store, kit, ft)
-
-    def broken(*args, **kwargs):
-        raise ValueError("неверный формат колонки")
-    monkeypatch.setattr(store, "upsert_posts", broken)
+    def refuse(*args, **kwargs):
+        raise error
+    monkeypatch.setattr(store, "upsert_posts", refuse)
     runner.poll(SRC)
     assert runner.state[SRC.key].failures == 1 and letters(store) == []
     assert ClickHouseCursorStore(store).get(SRC.key) is None
